@@ -1,0 +1,26 @@
+// Loads the stack for a command from the global options; warnings go to stderr, errors become one BerthError.
+import { BerthError } from '../errors.js';
+import type { Stack } from '../spec/model.js';
+import { readStack } from '../spec/read.js';
+import type { CliContext, ProjectOptions } from './context.js';
+import { renderDiagnostic } from './render-error.js';
+
+export function loadProject(ctx: CliContext, opts: ProjectOptions, services: readonly string[] = []): Stack {
+  const { result } = readStack({
+    files: opts.file,
+    projectDirectory: opts.projectDirectory,
+    envFiles: opts.envFile,
+    projectName: opts.projectName,
+    profiles: opts.profile,
+    services,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    readStdin: ctx.readStdin,
+  });
+  for (const w of result.warnings) ctx.stderr(`${renderDiagnostic(w, ctx.cwd)}\n`);
+  if (!result.ok) {
+    const n = result.errors.length;
+    throw new BerthError('SPEC_INVALID', `the stack is not valid (${n} error${n === 1 ? '' : 's'})`, { diagnostics: result.errors });
+  }
+  return result.stack;
+}

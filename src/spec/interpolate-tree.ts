@@ -1,0 +1,144 @@
+// Interpolates every string value of a parsed file (keys are left alone, as Compose does), then casts the values
+// Compose reads as numbers or booleans, so `privileged: ${PRIV}` with PRIV=true is a boolean as it is in Compose.
+import type { Diagnostic } from '../errors.js';
+import type { Lookup } from './interpolate.js';
+import { interpolate } from './interpolate.js';
+import type { PathSegment, Tree, TreeMap } from './tree.js';
+import { copyChildPos, copySelfPos, formatPath, isList, isMap, newMap, valuePos } from './tree.js';
+
+type Cast = 'int' | 'float' | 'bool';
+
+// compose-go loader/interpolate.go: the paths whose string values are cast after interpolation.
+const casts: Array<[string, Cast]> = [
+  ['services.*.configs.[].mode', 'int'],
+  ['services.*.secrets.[].mode', 'int'],
+  ['services.*.cpu_count', 'int'],
+  ['services.*.cpu_percent', 'float'],
+  ['services.*.cpu_period', 'int'],
+  ['services.*.cpu_quota', 'int'],
+  ['services.*.cpu_rt_period', 'int'],
+  ['services.*.cpu_rt_runtime', 'int'],
+  ['services.*.cpus', 'float'],
+  ['services.*.cpu_shares', 'int'],
+  ['services.*.init', 'bool'],
+  ['services.*.deploy.replicas', 'int'],
+  ['services.*.deploy.update_config.parallelism', 'int'],
+  ['services.*.deploy.update_config.max_failure_ratio', 'float'],
+  ['services.*.deploy.rollback_config.parallelism', 'int'],
+  ['services.*.deploy.rollback_config.max_failure_ratio', 'float'],
+  ['services.*.deploy.restart_policy.max_attempts', 'int'],
+  ['services.*.deploy.placement.max_replicas_per_node', 'int'],
+  ['services.*.healthcheck.retries', 'int'],
+  ['services.*.healthcheck.disable', 'bool'],
+  ['services.*.oom_kill_disable', 'bool'],
+  ['services.*.oom_score_adj', 'int'],
+  ['services.*.pids_limit', 'int'],
+  ['services.*.ports.[].target', 'int'],
+  ['services.*.privileged', 'bool'],
+  ['services.*.read_only', 'bool'],
+  ['services.*.scale', 'int'],
+  ['services.*.stdin_open', 'bool'],
+  ['services.*.tty', 'bool'],
+  ['services.*.attach', 'bool'],
+  ['services.*.ulimits.*', 'int'],
+  ['services.*.ulimits.*.hard', 'int'],
+  ['services.*.ulimits.*.soft', 'int'],
+  ['services.*.volumes.[].read_only', 'bool'],
+  ['services.*.volumes.[].volume.nocopy', 'bool'],
+  ['services.*.volumes.[].bind.create_host_path', 'bool'],
+  ['services.*.depends_on.*.required', 'bool'],
+  ['services.*.depends_on.*.restart', 'bool'],
+  ['services.*.env_file.[].required', 'bool'],
+  ['networks.*.external', 'bool'],
+  ['networks.*.internal', 'bool'],
+  ['networks.*.attachable', 'bool'],
+  ['networks.*.enable_ipv4', 'bool'],
+  ['networks.*.enable_ipv6', 'bool'],
+  ['volumes.*.external', 'bool'],
+  ['secrets.*.external', 'bool'],
+  ['configs.*.external', 'bool'],
+];
+
+function castFor(path: readonly PathSegment[]): Cast | undefined {
+  for (const [pattern, cast] of casts) {
+    const parts = pattern.split('.');
+    if (parts.length !== path.length) continue;
+    const ok = parts.every((p, i) => p === '*' || (p === '[]' ? typeof path[i] === 'number' : p === String(path[i])));
+    if (ok) return cast;
+  }
+  return undefined;
+}
+
+const TRUE = new Set(['y', 'yes', 'true', 'on']);
+const FALSE = new Set(['n', 'no', 'false', 'off']);
+
+function castValue(value: string, cast: Cast): Tree | undefined {
+  const v = value.trim();
+  if (cast === 'bool') {
+    if (TRUE.has(v.toLowerCase())) return true;
+    if (FALSE.has(v.toLowerCase())) return false;
+    return undefined;
+  }
+  if (cast === 'int') return /^[-+]?\d+$/.test(v) ? Number.parseInt(v, 10) : undefined;
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v) ? Number.parseFloat(v) : undefined;
+}
+
+export interface InterpolateTreeResult {
+  tree: TreeMap;
+  errors: Diagnostic[];
+  /** Each unset variable once, with the first place that used it. */
+  missing: Map<string, Diagnostic['at']>;
+}
+
+/** Interpolates a whole file. `prefix` is the path of `root` in the file (for included fragments). */
+export function interpolateTree(root: TreeMap, lookup: Lookup): InterpolateTreeResult {
+  const errors: Diagnostic[] = [];
+  const missing = new Map<string, Diagnostic['at']>();
+  const walk = (node: Tree, path: PathSegment[], parent: object | undefined): Tree => {
+    if (isList(node)) {
+      const out: Tree[] = [];
+      copySelfPos(node, out);
+      node.forEach((v, i) => {
+        out.push(walk(v, [...path, i], node));
+        copyChildPos(node, i, out, i);
+      });
+      return out;
+    }
+    if (isMap(node)) {
+      const out = newMap();
+      copySelfPos(node, out);
+      for (const k of Object.keys(node)) {
+        out[k] = walk(node[k] as Tree, [...path, k], node);
+        copyChildPos(node, k, out, k);
+      }
+      return out;
+    }
+    if (typeof node !== 'string') return node;
+    const last = path[path.length - 1] as PathSegment;
+    const pos = parent ? valuePos(parent, last) : undefined;
+    const at = pos ? { ...pos, path: formatPath(path) } : undefined;
+    const result = interpolate(node, lookup);
+    if (!result.ok) {
+      errors.push({ code: 'SPEC_INTERPOLATION', severity: 'error', message: result.message, hint: result.hint, at });
+      return node;
+    }
+    for (const name of result.missing) if (!missing.has(name)) missing.set(name, at);
+    const cast = castFor(path);
+    if (!cast) return result.value;
+    const casted = castValue(result.value, cast);
+    if (casted === undefined) {
+      const kind = cast === 'bool' ? 'a boolean' : cast === 'int' ? 'a whole number' : 'a number';
+      errors.push({
+        code: 'SPEC_INVALID_VALUE',
+        severity: 'error',
+        message: `"${result.value}" is not ${kind}`,
+        hint: cast === 'bool' ? 'use true or false' : undefined,
+        at,
+      });
+      return result.value;
+    }
+    return casted;
+  };
+  const tree = walk(root, [], undefined) as TreeMap;
+  return { tree, errors, missing };
+}
