@@ -9,10 +9,15 @@ import { interpolate, type Lookup } from './interpolate.js';
  * counts UTF-16 code units.
  */
 export type DotenvResult =
-  | { ok: true; vars: Map<string, string> }
-  | { ok: false; message: string; line: number; column: number; hint?: string };
+  { ok: true; vars: Map<string, string> } | { ok: false; message: string; line: number; column: number; hint?: string };
 
 type Failure = Extract<DotenvResult, { ok: false }>;
+
+/** Text as UTF-16 units, each with the index in the file it came from, so an error inside a value can be placed. */
+interface Traced {
+  units: string[];
+  at: number[];
+}
 
 interface Parser {
   text: string;
@@ -52,7 +57,7 @@ function parseStatement(p: Parser): Failure | undefined {
   const start = p.pos;
   let pos = start;
   if (text.startsWith('export', pos) && isRegexpSpace(text.charCodeAt(pos + 6))) pos = skipBlank(text, pos + 6);
-  if (pos >= text.length) return fail(p, start, 'expected a variable name after "export"');
+  if (pos >= text.length) return fail(p, start, { message: 'expected a variable name after "export"' });
   const sep = scanKey(p, pos);
   if (typeof sep !== 'number') return sep;
   // Without "=", ":" or a newline (a bare KEY on the last line), compose reads the text as the value of key ""
@@ -65,7 +70,8 @@ function parseStatement(p: Parser): Failure | undefined {
     valueStart = skipBlank(text, sep + 1);
   }
   if (key.includes(' ')) {
-    return fail(p, pos, `variable name ${JSON.stringify(key)} cannot contain a space`, 'use "_" instead of spaces');
+    const message = `variable name ${JSON.stringify(key)} cannot contain a space`;
+    return fail(p, pos, { message, hint: 'use "_" instead of spaces' });
   }
   if (inherited) {
     const value = p.lookup(key);
@@ -80,18 +86,17 @@ function parseStatement(p: Parser): Failure | undefined {
 /** Returns the index of the "=", ":" or newline that ends the key, -1 if none, or the failure. */
 function scanKey(p: Parser, from: number): number | Failure {
   const { text } = p;
-  for (let i = from; i < text.length; ) {
+  for (let i = from; i < text.length;) {
     const cp = text.codePointAt(i)!;
     if (cp === 61 || cp === 58 || cp === 10) return i;
     if (!isBlank(cp) && !isKeyChar(cp)) {
       const nl = text.indexOf('\n', from);
       const line = text.slice(from, nl === -1 ? text.length : nl);
-      return fail(
-        p,
-        i,
-        `unexpected character ${JSON.stringify(String.fromCodePoint(cp))} in variable name ${JSON.stringify(line)}`,
-        'a variable name may hold letters, digits, "_", ".", "-", "[" and "]"',
-      );
+      const char = JSON.stringify(String.fromCodePoint(cp));
+      return fail(p, i, {
+        message: `unexpected character ${char} in variable name ${JSON.stringify(line)}`,
+        hint: 'a variable name may hold letters, digits, "_", ".", "-", "[" and "]"',
+      });
     }
     i += cp > 0xffff ? 2 : 1;
   }
@@ -106,7 +111,7 @@ function parseUnquoted(p: Parser, key: string, start: number): Failure | undefin
   const comment = raw.indexOf(' #');
   if (comment !== -1) raw = raw.slice(0, comment);
   const result = interpolate(trimEndSpace(raw), p.resolve);
-  if (!result.ok) return fail(p, start + result.offset, result.message, result.hint);
+  if (!result.ok) return fail(p, start + result.offset, result);
   p.vars.set(key, result.value);
   p.pos = nl === -1 ? text.length : nl + 1;
   return undefined;
@@ -115,8 +120,7 @@ function parseUnquoted(p: Parser, key: string, start: number): Failure | undefin
 function parseQuoted(p: Parser, key: string, start: number): Failure | undefined {
   const { text } = p;
   const quote = text[start]!;
-  const units: string[] = [];
-  const at: number[] = []; // at[k]: where units[k] came from in text, to place interpolation errors
+  const raw: Traced = { units: [], at: [] };
   let escaped = false;
   let end = -1;
   for (let i = start + 1; i < text.length && end < 0; i++) {
@@ -124,25 +128,25 @@ function parseQuoted(p: Parser, key: string, start: number): Failure | undefined
     if (escaped) {
       escaped = false;
       // an escaped quote drops its backslash; any other escape is left for expandEscapes
-      if (c !== quote) push(units, at, '\\', i - 1);
-      push(units, at, c, i - 1);
+      if (c !== quote) append(raw, '\\', i - 1);
+      append(raw, c, i - 1);
     } else if (c === '\\') escaped = true;
     else if (c === quote) end = i;
-    else push(units, at, c, i);
+    else append(raw, c, i);
   }
   if (end < 0) {
     const nl = text.indexOf('\n', start);
     const shown = text.slice(start, nl === -1 ? text.length : nl);
-    return fail(p, start, `unterminated quoted value ${shown}`, `close the value with ${quote}`);
+    return fail(p, start, { message: `unterminated quoted value ${shown}`, hint: `close the value with ${quote}` });
   }
   p.pos = end + 1; // whatever follows the closing quote on the line is read as the next statement, as in compose
   if (quote === "'") {
-    p.vars.set(key, units.join(''));
+    p.vars.set(key, raw.units.join(''));
     return undefined;
   }
-  const expanded = expandEscapes(units, at);
+  const expanded = expandEscapes(raw);
   const result = interpolate(expanded.units.join(''), p.resolve);
-  if (!result.ok) return fail(p, expanded.at[result.offset] ?? start, result.message, result.hint);
+  if (!result.ok) return fail(p, expanded.at[result.offset] ?? start, result);
   p.vars.set(key, result.value);
   return undefined;
 }
@@ -164,37 +168,37 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
  * interpolation) and octal `\0ddd`. A `\0` that is not followed by three octal digits up to 377 loses its "0"
  * (compose-go rewrites it to `\ddd` before Go's UnquoteChar rejects it); anything else keeps its backslash.
  */
-function expandEscapes(units: readonly string[], at: readonly number[]): { units: string[]; at: number[] } {
-  const out: string[] = [];
-  const outAt: number[] = [];
+function expandEscapes(raw: Traced): Traced {
+  const { units, at } = raw;
+  const out: Traced = { units: [], at: [] };
   for (let i = 0; i < units.length; i++) {
     const escape = units[i] === '\\' ? units[i + 1] : undefined;
     const simple = escape === undefined ? undefined : SIMPLE_ESCAPES[escape];
     if (escape === undefined || (simple === undefined && escape !== '$' && escape !== '0')) {
-      push(out, outAt, units[i]!, at[i]!);
+      append(out, units[i]!, at[i]!);
     } else if (simple !== undefined) {
-      push(out, outAt, simple, at[i]!);
+      append(out, simple, at[i]!);
       i++;
     } else if (escape === '$') {
-      push(out, outAt, '$', at[i]!);
-      push(out, outAt, '$', at[i]!);
+      append(out, '$', at[i]!);
+      append(out, '$', at[i]!);
       i++;
     } else {
       let j = i + 2;
       while (j < units.length && j < i + 5 && isDigit(units[j]!)) j++;
       const digits = units.slice(i + 2, j).join('');
       const code = /^[0-7]{3}$/.test(digits) ? parseInt(digits, 8) : 256;
-      if (code <= 255) push(out, outAt, String.fromCharCode(code), at[i]!);
-      else for (let k = i; k < j; k++) if (k !== i + 1) push(out, outAt, units[k]!, at[k]!);
+      if (code <= 255) append(out, String.fromCharCode(code), at[i]!);
+      else for (let k = i; k < j; k++) if (k !== i + 1) append(out, units[k]!, at[k]!);
       i = j - 1;
     }
   }
-  return { units: out, at: outAt };
+  return out;
 }
 
-function push(units: string[], at: number[], unit: string, pos: number): void {
-  units.push(unit);
-  at.push(pos);
+function append(traced: Traced, unit: string, pos: number): void {
+  traced.units.push(unit);
+  traced.at.push(pos);
 }
 
 /** Skips white space, newlines included, and whole comment lines. */
@@ -249,7 +253,12 @@ const KEY_CHAR = /^[\p{L}\p{N}_.\-[\]]$/u;
 
 function isKeyChar(cp: number): boolean {
   if (cp < 0x80) {
-    return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122) || '_.-[]'.includes(String.fromCharCode(cp));
+    return (
+      (cp >= 48 && cp <= 57) ||
+      (cp >= 65 && cp <= 90) ||
+      (cp >= 97 && cp <= 122) ||
+      '_.-[]'.includes(String.fromCharCode(cp))
+    );
   }
   return KEY_CHAR.test(String.fromCodePoint(cp));
 }
@@ -264,7 +273,7 @@ function lineStartsOf(text: string, first: number): number[] {
   return starts;
 }
 
-function fail(p: Parser, index: number, message: string, hint?: string): Failure {
+function fail(p: Parser, index: number, problem: { message: string; hint?: string | undefined }): Failure {
   let lo = 0;
   let hi = p.lineStarts.length - 1;
   while (lo < hi) {
@@ -272,7 +281,7 @@ function fail(p: Parser, index: number, message: string, hint?: string): Failure
     if (p.lineStarts[mid]! <= index) lo = mid;
     else hi = mid - 1;
   }
-  const failure: Failure = { ok: false, message, line: lo + 1, column: index - p.lineStarts[lo]! + 1 };
-  if (hint !== undefined) failure.hint = hint;
+  const failure: Failure = { ok: false, message: problem.message, line: lo + 1, column: index - p.lineStarts[lo]! + 1 };
+  if (problem.hint !== undefined) failure.hint = problem.hint;
   return failure;
 }

@@ -81,6 +81,15 @@ function resolveService(session: LoadSession, from: FileServices, name: string, 
       hint: `define service "${target}" there, or fix extends.service`,
     });
   }
+  const baseSvc = base.services[target] as TreeMap;
+  if (typeof baseSvc.network_mode === 'string' && baseSvc.network_mode.startsWith('service:')) {
+    // The extending service would share the network namespace of a service it does not know about.
+    return fail({
+      code: 'SPEC_EXTENDS_NETWORK_MODE',
+      message: `service "${name}" cannot extend "${target}": a service with network_mode "${baseSvc.network_mode}" cannot be extended`,
+      hint: `copy what "${name}" needs from "${target}" instead of extending it`,
+    });
+  }
   let parent = resolveService(session, base, target, { ...walk, chain: [...walk.chain, link] });
   if (parent === undefined) return undefined;
   if (otherFile) parent = absolutizeService(parent, posix.dirname(otherFile), session.home);

@@ -49,7 +49,7 @@ export function interpolate(text: string, lookup: Lookup): Interpolated {
   for (;;) {
     const frame = frames[frames.length - 1]!;
     if (frame.pos < frame.end) {
-      const next = step(text, frame, { resolve, indexOnce });
+      const next = step(frame, { text, resolve, indexOnce });
       if (next && 'ok' in next) return next;
       if (next) frames.push(next);
       continue;
@@ -65,12 +65,14 @@ export function interpolate(text: string, lookup: Lookup): Interpolated {
 }
 
 interface StepContext {
+  text: string;
   resolve: (name: string) => string;
   indexOnce: () => BraceIndex;
 }
 
 /** Copies literal text up to the next `$` and handles that one expression; returns a frame for an operator body. */
-function step(text: string, frame: Frame, ctx: StepContext): Frame | Failure | undefined {
+function step(frame: Frame, ctx: StepContext): Frame | Failure | undefined {
+  const { text } = ctx;
   let dollar = frame.pos;
   // bounded by the frame, not indexOf, so text after a deeply nested body is not rescanned once per level
   while (dollar < frame.end && text.charCodeAt(dollar) !== DOLLAR) dollar++;
@@ -88,7 +90,7 @@ function step(text: string, frame: Frame, ctx: StepContext): Frame | Failure | u
     frame.out.push(ctx.resolve(text.slice(dollar + 1, end)));
     frame.pos = end;
   } else if (next === OPEN) {
-    return openBraced(text, dollar, frame, ctx);
+    return openBraced(dollar, frame, ctx);
   } else {
     // "$", "$}", "$ x", "$1": not an expression, so compose keeps the $ as it is
     frame.out.push('$');
@@ -97,7 +99,8 @@ function step(text: string, frame: Frame, ctx: StepContext): Frame | Failure | u
   return undefined;
 }
 
-function openBraced(text: string, dollar: number, frame: Frame, ctx: StepContext): Frame | Failure | undefined {
+function openBraced(dollar: number, frame: Frame, ctx: StepContext): Frame | Failure | undefined {
+  const { text } = ctx;
   const start = dollar + 2;
   const stop = start < frame.end && isNameStart(text.charCodeAt(start)) ? nameEnd(text, start, frame.end) : start;
   if (stop === start) return invalid(text, dollar);

@@ -20,7 +20,17 @@ export interface LoadSession {
   warnedVariables: Set<string>;
 }
 
-const TOP_LEVEL = new Set(['version', 'name', 'include', 'services', 'networks', 'volumes', 'secrets', 'configs', 'models']);
+const TOP_LEVEL = new Set([
+  'version',
+  'name',
+  'include',
+  'services',
+  'networks',
+  'volumes',
+  'secrets',
+  'configs',
+  'models',
+]);
 
 /** Parses and checks one file; returns its documents (most files have one), or undefined after reporting errors. */
 export function loadFile(session: LoadSession, file: string, text: string, lookup: Lookup): TreeMap[] | undefined {
@@ -45,6 +55,14 @@ export function loadFile(session: LoadSession, file: string, text: string, looku
       failed = true;
       continue;
     }
+    // Compose validates the file as written, before interpolation: the schema allows strings wherever a
+    // variable may stand, and an empty value from an unset variable is not a schema error.
+    const schemaErrors = validateFile(doc, knownKeysAt);
+    if (schemaErrors.length > 0) {
+      session.errors.push(...schemaErrors);
+      failed = true;
+      continue;
+    }
     const interpolated = interpolateTree(doc, lookup);
     session.errors.push(...interpolated.errors);
     for (const [name, at] of interpolated.missing) {
@@ -59,12 +77,6 @@ export function loadFile(session: LoadSession, file: string, text: string, looku
       });
     }
     if (interpolated.errors.length > 0) {
-      failed = true;
-      continue;
-    }
-    const schemaErrors = validateFile(interpolated.tree, knownKeysAt);
-    if (schemaErrors.length > 0) {
-      session.errors.push(...schemaErrors);
       failed = true;
       continue;
     }

@@ -81,6 +81,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "platform",
     "ports",
     "post_start",
+    "pre_start",
     "pre_stop",
     "privileged",
     "profiles",
@@ -118,6 +119,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "exec",
     "ignore",
     "include",
+    "initial_sync",
     "path",
     "target"
   ],
@@ -341,6 +343,14 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "protocol",
     "published",
     "target"
+  ],
+  "services.*.pre_start.[]": [
+    "command",
+    "environment",
+    "image",
+    "privileged",
+    "user",
+    "working_dir"
   ],
   "services.*.post_start.[]": [
     "command",
