@@ -55,6 +55,12 @@ export function parseStackText(text: string, file: string): ParseResult {
   };
   const errors: Diagnostic[] = [];
   for (const doc of docs) {
+    // yaml turns a stack overflow inside its composer into one error per node; report it once.
+    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+    if (overflow) {
+      const at = posAt(overflow.pos[0]);
+      return fail('SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML', at.line, at.column);
+    }
     for (const err of doc.errors) {
       const at = posAt(err.pos[0]);
       errors.push({
