@@ -21,8 +21,10 @@ function walk(node, path, depth) {
     table[key] = [...new Set([...(table[key] ?? []), ...Object.keys(n.properties)])].sort();
     for (const [k, v] of Object.entries(n.properties)) walk(v, [...path, k], depth + 1);
   }
-  for (const v of Object.values(n.patternProperties ?? {})) if (Object.keys(v).length) walk(v, [...path, '*'], depth + 1);
-  if (n.additionalProperties && typeof n.additionalProperties === 'object') walk(n.additionalProperties, [...path, '*'], depth + 1);
+  for (const v of Object.values(n.patternProperties ?? {}))
+    if (Object.keys(v).length) walk(v, [...path, '*'], depth + 1);
+  if (n.additionalProperties && typeof n.additionalProperties === 'object')
+    walk(n.additionalProperties, [...path, '*'], depth + 1);
   if (n.items) walk(n.items, [...path, '[]'], depth + 1);
 }
 

@@ -26,7 +26,11 @@ export class BerthError extends Error {
   readonly code: string;
   readonly hint?: string;
   readonly diagnostics: readonly Diagnostic[];
-  constructor(code: string, message: string, opts: { hint?: string; cause?: unknown; diagnostics?: Diagnostic[] } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { hint?: string; cause?: unknown; diagnostics?: Diagnostic[] } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'BerthError';
     this.code = code;

@@ -20,7 +20,9 @@ export function loadProject(ctx: CliContext, opts: ProjectOptions, services: rea
   for (const w of result.warnings) ctx.stderr(`${renderDiagnostic(w, ctx.cwd)}\n`);
   if (!result.ok) {
     const n = result.errors.length;
-    throw new BerthError('SPEC_INVALID', `the stack is not valid (${n} error${n === 1 ? '' : 's'})`, { diagnostics: result.errors });
+    throw new BerthError('SPEC_INVALID', `the stack is not valid (${n} error${n === 1 ? '' : 's'})`, {
+      diagnostics: result.errors,
+    });
   }
   return result.stack;
 }

@@ -14,12 +14,22 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('berth')
-    .description('Declarative multi-container stacks from Compose files, on berth\'s own engine or any Docker Engine API')
+    .description(
+      "Declarative multi-container stacks from Compose files, on berth's own engine or any Docker Engine API",
+    )
     .version(VERSION, '-v, --version')
     .option('-f, --file <path>', 'stack file (repeatable; "-" reads standard input)', collect, [])
-    .option('-p, --project-name <name>', 'project name (default: COMPOSE_PROJECT_NAME, the top-level name, the folder name)')
+    .option(
+      '-p, --project-name <name>',
+      'project name (default: COMPOSE_PROJECT_NAME, the top-level name, the folder name)',
+    )
     .option('--project-directory <dir>', 'project folder (default: the folder of the first stack file)')
-    .option('--env-file <path>', 'variables file for interpolation (repeatable; default: .env of the project folder)', collect, [])
+    .option(
+      '--env-file <path>',
+      'variables file for interpolation (repeatable; default: .env of the project folder)',
+      collect,
+      [],
+    )
     .option('--profile <name>', 'enable services of this profile (repeatable; default: COMPOSE_PROFILES)', collect, [])
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride()

@@ -4,7 +4,16 @@ import { stringify } from 'yaml';
 import type { Service, Stack } from '../spec/model.js';
 import { formatDuration } from '../spec/syntax/duration.js';
 
-const DURATIONS = new Set(['interval', 'timeout', 'start_period', 'start_interval', 'stop_grace_period', 'delay', 'window', 'monitor']);
+const DURATIONS = new Set([
+  'interval',
+  'timeout',
+  'start_period',
+  'start_interval',
+  'stop_grace_period',
+  'delay',
+  'window',
+  'monitor',
+]);
 // Ports and volumes print their keys in Compose's struct order rather than sorted.
 const PORT_ORDER = ['name', 'mode', 'host_ip', 'target', 'published', 'protocol', 'app_protocol'];
 const VOLUME_ORDER = ['type', 'source', 'target', 'read_only', 'consistency', 'bind', 'volume', 'tmpfs', 'image'];
@@ -23,8 +32,10 @@ export function configDocument(stack: Stack): Record<string, unknown> {
 function serviceDocument(s: Service): Record<string, unknown> {
   const { name: _name, ...rest } = s;
   const out = sortDeep(rest, '') as Record<string, unknown>;
-  if (Array.isArray(s.ports)) out.ports = s.ports.map((p) => ordered(p as unknown as Record<string, unknown>, PORT_ORDER));
-  if (Array.isArray(s.volumes)) out.volumes = s.volumes.map((v) => ordered(sortDeep(v) as Record<string, unknown>, VOLUME_ORDER));
+  if (Array.isArray(s.ports))
+    out.ports = s.ports.map((p) => ordered(p as unknown as Record<string, unknown>, PORT_ORDER));
+  if (Array.isArray(s.volumes))
+    out.volumes = s.volumes.map((v) => ordered(sortDeep(v) as Record<string, unknown>, VOLUME_ORDER));
   return out;
 }
 
@@ -36,7 +47,11 @@ function ordered(obj: Record<string, unknown>, order: readonly string[]): Record
 }
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }
 
 function sortDeep(v: unknown, key = ''): unknown {

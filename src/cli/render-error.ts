@@ -17,9 +17,15 @@ export function displayPath(file: string, cwd: string): string {
   return rel === '' || rel.startsWith('..') ? file : rel;
 }
 
-export function renderError(e: unknown, ctx: { cwd: string; argv: readonly string[]; version: string; debug: boolean }): string {
+export function renderError(
+  e: unknown,
+  ctx: { cwd: string; argv: readonly string[]; version: string; debug: boolean },
+): string {
   if (isBerthError(e)) {
-    const lines = e.diagnostics.length > 0 ? e.diagnostics.map((d) => renderDiagnostic(d, ctx.cwd)) : [`error: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''} [${e.code}]`];
+    const lines =
+      e.diagnostics.length > 0
+        ? e.diagnostics.map((d) => renderDiagnostic(d, ctx.cwd))
+        : [`error: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''} [${e.code}]`];
     if (ctx.debug && e.stack) lines.push(e.stack);
     return `${lines.join('\n')}\n`;
   }

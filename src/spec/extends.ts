@@ -48,7 +48,10 @@ function resolveService(session: LoadSession, from: FileServices, name: string, 
   if (!isMap(svc) || !('extends' in svc)) return svc;
   const ext = svc.extends as Tree;
   const target = typeof ext === 'string' ? ext : isMap(ext) ? String(ext.service) : '';
-  const otherFile = isMap(ext) && typeof ext.file === 'string' ? resolvePath(ext.file, posix.dirname(from.file), session.home) : undefined;
+  const otherFile =
+    isMap(ext) && typeof ext.file === 'string'
+      ? resolvePath(ext.file, posix.dirname(from.file), session.home)
+      : undefined;
   const at = locate(from.services, [name, 'extends']);
   const fail = (d: Omit<Diagnostic, 'severity' | 'at'>): undefined => {
     session.errors.push({ ...d, severity: 'error', at: at && { ...at, path: `services.${name}.extends` } });

@@ -37,7 +37,10 @@ export function applyInclude(
     const at = locate(doc, ['include', i]);
     const spec = isMap(entry) ? entry : { path: entry };
     const paths = (isList(spec.path) ? spec.path : [spec.path]).map((p) => resolvePath(String(p), dir, session.home));
-    const projectDir = typeof spec.project_directory === 'string' ? resolvePath(spec.project_directory, dir, session.home) : posix.dirname(paths[0] as string);
+    const projectDir =
+      typeof spec.project_directory === 'string'
+        ? resolvePath(spec.project_directory, dir, session.home)
+        : posix.dirname(paths[0] as string);
     const cycle = paths.find((p) => p === file || ctx.chain.includes(p));
     if (cycle) {
       session.errors.push({
@@ -53,7 +56,13 @@ export function applyInclude(
     for (const p of paths) {
       const text = session.readExtra(p);
       if (text === undefined) {
-        session.errors.push({ code: 'SPEC_INCLUDE_MISSING', severity: 'error', message: `included file "${p}" cannot be read`, hint: 'check the include path; it is relative to the including file', at });
+        session.errors.push({
+          code: 'SPEC_INCLUDE_MISSING',
+          severity: 'error',
+          message: `included file "${p}" cannot be read`,
+          hint: 'check the include path; it is relative to the including file',
+          at,
+        });
         return;
       }
       files.push({ path: p, text });
@@ -69,14 +78,24 @@ export function applyInclude(
 
 /** The included project's variables: its own env files (default `.env` in its folder) under the caller's. */
 function includeLookup(session: LoadSession, envFile: Tree | undefined, projectDir: string, parent: Lookup): Lookup {
-  const files = envFile === undefined ? [posix.join(projectDir, '.env')] : (isList(envFile) ? envFile : [envFile]).map((f) => resolvePath(String(f), projectDir, session.home));
+  const files =
+    envFile === undefined
+      ? [posix.join(projectDir, '.env')]
+      : (isList(envFile) ? envFile : [envFile]).map((f) => resolvePath(String(f), projectDir, session.home));
   const vars = new Map<string, string>();
   for (const f of files) {
     const text = session.readExtra(f);
     if (text === undefined) continue;
     const parsed = parseDotenv(text, (n) => vars.get(n) ?? parent(n));
     if (parsed.ok) for (const [k, v] of parsed.vars) vars.set(k, v);
-    else session.errors.push({ code: 'SPEC_DOTENV', severity: 'error', message: parsed.message, hint: parsed.hint, at: { file: f, line: parsed.line, column: parsed.column, path: '' } });
+    else
+      session.errors.push({
+        code: 'SPEC_DOTENV',
+        severity: 'error',
+        message: parsed.message,
+        hint: parsed.hint,
+        at: { file: f, line: parsed.line, column: parsed.column, path: '' },
+      });
   }
   return (name) => parent(name) ?? vars.get(name);
 }

@@ -6,8 +6,8 @@ import type { Lookup } from './interpolate.js';
 import { interpolateTree } from './interpolate-tree.js';
 import { parseStackText } from './parse.js';
 import { knownKeysAt } from './schema/known-keys.js';
-import type { TreeMap } from './tree.js';
-import { isMap, keyPos, locate } from './tree.js';
+import type { Tree, TreeMap } from './tree.js';
+import { copyChildPos, copySelfPos, isList, isMap, keyPos, locate, newMap, tagOf } from './tree.js';
 import { validateFile } from './validate.js';
 
 /** What the phases share: where findings go, and the reader for files other than the -f ones. */
@@ -57,7 +57,7 @@ export function loadFile(session: LoadSession, file: string, text: string, looku
     }
     // Compose validates the file as written, before interpolation: the schema allows strings wherever a
     // variable may stand, and an empty value from an unset variable is not a schema error.
-    const schemaErrors = validateFile(doc, knownKeysAt);
+    const schemaErrors = validateFile(withoutReset(doc), knownKeysAt);
     if (schemaErrors.length > 0) {
       session.errors.push(...schemaErrors);
       failed = true;
@@ -102,4 +102,30 @@ function isComposeV1(doc: TreeMap): boolean {
 
 export function dirOf(file: string): string {
   return posix.dirname(file);
+}
+
+/**
+ * The file as the schema sees it: a value tagged `!reset` only says "drop this", whatever it is written as
+ * (`!reset null`, `!reset` alone), so compose-go removes it before validation and so do we.
+ */
+function withoutReset<T extends Tree>(node: T): T {
+  if (isList(node)) {
+    const out: Tree[] = [];
+    copySelfPos(node, out);
+    node.forEach((v, i) => {
+      if (tagOf(node, i) === 'reset') return;
+      out.push(withoutReset(v));
+      copyChildPos(node, i, out, out.length - 1);
+    });
+    return out as T;
+  }
+  if (!isMap(node)) return node;
+  const out = newMap();
+  copySelfPos(node, out);
+  for (const k of Object.keys(node)) {
+    if (tagOf(node, k) === 'reset') continue;
+    out[k] = withoutReset(node[k] as Tree);
+    copyChildPos(node, k, out, k);
+  }
+  return out as T;
 }

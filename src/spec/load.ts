@@ -44,8 +44,7 @@ export interface LoadInput {
 }
 
 export type LoadResult =
-  | { ok: true; stack: Stack; warnings: Diagnostic[] }
-  | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
+  { ok: true; stack: Stack; warnings: Diagnostic[] } | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
 
 export function loadStack(input: LoadInput): LoadResult {
   const session: LoadSession = {

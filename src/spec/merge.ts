@@ -31,7 +31,7 @@ const specials: Array<[string, Merger]> = [
     'volumes.*.labels',
     'secrets.*.labels',
     'configs.*.labels',
-  ].map((p): [string, Merger] => [p, (b, o) => appendLists(asKeyValueList(b), asKeyValueList(o))]),
+  ].map((p): [string, Merger] => [p, (b, o) => appendLists(withoutReset(asKeyValueList(b), o), asKeyValueList(o))]),
 ];
 
 /** Identity of a sequence item, for the paths where Compose keeps one item per identity. */
@@ -113,7 +113,8 @@ function mergeMappings(base: TreeMap, over: TreeMap, path: readonly PathSegment[
       continue;
     }
     const v = over[k] as Tree;
-    out[k] = !(k in base) || tag === 'override' || k.startsWith('x-') ? v : mergeTrees(base[k] as Tree, v, [...path, k]);
+    out[k] =
+      !(k in base) || tag === 'override' || k.startsWith('x-') ? v : mergeTrees(base[k] as Tree, v, [...path, k]);
     copyChildPos(over, k, out, k);
   }
   return out;
@@ -149,9 +150,26 @@ export function asKeyValueList(v: Tree): TreeList {
   copySelfPos(v, out);
   for (const k of Object.keys(v)) {
     const val = v[k];
-    out.push(val === null || val === undefined ? k : `${k}=${isMap(val) || isList(val) ? JSON.stringify(val) : String(val)}`);
+    out.push(
+      val === null || val === undefined ? k : `${k}=${isMap(val) || isList(val) ? JSON.stringify(val) : String(val)}`,
+    );
     copyChildPos(v, k, out, out.length - 1);
   }
+  return out;
+}
+
+/** `environment: {FOO: !reset null}` removes FOO from what lower files said, whichever form they used. */
+function withoutReset(base: TreeList, over: Tree): TreeList {
+  if (!isMap(over)) return base;
+  const reset = new Set(Object.keys(over).filter((k) => tagOf(over, k) === 'reset'));
+  if (reset.size === 0) return base;
+  const out: TreeList = [];
+  copySelfPos(base, out);
+  base.forEach((v, i) => {
+    if (reset.has(byKeyValue(v))) return;
+    out.push(v);
+    copyChildPos(base, i, out, out.length - 1);
+  });
   return out;
 }
 
@@ -236,4 +254,3 @@ function deviceTarget(short: string): string {
   const parts = short.split(':');
   return parts[1] ?? parts[0] ?? short;
 }
-

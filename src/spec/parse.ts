@@ -34,6 +34,8 @@ export function parseStackText(text: string, file: string): ParseResult {
     );
   }
   const nul = text.indexOf('\0');
+  // Control characters other than tab and newlines do not occur in YAML text; they mean binary data.
+  // eslint-disable-next-line no-control-regex
   if (nul >= 0 || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
     return fail('SPEC_NOT_TEXT', 'stack file is not text (it holds binary data)', 'point -f at a YAML Compose file');
   }
@@ -145,7 +147,12 @@ class Converter {
 
   convert(node: YamlNode | null, depth: number): Tree {
     if (++this.expanded > MAX_EXPANDED_NODES) {
-      this.failAt(node, 'SPEC_ALIAS_BOMB', 'stack file expands to too many values through aliases', 'use fewer nested aliases');
+      this.failAt(
+        node,
+        'SPEC_ALIAS_BOMB',
+        'stack file expands to too many values through aliases',
+        'use fewer nested aliases',
+      );
     }
     if (depth > MAX_DEPTH) this.failAt(node, 'SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML');
     if (node === null) return null;
@@ -210,7 +217,12 @@ class Converter {
     const items = v && isSeq(v) ? (v.items as YamlNode[]).map(resolve) : [v];
     return items.map((m) => {
       if (!m || !isMap(m)) {
-        this.failAt(value ?? keyNode, 'SPEC_BAD_MERGE_KEY', '"<<" must be given a mapping or a list of mappings', 'merge an anchored mapping, e.g. "<<: *defaults"');
+        this.failAt(
+          value ?? keyNode,
+          'SPEC_BAD_MERGE_KEY',
+          '"<<" must be given a mapping or a list of mappings',
+          'merge an anchored mapping, e.g. "<<: *defaults"',
+        );
       }
       return m as YAMLMap<YamlNode, YamlNode>;
     });

@@ -73,7 +73,13 @@ export function absolutizeService(service: Tree, baseDir: string, home: string |
     }),
   );
   s = withKey(s, 'develop', (d) =>
-    isMap(d) ? withKey(d, 'watch', eachItem((w) => (isMap(w) ? withKey(w, 'path', abs) : w))) : d,
+    isMap(d)
+      ? withKey(
+          d,
+          'watch',
+          eachItem((w) => (isMap(w) ? withKey(w, 'path', abs) : w)),
+        )
+      : d,
   );
   s = withKey(s, 'extends', (e) => (isMap(e) ? withKey(e, 'file', abs) : e));
   return s;

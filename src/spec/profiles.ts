@@ -26,7 +26,10 @@ export function dependenciesOf(service: Tree): string[] {
   return names;
 }
 
-export function applyProfiles(tree: TreeMap, opts: { profiles: readonly string[]; services: readonly string[] }): ProfilesResult {
+export function applyProfiles(
+  tree: TreeMap,
+  opts: { profiles: readonly string[]; services: readonly string[] },
+): ProfilesResult {
   const services = isMap(tree.services) ? tree.services : newMap();
   const active = new Set(opts.profiles);
   const isOn = (name: string): boolean => {

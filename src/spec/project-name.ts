@@ -8,7 +8,10 @@ import { locate } from './tree.js';
 const VALID = /^[a-z0-9][a-z0-9_-]*$/;
 
 export function normalizeProjectName(raw: string): string {
-  return raw.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[_-]+/, '');
 }
 
 export function chooseProjectName(

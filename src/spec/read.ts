@@ -9,7 +9,12 @@ import { loadStack } from './load.js';
 import { MAX_STACK_FILE_BYTES } from './parse.js';
 
 export const STACK_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const OVERRIDE_NAMES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+const OVERRIDE_NAMES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yaml',
+  'docker-compose.override.yml',
+];
 
 export interface ReadOptions {
   /** -f, in order; "-" is standard input. Empty: COMPOSE_FILE, else search the folder and its parents. */
@@ -33,7 +38,10 @@ export interface ReadResult {
 
 export function readStack(opts: ReadOptions): ReadResult {
   const files = findStackFiles(opts);
-  const sources: SourceText[] = files.map((f) => ({ path: f, text: f.endsWith('/-') ? opts.readStdin() : readStackFile(f) }));
+  const sources: SourceText[] = files.map((f) => ({
+    path: f,
+    text: f.endsWith('/-') ? opts.readStdin() : readStackFile(f),
+  }));
   const projectDir = opts.projectDirectory ? resolve(opts.cwd, opts.projectDirectory) : dirname(files[0] as string);
   const env = composeEnvironment(opts, projectDir);
   const result = loadStack({
@@ -78,7 +86,9 @@ function readStackFile(file: string): string {
   try {
     const st = statSync(file);
     if (st.isDirectory()) {
-      throw new BerthError('CLI_STACK_FILE_IS_DIR', `"${file}" is a folder, not a stack file`, { hint: `use -f ${join(file, 'compose.yaml')}` });
+      throw new BerthError('CLI_STACK_FILE_IS_DIR', `"${file}" is a folder, not a stack file`, {
+        hint: `use -f ${join(file, 'compose.yaml')}`,
+      });
     }
     size = st.size;
   } catch (e) {
@@ -86,9 +96,13 @@ function readStackFile(file: string): string {
     throw fileError(file, e);
   }
   if (size > MAX_STACK_FILE_BYTES) {
-    throw new BerthError('SPEC_FILE_TOO_LARGE', `${file}:1:1: stack file is ${(size / 1024 / 1024).toFixed(1)} MB, more than berth reads (${MAX_STACK_FILE_BYTES / 1024 / 1024} MB)`, {
-      hint: 'a Compose file this large is almost certainly not one; check the -f argument',
-    });
+    throw new BerthError(
+      'SPEC_FILE_TOO_LARGE',
+      `${file}:1:1: stack file is ${(size / 1024 / 1024).toFixed(1)} MB, more than berth reads (${MAX_STACK_FILE_BYTES / 1024 / 1024} MB)`,
+      {
+        hint: 'a Compose file this large is almost certainly not one; check the -f argument',
+      },
+    );
   }
   try {
     return readFileSync(file, 'utf8');
@@ -100,12 +114,20 @@ function readStackFile(file: string): string {
 function fileError(file: string, e: unknown): BerthError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') {
-    return new BerthError('CLI_STACK_FILE_NOT_FOUND', `stack file "${file}" does not exist`, { hint: 'check the -f path (it is relative to the current folder)', cause: e });
+    return new BerthError('CLI_STACK_FILE_NOT_FOUND', `stack file "${file}" does not exist`, {
+      hint: 'check the -f path (it is relative to the current folder)',
+      cause: e,
+    });
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return new BerthError('CLI_STACK_FILE_UNREADABLE', `stack file "${file}" cannot be read: permission denied`, { hint: 'check its permissions', cause: e });
+    return new BerthError('CLI_STACK_FILE_UNREADABLE', `stack file "${file}" cannot be read: permission denied`, {
+      hint: 'check its permissions',
+      cause: e,
+    });
   }
-  return new BerthError('CLI_STACK_FILE_UNREADABLE', `stack file "${file}" cannot be read (${code ?? String(e)})`, { cause: e });
+  return new BerthError('CLI_STACK_FILE_UNREADABLE', `stack file "${file}" cannot be read (${code ?? String(e)})`, {
+    cause: e,
+  });
 }
 
 function readExtra(path: string): string | undefined {
@@ -120,7 +142,8 @@ function readExtra(path: string): string | undefined {
 function composeEnvironment(opts: ReadOptions, projectDir: string): Record<string, string> {
   const processEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) processEnv[k] = v;
-  const envFiles = opts.envFiles.length > 0 ? opts.envFiles.map((f) => resolve(opts.cwd, f)) : [join(projectDir, '.env')];
+  const envFiles =
+    opts.envFiles.length > 0 ? opts.envFiles.map((f) => resolve(opts.cwd, f)) : [join(projectDir, '.env')];
   const fromFiles: Record<string, string> = {};
   for (const file of envFiles) {
     if (opts.envFiles.length === 0 && !existsSync(file)) continue;
@@ -128,11 +151,16 @@ function composeEnvironment(opts: ReadOptions, projectDir: string): Record<strin
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new BerthError('CLI_ENV_FILE_UNREADABLE', `env file "${file}" cannot be read`, { hint: 'check the --env-file path', cause: e });
+      throw new BerthError('CLI_ENV_FILE_UNREADABLE', `env file "${file}" cannot be read`, {
+        hint: 'check the --env-file path',
+        cause: e,
+      });
     }
     const parsed = parseDotenv(text, (n) => processEnv[n] ?? fromFiles[n]);
     if (!parsed.ok) {
-      throw new BerthError('SPEC_DOTENV', `${file}:${parsed.line}:${parsed.column}: ${parsed.message}`, { hint: parsed.hint });
+      throw new BerthError('SPEC_DOTENV', `${file}:${parsed.line}:${parsed.column}: ${parsed.message}`, {
+        hint: parsed.hint,
+      });
     }
     for (const [k, v] of parsed.vars) fromFiles[k] = v;
   }

@@ -79,11 +79,16 @@ export function keyPos(container: object, key: PathSegment): Pos | undefined {
   return metas.get(container)?.keys.get(key) ?? metas.get(container)?.values.get(key);
 }
 
-/** Copies what is known about `from[fromKey]` to `to[toKey]` (used when a value moves during merge or extends). */
+/**
+ * Copies what is known about `from[fromKey]` to `to[toKey]` (used when a value moves during interpolation, merge or
+ * extends): its positions and its merge tag, so a `!reset` or `!override` survives until the merge that reads it.
+ */
 export function copyChildPos(from: object, fromKey: PathSegment, to: object, toKey: PathSegment): void {
   const m = metas.get(from);
   if (!m) return;
   setChildPos(to, toKey, m.values.get(fromKey), m.keys.get(fromKey));
+  const tag = m.tags.get(fromKey);
+  if (tag) setTag(to, toKey, tag);
 }
 
 export function copySelfPos(from: object, to: object): void {

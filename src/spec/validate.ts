@@ -18,7 +18,9 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 export function validateFile(tree: Tree, knownKeys: (path: readonly PathSegment[]) => readonly string[]): Diagnostic[] {
-  const issues = validateSchema(tree).filter((i) => i.keyword !== 'oneOf' && i.keyword !== 'anyOf' && i.keyword !== 'if');
+  const issues = validateSchema(tree).filter(
+    (i) => i.keyword !== 'oneOf' && i.keyword !== 'anyOf' && i.keyword !== 'if',
+  );
   const leaves = issues.filter(
     (i) => !issues.some((j) => j.path.length > i.path.length && isPrefix(i.path, j.path) && i.keyword === 'type'),
   );
@@ -89,7 +91,9 @@ function toDiagnostic(
         ...base,
         code: 'SPEC_UNKNOWN_KEY',
         message: `${where} has an unknown key "${key}"`,
-        hint: guess ? `did you mean "${guess}"?` : 'check the spelling; only keys starting with "x-" may be added freely',
+        hint: guess
+          ? `did you mean "${guess}"?`
+          : 'check the spelling; only keys starting with "x-" may be added freely',
         at: locate(tree, path, true),
       };
     }

@@ -104,18 +104,25 @@ describe('berth config on bad input', () => {
     using p = projectDir({ 'compose.yaml': 'services:\n  web:\n    imagee: nginx\n' });
     const r = await runCli(['config'], { cwd: p.dir });
     expectCleanFailure(r);
-    expect(r.stderr).toContain('compose.yaml:3:5: services.web.imagee: services.web has an unknown key "imagee" (hint: did you mean "image"?)');
+    expect(r.stderr).toContain(
+      'compose.yaml:3:5: services.web.imagee: services.web has an unknown key "imagee" (hint: did you mean "image"?)',
+    );
   });
 
   it('a bad port mapping is located with a hint', async () => {
-    using p = projectDir({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80:80:80"\n' });
+    using p = projectDir({
+      'compose.yaml': 'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80:80:80"\n',
+    });
     const r = await runCli(['config'], { cwd: p.dir });
     expectCleanFailure(r);
-    expect(r.stderr).toMatch(/compose\.yaml:5:9: services\.web\.ports\[0\]: "80:80:80:80" is not a port mapping \(hint: .*HOST:CONTAINER/);
+    expect(r.stderr).toMatch(
+      /compose\.yaml:5:9: services\.web\.ports\[0\]: "80:80:80:80" is not a port mapping \(hint: .*HOST:CONTAINER/,
+    );
   });
 
   it('every error of a file is reported, sorted by line', async () => {
-    const text = 'services:\n  web:\n    image: nginx\n    depends_on: [dbb]\n  db:\n    image: x\n    mem_limit: lots\n';
+    const text =
+      'services:\n  web:\n    image: nginx\n    depends_on: [dbb]\n  db:\n    image: x\n    mem_limit: lots\n';
     using p = projectDir({ 'compose.yaml': text });
     const r = await runCli(['config'], { cwd: p.dir });
     expectCleanFailure(r);

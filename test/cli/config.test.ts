@@ -48,7 +48,9 @@ describe('berth config', () => {
   it('lists services, volumes, profiles and images', async () => {
     using p = projectDir({ 'compose.yaml': BASE });
     expect((await runCli(['config', '--services'], { cwd: p.dir })).stdout).toBe('db\nweb\n');
-    expect((await runCli(['--profile', 'dev', 'config', '--services'], { cwd: p.dir })).stdout).toBe('db\ndebug\nweb\n');
+    expect((await runCli(['--profile', 'dev', 'config', '--services'], { cwd: p.dir })).stdout).toBe(
+      'db\ndebug\nweb\n',
+    );
     expect((await runCli(['config', '--volumes'], { cwd: p.dir })).stdout).toBe('data\n');
     expect((await runCli(['config', '--profiles'], { cwd: p.dir })).stdout).toBe('dev\n');
     expect((await runCli(['config', '--images'], { cwd: p.dir })).stdout).toBe('nginx:1.27\npostgres\n');
@@ -62,7 +64,10 @@ describe('berth config', () => {
 
   it('reads -f - from standard input, with the current folder as the project folder', async () => {
     using p = projectDir({});
-    const r = await runCli(['-f', '-', 'config', '--services'], { cwd: p.dir, stdin: 'services:\n  a:\n    image: x\n' });
+    const r = await runCli(['-f', '-', 'config', '--services'], {
+      cwd: p.dir,
+      stdin: 'services:\n  a:\n    image: x\n',
+    });
     expect(r.stdout).toBe('a\n');
   });
 
@@ -103,15 +108,23 @@ describe('berth config', () => {
       using p = projectDir(files);
       return (await runCli([...args, 'config', '--hash', 'web'], { cwd: p.dir })).stdout;
     };
-    const plain = await hash({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: {A: "1", B: "2"}\n' });
+    const plain = await hash({
+      'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: {A: "1", B: "2"}\n',
+    });
     const reordered = await hash({
-      'compose.yaml': 'x-env: &env\n  B: 2\n  A: 1\nservices:\n  web:\n    # a comment\n    environment: *env\n    image: nginx\n',
+      'compose.yaml':
+        'x-env: &env\n  B: 2\n  A: 1\nservices:\n  web:\n    # a comment\n    environment: *env\n    image: nginx\n',
     });
     const split = await hash(
-      { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: [A=1]\n', 'extra.yaml': 'services:\n  web:\n    environment: [B=2]\n' },
+      {
+        'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: [A=1]\n',
+        'extra.yaml': 'services:\n  web:\n    environment: [B=2]\n',
+      },
       ['-f', 'compose.yaml', '-f', 'extra.yaml'],
     );
-    const changed = await hash({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: {A: "1", B: "3"}\n' });
+    const changed = await hash({
+      'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: {A: "1", B: "3"}\n',
+    });
     expect(plain).toMatch(/^web [0-9a-f]{64}\n$/);
     expect(reordered).toBe(plain);
     expect(split).toBe(plain);

@@ -10,7 +10,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], opts: { cwd: string; env?: Record<string, string>; stdin?: string }): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  opts: { cwd: string; env?: Record<string, string>; stdin?: string },
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {

@@ -22,16 +22,24 @@ export function configCommand(stack: Stack, opts: ConfigOptions, allProfiles: re
   if (opts.volumes) return lines(Object.keys(stack.volumes).sort());
   if (opts.profiles) return lines(allProfiles);
   if (opts.images) {
-    return lines(Object.values(stack.services).map((s) => s.image ?? `${stack.name}-${s.name}`).sort());
+    return lines(
+      Object.values(stack.services)
+        .map((s) => s.image ?? `${stack.name}-${s.name}`)
+        .sort(),
+    );
   }
   if (opts.hash !== undefined) {
     const names = opts.hash === '*' ? Object.keys(stack.services).sort() : opts.hash.split(',').map((s) => s.trim());
     for (const n of names) {
       if (!stack.services[n]) {
-        throw new BerthError('CLI_UNKNOWN_SERVICE', `no such service: "${n}"`, { hint: `services are: ${Object.keys(stack.services).sort().join(', ')}` });
+        throw new BerthError('CLI_UNKNOWN_SERVICE', `no such service: "${n}"`, {
+          hint: `services are: ${Object.keys(stack.services).sort().join(', ')}`,
+        });
       }
     }
-    return lines(names.map((n) => `${n} ${serviceConfigHash(stack.services[n] as NonNullable<Stack['services'][string]>)}`));
+    return lines(
+      names.map((n) => `${n} ${serviceConfigHash(stack.services[n] as NonNullable<Stack['services'][string]>)}`),
+    );
   }
   if (opts.format === 'json') return `${JSON.stringify(configDocument(stack), null, 2)}\n`;
   return renderConfigYaml(stack);

@@ -34,7 +34,9 @@ export function checkPorts(tree: TreeMap): Diagnostic[] {
         for (const port of expandPublished(m.published)) {
           const key = `${m.protocol}/${port}`;
           const list = uses.get(key) ?? [];
-          const clash = list.find((u) => formatPath(u.path) !== formatPath(path) && (u.ip === ip || u.ip === '*' || ip === '*'));
+          const clash = list.find(
+            (u) => formatPath(u.path) !== formatPath(path) && (u.ip === ip || u.ip === '*' || ip === '*'),
+          );
           if (clash && m.published.split('-').length === 1) {
             out.push({
               code: 'SPEC_PORT_CONFLICT',

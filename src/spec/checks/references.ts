@@ -17,7 +17,11 @@ export function checkReferences(tree: TreeMap): Diagnostic[] {
       code: kind === 'service' ? 'SPEC_UNKNOWN_SERVICE' : `SPEC_UNDEFINED_${kind.toUpperCase()}`,
       severity: 'error',
       message: `${kind} "${name}" is not defined`,
-      hint: guess ? `did you mean "${guess}"?` : kind === 'service' ? `define service "${name}" under "services:"` : `declare it under the top-level "${kind}s:"`,
+      hint: guess
+        ? `did you mean "${guess}"?`
+        : kind === 'service'
+          ? `define service "${name}" under "services:"`
+          : `declare it under the top-level "${kind}s:"`,
       at: locate(tree, path, asKey),
     });
   };
@@ -26,7 +30,10 @@ export function checkReferences(tree: TreeMap): Diagnostic[] {
     if (!isMap(svc)) continue;
     const base: PathSegment[] = ['services', name];
     const deps = svc.depends_on;
-    if (isList(deps)) deps.forEach((d, i) => !names.includes(String(d)) && missing('service', String(d), [...base, 'depends_on', i], names));
+    if (isList(deps))
+      deps.forEach(
+        (d, i) => !names.includes(String(d)) && missing('service', String(d), [...base, 'depends_on', i], names),
+      );
     if (isMap(deps)) {
       for (const d of Object.keys(deps)) {
         const optional = isMap(deps[d]) && (deps[d] as TreeMap).required === false;
@@ -73,8 +80,11 @@ function checkServiceNetworks(svc: TreeMap, base: PathSegment[], known: string[]
   const nets = svc.networks;
   // "default" is always there unless a file redefines it; Compose adds it for services without networks.
   const all = [...known, 'default'];
-  if (isList(nets)) nets.forEach((n, i) => !all.includes(String(n)) && missing('network', String(n), [...base, 'networks', i], known));
-  if (isMap(nets)) for (const n of Object.keys(nets)) if (!all.includes(n)) missing('network', n, [...base, 'networks', n], known, true);
+  if (isList(nets))
+    nets.forEach((n, i) => !all.includes(String(n)) && missing('network', String(n), [...base, 'networks', i], known));
+  if (isMap(nets))
+    for (const n of Object.keys(nets))
+      if (!all.includes(n)) missing('network', n, [...base, 'networks', n], known, true);
 }
 
 function checkServiceVolumes(svc: TreeMap, base: PathSegment[], known: string[], missing: Missing): void {
@@ -91,6 +101,7 @@ function checkServiceVolumes(svc: TreeMap, base: PathSegment[], known: string[],
       source = typeof v.source === 'string' ? v.source : undefined;
       type = String(v.type);
     }
-    if (type === 'volume' && source && !known.includes(source)) missing('volume', source, [...base, 'volumes', i], known);
+    if (type === 'volume' && source && !known.includes(source))
+      missing('volume', source, [...base, 'volumes', i], known);
   });
 }

@@ -13,7 +13,10 @@ import type { PathSegment, Tree, TreeMap } from '../tree.js';
 import { isList, isMap, locate } from '../tree.js';
 
 type Check = (v: string | number) => Parsed<unknown>;
-const onlyStrings = (f: (s: string) => Parsed<unknown>): Check => (v) => (typeof v === 'string' ? f(v) : { ok: true, value: v });
+const onlyStrings =
+  (f: (s: string) => Parsed<unknown>): Check =>
+  (v) =>
+    typeof v === 'string' ? f(v) : { ok: true, value: v };
 
 const rules: Array<[string, Check, string]> = [
   ['services.*.healthcheck.interval', parseDuration, 'SPEC_BAD_DURATION'],
@@ -43,7 +46,12 @@ const rules: Array<[string, Check, string]> = [
 ];
 
 /** Calls `visit` for every scalar at a place matching `pattern` ('*' any key, '[]' any list index). */
-function eachAt(node: Tree, parts: readonly string[], path: PathSegment[], visit: (v: Tree, path: PathSegment[]) => void): void {
+function eachAt(
+  node: Tree,
+  parts: readonly string[],
+  path: PathSegment[],
+  visit: (v: Tree, path: PathSegment[]) => void,
+): void {
   if (parts.length === 0) {
     visit(node, path);
     return;
@@ -52,7 +60,8 @@ function eachAt(node: Tree, parts: readonly string[], path: PathSegment[], visit
   if (head === '[]') {
     if (isList(node)) node.forEach((v, i) => eachAt(v, rest, [...path, i], visit));
   } else if (isMap(node)) {
-    for (const k of head === '*' ? Object.keys(node) : [head]) if (k in node) eachAt(node[k] as Tree, rest, [...path, k], visit);
+    for (const k of head === '*' ? Object.keys(node) : [head])
+      if (k in node) eachAt(node[k] as Tree, rest, [...path, k], visit);
   }
 }
 

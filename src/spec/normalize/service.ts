@@ -142,7 +142,11 @@ function normalizeBuild(v: Tree, _svc: TreeMap, ctx: ServiceContext): unknown {
 function normalizePort(p: Tree): PortMapping[] {
   if (typeof p === 'string' || typeof p === 'number') return unwrap(parsePortShort(p)) ?? [];
   if (!isMap(p)) return [];
-  const out: PortMapping = { mode: p.mode === 'host' ? 'host' : 'ingress', target: Number(p.target), protocol: text(p.protocol ?? 'tcp') };
+  const out: PortMapping = {
+    mode: p.mode === 'host' ? 'host' : 'ingress',
+    target: Number(p.target),
+    protocol: text(p.protocol ?? 'tcp'),
+  };
   if (typeof p.name === 'string') out.name = p.name;
   if (p.host_ip !== undefined && p.host_ip !== null) out.host_ip = text(p.host_ip);
   if (p.published !== undefined && p.published !== null && p.published !== '') out.published = text(p.published);
@@ -154,7 +158,8 @@ function normalizeVolume(m: Tree, ctx: ServiceContext): VolumeMount {
   const v: VolumeMount =
     typeof m === 'string' ? (unwrap(parseVolumeShort(m)) as VolumeMount) : (plain(m) as VolumeMount);
   if (v.type === 'bind' && v.source) v.source = resolvePath(v.source, ctx.projectDir, ctx.home);
-  if (v.type === 'tmpfs' && v.tmpfs && v.tmpfs.size !== undefined) v.tmpfs.size = bytes(v.tmpfs.size as unknown as Tree);
+  if (v.type === 'tmpfs' && v.tmpfs && v.tmpfs.size !== undefined)
+    v.tmpfs.size = bytes(v.tmpfs.size as unknown as Tree);
   if (v.type === 'volume' && !v.volume && v.source) v.volume = {};
   return v;
 }
@@ -235,7 +240,11 @@ function normalizeDeploy(v: Tree): unknown {
     if (r.memory !== undefined) r.memory = bytes(r.memory as Tree);
     if (r.cpus !== undefined) r.cpus = unwrap(parseCpus(r.cpus as string | number));
   }
-  for (const [section, keys] of [['restart_policy', ['delay', 'window']], ['update_config', ['delay', 'monitor']], ['rollback_config', ['delay', 'monitor']]] as const) {
+  for (const [section, keys] of [
+    ['restart_policy', ['delay', 'window']],
+    ['update_config', ['delay', 'monitor']],
+    ['rollback_config', ['delay', 'monitor']],
+  ] as const) {
     const s = d[section] as Record<string, unknown> | undefined;
     for (const k of keys) if (s && s[k] !== undefined) s[k] = ms(s[k] as Tree);
   }

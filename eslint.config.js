@@ -1,0 +1,98 @@
+// Lint rules, including the layering of house-style 3.1: spec is pure and imports no other layer; the planner
+// sees only the engine client's types; the engine never imports spec or planner; the CLI never imports berthd.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const pureCore = {
+  paths: [
+    { name: 'node:fs', message: 'src/spec is pure: only src/spec/read.ts reads files' },
+    { name: 'node:child_process', message: 'src/spec and src/planner are pure' },
+    { name: 'node:net', message: 'src/spec and src/planner are pure' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'src/spec/schema/compiled.js', 'bench/out/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/spec/**/*.ts'],
+    ignores: ['src/spec/read.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...pureCore,
+          patterns: [
+            { group: ['**/planner/**', '**/engine/**', '**/cli/**'], message: 'src/spec imports no other layer' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'src/spec is pure: the environment comes in LoadInput' },
+      ],
+    },
+  },
+  {
+    files: ['src/planner/**/*.ts'],
+    ignores: ['src/planner/apply.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { ...pureCore, patterns: [{ group: ['**/cli/**'], message: 'the planner does not import the CLI' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/spec/**', '**/planner/**', '**/cli/**'],
+              message: 'the engine never imports spec, planner or the CLI',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/*', '!**/engine/client', '**/engine/*/**', '!**/engine/client/**'],
+              message: 'the CLI reaches an engine only through src/engine/client',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
+);
