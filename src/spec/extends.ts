@@ -24,7 +24,7 @@ export function applyExtends(session: LoadSession, doc: TreeMap, file: string, l
   const resolved = newMap();
   copySelfPos(services, resolved);
   for (const name of Object.keys(services)) {
-    const svc = resolveService(session, { file, services }, name, { lookup, cache, chain: [] });
+    const svc = resolveService(session, { file, services }, name, { lookup, cache, chain: [`${file}#${name}`] });
     resolved[name] = svc ?? (services[name] as Tree);
     copyChildPos(services, name, resolved, name);
   }
@@ -61,7 +61,7 @@ function resolveService(session: LoadSession, from: FileServices, name: string, 
   if (walk.chain.includes(link) || (!otherFile && target === name)) {
     return fail({
       code: 'SPEC_EXTENDS_CYCLE',
-      message: `service "${name}" extends itself through ${[...walk.chain, link].map((l) => `"${l.split('#')[1]}"`).join(' -> ')}`,
+      message: `extends cycle detected: ${[...walk.chain, link].map((l) => `"${l.split('#')[1]}"`).join(' -> ')}`,
       hint: 'break the cycle of extends',
     });
   }

@@ -2,6 +2,8 @@
 // mappings merge key by key, sequences append, scalars are replaced; a table of paths has its own rule; then
 // sequences whose items have an identity (ports, volumes, environment entries...) keep one item per identity,
 // the later one in the earlier one's place. `!reset` drops a value, `!override` replaces instead of merging.
+import type { PortMapping } from './syntax/ports.js';
+import { parsePortShort, portKey } from './syntax/ports.js';
 import type { PathSegment, Tree, TreeList, TreeMap } from './tree.js';
 import { copyChildPos, copySelfPos, isList, isMap, newMap, tagOf } from './tree.js';
 
@@ -39,8 +41,13 @@ type Indexer = (item: Tree) => string;
 const byKeyValue: Indexer = (v) => (typeof v === 'string' ? (v.split('=')[0] ?? v) : JSON.stringify(v));
 const byString: Indexer = (v) => (isMap(v) ? JSON.stringify(v) : String(v));
 const byTarget: Indexer = (v) => (isMap(v) ? String(v.target ?? v.source) : volumeTarget(String(v)));
-const byPort: Indexer = (v) =>
-  isMap(v) ? `${v.host_ip ?? ''}:${v.published ?? ''}:${v.target}/${v.protocol ?? 'tcp'}` : String(v);
+// compose-go expands short ports to the long syntax before it enforces unicity, so "127.0.0.1:8080:80" and its
+// long form are the same port; a short range stays one item, as its parts cannot be replaced one by one here.
+const byPort: Indexer = (v) => {
+  if (isMap(v)) return `${v.host_ip || '0.0.0.0'}:${v.published ?? ''}:${v.target}/${v.protocol ?? 'tcp'}`;
+  const parsed = typeof v === 'string' || typeof v === 'number' ? parsePortShort(v) : undefined;
+  return parsed?.ok && parsed.value.length === 1 ? portKey(parsed.value[0] as PortMapping) : String(v);
+};
 const byPath: Indexer = (v) => (isMap(v) ? String(v.path) : String(v));
 const mountBy =
   (dir: string): Indexer =>
