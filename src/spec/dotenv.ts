@@ -31,9 +31,10 @@ interface Parser {
 
 /**
  * Parses a .env file. `lookup` is the environment: it fills a bare `KEY` line and, ahead of the file's own earlier
- * keys, the variables of unquoted and double-quoted values. A failure stops the parse, as in compose.
+ * keys, the variables of unquoted and double-quoted values. `earlier` (the variables of the files read before this
+ * one, for a service's env_file list) comes after the file's own keys. A failure stops the parse, as in compose.
  */
-export function parseDotenv(text: string, lookup: Lookup): DotenvResult {
+export function parseDotenv(text: string, lookup: Lookup, earlier: Lookup = () => undefined): DotenvResult {
   const start = text.startsWith('\uFEFF') ? 1 : 0;
   const vars = new Map<string, string>();
   const p: Parser = {
@@ -42,7 +43,7 @@ export function parseDotenv(text: string, lookup: Lookup): DotenvResult {
     lineStarts: lineStartsOf(text, start),
     vars,
     lookup,
-    resolve: (name) => lookup(name) ?? vars.get(name),
+    resolve: (name) => lookup(name) ?? vars.get(name) ?? earlier(name),
   };
   for (;;) {
     p.pos = skipToStatement(text, p.pos);

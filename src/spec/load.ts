@@ -93,7 +93,7 @@ export function loadStack(input: LoadInput): LoadResult {
   const profiles = input.profiles ?? splitList(input.env.COMPOSE_PROFILES);
   const enabled = applyProfiles(tree, { profiles, services: input.services ?? [] });
   session.errors.push(...enabled.errors);
-  session.errors.push(...checkStack(enabled.tree));
+  session.errors.push(...checkStack(enabled.tree, enabled.disabled));
   if (session.errors.length > 0) return done();
   const normalized = normalizeStack(enabled.tree, {
     name: name.value,

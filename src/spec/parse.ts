@@ -91,6 +91,12 @@ export function parseStackText(text: string, file: string): ParseResult {
         );
       }
       indexAnchors(doc.contents);
+      // Measured before converting: expanding a billion-laughs document up to the limit would take seconds.
+      const bomb = findAliasBomb(doc.contents);
+      if (bomb) {
+        const at = posAt(bomb.range?.[0] ?? 0);
+        return fail('SPEC_ALIAS_BOMB', ALIAS_BOMB_MESSAGE, ALIAS_BOMB_HINT, at.line, at.column);
+      }
       const converter = new Converter(posAt, file);
       documents.push(converter.convert(doc.contents, 0) as TreeMap);
     }
@@ -147,12 +153,7 @@ class Converter {
 
   convert(node: YamlNode | null, depth: number): Tree {
     if (++this.expanded > MAX_EXPANDED_NODES) {
-      this.failAt(
-        node,
-        'SPEC_ALIAS_BOMB',
-        'stack file expands to too many values through aliases',
-        'use fewer nested aliases',
-      );
+      this.failAt(node, 'SPEC_ALIAS_BOMB', ALIAS_BOMB_MESSAGE, ALIAS_BOMB_HINT);
     }
     if (depth > MAX_DEPTH) this.failAt(node, 'SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML');
     if (node === null) return null;
@@ -226,6 +227,40 @@ class Converter {
       }
       return m as YAMLMap<YamlNode, YamlNode>;
     });
+  }
+}
+
+const ALIAS_BOMB_MESSAGE = 'stack file expands to too many values through aliases';
+const ALIAS_BOMB_HINT = 'use fewer nested aliases';
+
+/**
+ * The value that makes a document expand past MAX_EXPANDED_NODES (the deepest one whose expansion alone is too
+ * big), or undefined. Each node's size is counted once, so this is linear in the written document.
+ */
+function findAliasBomb(root: YamlNode): YamlNode | undefined {
+  const sizes = new Map<YamlNode, number>();
+  const children = (n: YamlNode): Array<YamlNode | null> =>
+    isSeq(n) ? (n.items as YamlNode[]) : isMap(n) ? n.items.map((p) => p.value as YamlNode | null) : [];
+  const sizeOf = (n: YamlNode | null, depth: number): number => {
+    if (!n) return 1;
+    if (isAlias(n)) {
+      const target = findAnchor(n);
+      return target ? sizeOf(target, depth + 1) : 1;
+    }
+    const known = sizes.get(n);
+    if (known !== undefined) return known;
+    let size = 1;
+    // Past MAX_DEPTH the converter reports SPEC_TOO_DEEP; there is no need to go further here.
+    if (depth <= MAX_DEPTH) for (const c of children(n)) size += sizeOf(c, depth + 1);
+    sizes.set(n, size);
+    return size;
+  };
+  if (sizeOf(root, 0) <= MAX_EXPANDED_NODES) return undefined;
+  let node = root;
+  for (;;) {
+    const next = children(node).find((c) => c !== null && sizeOf(c, MAX_DEPTH) > MAX_EXPANDED_NODES);
+    if (!next || isAlias(next)) return next ?? node;
+    node = next;
   }
 }
 

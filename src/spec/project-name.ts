@@ -1,9 +1,9 @@
 // The project name, by Compose's order: -p, COMPOSE_PROJECT_NAME, the top-level `name`, the folder name.
-// A name given explicitly must already be valid; a folder name is normalized (lowercased, other characters dropped).
+// A name given on the command line or in the environment must already be valid; the top-level `name` and the folder
+// name are normalized (lowercased, other characters dropped), as compose-go does, and an empty result falls through.
 import { posix } from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import type { TreeMap } from './tree.js';
-import { locate } from './tree.js';
 
 const VALID = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -21,7 +21,6 @@ export function chooseProjectName(
   const explicit: Array<[string | undefined, string]> = [
     [from.flag, 'the -p option'],
     [from.env, 'COMPOSE_PROJECT_NAME'],
-    [typeof tree.name === 'string' && tree.name !== '' ? tree.name : undefined, 'the top-level "name"'],
   ];
   for (const [value, source] of explicit) {
     if (value === undefined || value === '') continue;
@@ -33,10 +32,11 @@ export function chooseProjectName(
         severity: 'error',
         message: `project name "${value}" from ${source} is not valid: it must hold only lowercase letters, digits, "-" and "_", and start with a letter or digit`,
         hint: normalizeProjectName(value) ? `use "${normalizeProjectName(value)}"` : undefined,
-        at: source.startsWith('the top-level') ? locate(tree, ['name']) : undefined,
       },
     };
   }
+  const fromFile = typeof tree.name === 'string' ? normalizeProjectName(tree.name) : '';
+  if (fromFile !== '') return { ok: true, value: fromFile };
   const fromDir = normalizeProjectName(posix.basename(from.projectDir));
   if (fromDir) return { ok: true, value: fromDir };
   return {

@@ -6,6 +6,7 @@ import { checkPorts } from './ports.js';
 import { checkReferences } from './references.js';
 import { checkValues } from './values.js';
 
-export function checkStack(tree: TreeMap): Diagnostic[] {
-  return [...checkReferences(tree), ...checkCycles(tree), ...checkValues(tree), ...checkPorts(tree)];
+/** `disabled`: services that profiles left out; a reference to one is reported by applyProfiles, not here. */
+export function checkStack(tree: TreeMap, disabled: readonly string[] = []): Diagnostic[] {
+  return [...checkReferences(tree, disabled), ...checkCycles(tree), ...checkValues(tree), ...checkPorts(tree)];
 }

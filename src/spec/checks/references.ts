@@ -6,12 +6,13 @@ import { parseVolumeShort } from '../syntax/volumes.js';
 import type { PathSegment, Tree, TreeMap } from '../tree.js';
 import { isList, isMap, locate } from '../tree.js';
 
-export function checkReferences(tree: TreeMap): Diagnostic[] {
+export function checkReferences(tree: TreeMap, disabled: readonly string[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
   const services = isMap(tree.services) ? tree.services : {};
   const defined = (section: string): string[] => (isMap(tree[section]) ? Object.keys(tree[section] as TreeMap) : []);
   const names = Object.keys(services);
   const missing = (kind: string, name: string, path: PathSegment[], known: string[], asKey = false): void => {
+    if (kind === 'service' && disabled.includes(name)) return;
     const guess = suggest(name, known);
     out.push({
       code: kind === 'service' ? 'SPEC_UNKNOWN_SERVICE' : `SPEC_UNDEFINED_${kind.toUpperCase()}`,

@@ -8,7 +8,7 @@ import type { Network, SecretOrConfig, Service, Stack, Volume } from '../model.j
 import { resolvePath } from '../paths.js';
 import type { Tree, TreeMap } from '../tree.js';
 import { isList, isMap, locate } from '../tree.js';
-import { plain, text, toStringMap } from './convert.js';
+import { plain, text, toNullableMap, toStringMap } from './convert.js';
 import { normalizeService } from './service.js';
 import { unsupportedWarnings } from './unsupported.js';
 
@@ -91,6 +91,7 @@ function readEnvFiles(
   const vars: Record<string, string> = {};
   if (svc.env_file === undefined || svc.env_file === null) return vars;
   const entries = isList(svc.env_file) ? svc.env_file : [svc.env_file];
+  const own = toNullableMap(svc.environment);
   entries.forEach((e, i) => {
     const path = resolvePath(text(isMap(e) ? e.path : e), ctx.opts.projectDir, ctx.home);
     const required = !(isMap(e) && e.required === false);
@@ -108,7 +109,13 @@ function readEnvFiles(
       }
       return;
     }
-    const parsed = parseDotenv(content, (n) => vars[n] ?? ctx.opts.env[n]);
+    // compose-go resolves ${VAR} from the project environment, then the service's own environment entries, then the
+    // keys read so far (this file's, then earlier files'): a file that redefines a key sees its own value.
+    const parsed = parseDotenv(
+      content,
+      (n) => ctx.opts.env[n] ?? own[n] ?? undefined,
+      (n) => vars[n],
+    );
     if (!parsed.ok) {
       ctx.errors.push({
         code: 'SPEC_DOTENV',
