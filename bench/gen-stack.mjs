@@ -29,7 +29,6 @@ const IMAGES = {
   batch: ['${REGISTRY}/shop/batch', 'sha-${GIT_SHA}'],
 };
 const TARGET_PORT = { web: 8080, api: 3000, worker: 9000, cache: 6379, db: 5432, queue: 5672, proxy: 80, batch: 7000 };
-const NETWORKS = ['front', 'back', 'data', 'mgmt'];
 const NAMED_VOLUMES = 50;
 
 const pad = (i) => String(i).padStart(4, '0');
@@ -104,7 +103,9 @@ function service(i) {
   if (i % 8 === 3) L.push(`    user: "1000:1000"`);
   // Ports: a short one (with interpolated host IP on every other service), and a long one on every third.
   L.push(`    ports:`);
-  L.push(i % 2 === 0 ? `      - "\${BIND_IP:-0.0.0.0}:${20000 + i}:${target}"` : `      - "${20000 + i}:${target}/tcp"`);
+  L.push(
+    i % 2 === 0 ? `      - "\${BIND_IP:-0.0.0.0}:${20000 + i}:${target}"` : `      - "${20000 + i}:${target}/tcp"`,
+  );
   if (i % 3 === 0) {
     L.push(`      - target: ${target + 1}`);
     L.push(`        published: "${30000 + i}"`);
