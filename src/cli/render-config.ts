@@ -1,6 +1,6 @@
 // The normalized stack as `docker compose config` prints it: top-level keys in Compose's order, services and
 // their keys sorted, durations in Go's notation ("1m30s"), mappings in a stable order so the output can be diffed.
-import { stringify } from 'yaml';
+import { safeDump } from '@stoplight/yaml-ast-parser';
 import type { Service, Stack } from '../spec/model.js';
 import { formatDuration } from '../spec/syntax/duration.js';
 
@@ -66,6 +66,7 @@ function sortDeep(v: unknown, key = ''): unknown {
   return v;
 }
 
+/** js-yaml's emitter (through the parser package): several times faster than `yaml`'s on a 500-service stack. */
 export function renderConfigYaml(stack: Stack): string {
-  return stringify(configDocument(stack), { lineWidth: 0, aliasDuplicateObjects: false, nullStr: 'null' });
+  return safeDump(configDocument(stack), { lineWidth: -1, noRefs: true });
 }

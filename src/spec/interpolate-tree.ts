@@ -4,7 +4,7 @@ import type { Diagnostic } from '../errors.js';
 import type { Lookup } from './interpolate.js';
 import { interpolate } from './interpolate.js';
 import type { PathSegment, Tree, TreeMap } from './tree.js';
-import { copyChildPos, copySelfPos, formatPath, isList, isMap, newMap, valuePos } from './tree.js';
+import { formatPath, isList, isMap, valuePos } from './tree.js';
 
 type Cast = 'int' | 'float' | 'bool';
 
@@ -59,9 +59,21 @@ const casts: Array<[string, Cast]> = [
   ['configs.*.external', 'bool'],
 ];
 
+// Patterns split once, and indexed by their last segment so most values are rejected with one lookup.
+const castIndex = new Map<string, Array<{ parts: string[]; cast: Cast }>>();
+for (const [pattern, cast] of casts) {
+  const parts = pattern.split('.');
+  const last = parts[parts.length - 1] as string;
+  castIndex.set(last, [...(castIndex.get(last) ?? []), { parts, cast }]);
+}
+
 function castFor(path: readonly PathSegment[]): Cast | undefined {
-  for (const [pattern, cast] of casts) {
-    const parts = pattern.split('.');
+  const lastSeg = path[path.length - 1];
+  const candidates = [
+    ...(castIndex.get(typeof lastSeg === 'number' ? '[]' : String(lastSeg)) ?? []),
+    ...(castIndex.get('*') ?? []),
+  ];
+  for (const { parts, cast } of candidates) {
     if (parts.length !== path.length) continue;
     const ok = parts.every((p, i) => p === '*' || (p === '[]' ? typeof path[i] === 'number' : p === String(path[i])));
     if (ok) return cast;
@@ -90,30 +102,34 @@ export interface InterpolateTreeResult {
   missing: Map<string, Diagnostic['at']>;
 }
 
-/** Interpolates a whole file. `prefix` is the path of `root` in the file (for included fragments). */
+/**
+ * Interpolates a whole file in place: the tree must be the parser's own (no container shared with another tree),
+ * which lets a 500-service stack go through without copying every container.
+ */
 export function interpolateTree(root: TreeMap, lookup: Lookup): InterpolateTreeResult {
   const errors: Diagnostic[] = [];
   const missing = new Map<string, Diagnostic['at']>();
-  const walk = (node: Tree, path: PathSegment[], parent: object | undefined): Tree => {
+  const path: PathSegment[] = [];
+  const walk = (node: Tree, parent: object | undefined): Tree => {
     if (isList(node)) {
-      const out: Tree[] = [];
-      copySelfPos(node, out);
-      node.forEach((v, i) => {
-        out.push(walk(v, [...path, i], node));
-        copyChildPos(node, i, out, i);
-      });
-      return out;
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        node[i] = walk(node[i] as Tree, node);
+        path.pop();
+      }
+      return node;
     }
     if (isMap(node)) {
-      const out = newMap();
-      copySelfPos(node, out);
       for (const k of Object.keys(node)) {
-        out[k] = walk(node[k] as Tree, [...path, k], node);
-        copyChildPos(node, k, out, k);
+        path.push(k);
+        node[k] = walk(node[k] as Tree, node);
+        path.pop();
       }
-      return out;
+      return node;
     }
     if (typeof node !== 'string') return node;
+    const cast = castFor(path);
+    if (!cast && !node.includes('$')) return node;
     const last = path[path.length - 1] as PathSegment;
     const pos = parent ? valuePos(parent, last) : undefined;
     const at = pos ? { ...pos, path: formatPath(path) } : undefined;
@@ -123,7 +139,6 @@ export function interpolateTree(root: TreeMap, lookup: Lookup): InterpolateTreeR
       return node;
     }
     for (const name of result.missing) if (!missing.has(name)) missing.set(name, at);
-    const cast = castFor(path);
     if (!cast) return result.value;
     const casted = castValue(result.value, cast);
     if (casted === undefined) {
@@ -139,6 +154,6 @@ export function interpolateTree(root: TreeMap, lookup: Lookup): InterpolateTreeR
     }
     return casted;
   };
-  const tree = walk(root, [], undefined) as TreeMap;
+  const tree = walk(root, undefined) as TreeMap;
   return { tree, errors, missing };
 }

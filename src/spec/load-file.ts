@@ -18,6 +18,8 @@ export interface LoadSession {
   warnings: Diagnostic[];
   /** Unset variables already warned about: Compose warns once per name. */
   warnedVariables: Set<string>;
+  /** Some file used !reset or !override: what they mark must be dropped after merging. */
+  sawMergeTags: boolean;
 }
 
 const TOP_LEVEL = new Set([
@@ -39,6 +41,7 @@ export function loadFile(session: LoadSession, file: string, text: string, looku
     session.errors.push(...parsed.errors);
     return undefined;
   }
+  if (parsed.hasMergeTags) session.sawMergeTags = true;
   const out: TreeMap[] = [];
   let failed = false;
   for (const doc of parsed.documents) {
@@ -57,7 +60,7 @@ export function loadFile(session: LoadSession, file: string, text: string, looku
     }
     // Compose validates the file as written, before interpolation: the schema allows strings wherever a
     // variable may stand, and an empty value from an unset variable is not a schema error.
-    const schemaErrors = validateFile(withoutReset(doc), knownKeysAt);
+    const schemaErrors = validateFile(parsed.hasMergeTags ? withoutReset(doc) : doc, knownKeysAt);
     if (schemaErrors.length > 0) {
       session.errors.push(...schemaErrors);
       failed = true;

@@ -14,7 +14,7 @@ import { applyInclude } from './include.js';
 import type { Lookup } from './interpolate.js';
 import type { LoadSession } from './load-file.js';
 import { loadFile } from './load-file.js';
-import { enforceUnique, mergeTrees } from './merge.js';
+import { enforceUnique, enforceUniqueInPlace, mergeTrees } from './merge.js';
 import type { Stack } from './model.js';
 import { normalizeStack } from './normalize/index.js';
 import { applyProfiles } from './profiles.js';
@@ -53,6 +53,7 @@ export function loadStack(input: LoadInput): LoadResult {
     errors: [],
     warnings: [],
     warnedVariables: new Set(),
+    sawMergeTags: false,
   };
   const lookup: Lookup = (name) => input.env[name];
   const loadFiles: LoadFiles = (files, fileLookup, chain) => {
@@ -78,7 +79,7 @@ export function loadStack(input: LoadInput): LoadResult {
     warnings: sortDiagnostics(session.warnings),
   });
   if (!merged || session.errors.length > 0) return done();
-  const tree = enforceUnique(merged) as TreeMap;
+  const tree = (session.sawMergeTags ? enforceUnique(merged) : enforceUniqueInPlace(merged)) as TreeMap;
   const firstFile = input.files[0]?.path ?? posix.join(input.projectDir, 'compose.yaml');
   const name = chooseProjectName(tree, {
     flag: input.projectName,

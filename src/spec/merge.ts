@@ -88,10 +88,14 @@ const unique: Array<[string, Indexer]> = [
   ['volumes.*.labels', byKeyValue],
 ];
 
+const splitCache = new Map<string, readonly string[]>();
+
 function matches(pattern: string, path: readonly PathSegment[]): boolean {
-  const parts = pattern.split('.');
+  let parts = splitCache.get(pattern);
+  if (!parts) splitCache.set(pattern, (parts = pattern.split('.')));
   if (parts.length !== path.length) return false;
-  return parts.every((p, i) => p === '*' || p === String(path[i]));
+  for (let i = 0; i < parts.length; i++) if (parts[i] !== '*' && parts[i] !== String(path[i])) return false;
+  return true;
 }
 
 /** Merges `over` onto `base`. Neither input is changed; the result shares no container with them. */
@@ -260,4 +264,34 @@ function volumeTarget(short: string): string {
 function deviceTarget(short: string): string {
   const parts = short.split(':');
   return parts[1] ?? parts[0] ?? short;
+}
+
+/**
+ * enforceUnique for trees without merge tags: visits only the sequences that have an identity and replaces a
+ * sequence (in its parent, in place) only when it holds a duplicate. The tree must be the caller's own.
+ */
+export function enforceUniqueInPlace(tree: TreeMap): TreeMap {
+  for (const [pattern] of unique) {
+    const [section, , ...rest] = pattern.split('.') as [string, string, ...string[]];
+    const resources = tree[section];
+    if (!isMap(resources)) continue;
+    for (const name of Object.keys(resources)) visitLists(resources[name] as Tree, rest, [section, name]);
+  }
+  return tree;
+}
+
+function visitLists(node: Tree, parts: readonly string[], path: PathSegment[]): void {
+  if (!isMap(node)) return;
+  const [head, ...rest] = parts as [string, ...string[]];
+  for (const k of head === '*' ? Object.keys(node) : [head]) {
+    const child = node[k];
+    if (child === undefined) continue;
+    if (rest.length > 0) {
+      visitLists(child, rest, [...path, k]);
+      continue;
+    }
+    if (!isList(child) || child.length < 2) continue;
+    const deduped = enforceUnique(child, [...path, k]);
+    if ((deduped as TreeList).length !== child.length) node[k] = deduped;
+  }
 }

@@ -1,16 +1,21 @@
 // YAML text to the raw tree, keeping the position of every node, expanding aliases and `<<` merge keys, and
 // recording Compose's `!reset` / `!override` tags. Guards against alias bombs, deep nesting and huge input.
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
-import type { Document, Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
+//
+// The parser is @stoplight/yaml-ast-parser (a js-yaml fork that keeps an AST with offsets): on a 500-service
+// stack it parses in a quarter of the time `yaml` takes cold, which is most of a `berth config` run.
+import { Kind, ScalarType, determineScalarType, loadAll, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat } from '@stoplight/yaml-ast-parser';
+import type { YAMLNode, YAMLScalar, YamlMap, YAMLSequence, YAMLMapping } from '@stoplight/yaml-ast-parser';
 import type { Diagnostic } from '../errors.js';
-import type { Pos, Tree, TreeMap } from './tree.js';
+import type { MergeTag, Pos, Tree, TreeMap } from './tree.js';
 import { newMap, setChildPos, setSelfPos, setTag } from './tree.js';
 
 export const MAX_STACK_FILE_BYTES = 10 * 1024 * 1024;
 const MAX_DEPTH = 500;
 const MAX_EXPANDED_NODES = 2_000_000;
 
-export type ParseResult = { ok: true; documents: TreeMap[] } | { ok: false; errors: Diagnostic[] };
+export type ParseResult =
+  | { ok: true; documents: TreeMap[]; /** some value carries !reset or !override */ hasMergeTags: boolean }
+  | { ok: false; errors: Diagnostic[] };
 
 class ParseFailure extends Error {
   readonly diagnostic: Diagnostic;
@@ -42,46 +47,56 @@ export function parseStackText(text: string, file: string): ParseResult {
   if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
     return fail('SPEC_EMPTY_FILE', 'stack file is empty', 'a stack file needs at least a "services:" mapping');
   }
-  const lineCounter = new LineCounter();
-  let docs: Document.Parsed[];
-  try {
-    const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
-    docs = Array.isArray(parsed) ? parsed : [];
-  } catch (e) {
-    if (e instanceof RangeError) return fail('SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML');
-    throw e;
-  }
+  const lines = lineStarts(text);
   const posAt = (offset: number): Pos => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col };
-  };
-  const errors: Diagnostic[] = [];
-  for (const doc of docs) {
-    // yaml turns a stack overflow inside its composer into one error per node; report it once.
-    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
-    if (overflow) {
-      const at = posAt(overflow.pos[0]);
-      return fail('SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML', at.line, at.column);
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lines[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
     }
-    for (const err of doc.errors) {
-      const at = posAt(err.pos[0]);
-      errors.push({
-        code: 'SPEC_YAML_SYNTAX',
-        severity: 'error',
-        message: yamlMessage(err.code, err.message),
-        hint: yamlHint(err.code),
-        at: { ...at, path: '' },
-      });
+    return { file, line: lo + 1, column: offset - (lines[lo] as number) + 1 };
+  };
+  const roots: Array<YAMLNode | null> = [];
+  try {
+    loadAll(text, (doc) => roots.push(doc ?? null), { filename: file });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const at = posAt(deepestFlowOffset(text));
+    return fail('SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML', at.line, at.column);
+  }
+  const errors: Diagnostic[] = [];
+  const tags = new Map<number, MergeTag>();
+  for (const root of roots) {
+    let previousDuplicate = -1;
+    for (const err of root?.errors ?? []) {
+      const offset = err.mark?.position ?? 0;
+      // The parser reports a duplicate key twice, the second occurrence first; Compose names the second only.
+      if (/duplicate key/.test(err.message)) {
+        const isFirstOfPair = previousDuplicate > offset;
+        previousDuplicate = isFirstOfPair ? -1 : offset;
+        if (isFirstOfPair) continue;
+      }
+      const tag = /unknown tag <!(reset|override)>/.exec(err.message)?.[1] as MergeTag | undefined;
+      if (tag) {
+        tags.set(firstValueOffset(text, offset + tag.length + 1), tag);
+        tags.set(offset, tag); // a tag with no value after it: found from the key, see firstAfterKey
+        continue;
+      }
+      if (/unknown tag/.test(err.message)) continue; // Compose ignores tags it does not know
+      const at = posAt(offset);
+      errors.push(syntaxError(err.message, text, offset, { ...at, path: '' }));
     }
   }
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, 20) };
   const documents: TreeMap[] = [];
   try {
-    for (const doc of docs) {
-      if (doc.contents === null) continue; // a `---` with nothing after it
-      if (!isMap(doc.contents)) {
-        const at = posAt(doc.contents.range?.[0] ?? 0);
-        const what = isSeq(doc.contents) ? 'a list' : 'a single value';
+    for (const root of roots) {
+      if (root === null || (root.kind === Kind.SCALAR && (root as YAMLScalar).value === '' && roots.length > 1)) continue;
+      if (root.kind !== Kind.MAP) {
+        const at = posAt(root.startPosition);
+        const what = root.kind === Kind.SEQ ? 'a list' : 'a single value';
         return fail(
           'SPEC_TOP_LEVEL_NOT_MAPPING',
           `the top level of a stack file must be a mapping, not ${what}`,
@@ -90,15 +105,14 @@ export function parseStackText(text: string, file: string): ParseResult {
           at.column,
         );
       }
-      indexAnchors(doc.contents);
       // Measured before converting: expanding a billion-laughs document up to the limit would take seconds.
-      const bomb = findAliasBomb(doc.contents);
+      const bomb = findAliasBomb(root);
       if (bomb) {
-        const at = posAt(bomb.range?.[0] ?? 0);
+        const at = posAt(bomb.startPosition);
         return fail('SPEC_ALIAS_BOMB', ALIAS_BOMB_MESSAGE, ALIAS_BOMB_HINT, at.line, at.column);
       }
-      const converter = new Converter(posAt, file);
-      documents.push(converter.convert(doc.contents, 0) as TreeMap);
+      const converter = new Converter(posAt, file, { tags, text });
+      documents.push(converter.convert(root, 0) as TreeMap);
     }
   } catch (e) {
     if (e instanceof ParseFailure) return { ok: false, errors: [e.diagnostic] };
@@ -108,85 +122,128 @@ export function parseStackText(text: string, file: string): ParseResult {
   if (documents.length === 0) {
     return fail('SPEC_EMPTY_FILE', 'stack file is empty', 'a stack file needs at least a "services:" mapping');
   }
-  return { ok: true, documents };
+  return { ok: true, documents, hasMergeTags: tags.size > 0 };
 }
 
-function yamlMessage(code: string, message: string): string {
-  const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
-  if (code === 'DUPLICATE_KEY') return `${first}: a key may appear once in a mapping`;
-  return `invalid YAML: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
 }
 
-function yamlHint(code: string): string {
-  switch (code) {
-    case 'DUPLICATE_KEY':
-      return 'remove or rename one of the two keys';
-    case 'BAD_INDENT':
-    case 'MISSING_CHAR':
-      return 'check the indentation: use spaces, not tabs, and line up keys of the same mapping';
-    case 'TAB_AS_INDENT':
-      return 'YAML does not allow tabs for indentation; use spaces';
-    default:
-      return 'fix the YAML syntax at this position';
+/** Where the value after a tag starts: past spaces, line breaks and comments. */
+function firstValueOffset(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') i++;
+    else if (c === '#') while (i < text.length && text[i] !== '\n') i++;
+    else break;
   }
+  return i;
 }
 
-/** Turns yaml's AST into the tree. Alias targets are converted once per use, bounded by MAX_EXPANDED_NODES. */
+function syntaxError(raw: string, text: string, offset: number, at: Diagnostic['at']): Diagnostic {
+  const reason = raw.replace(/^JS-YAML: /, '').replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+  if (/duplicate key/.test(reason)) {
+    const key = /^\s*["']?([^"':\n]*)/.exec(text.slice(offset, offset + 200))?.[1]?.trim() ?? '';
+    return {
+      code: 'SPEC_YAML_SYNTAX',
+      severity: 'error',
+      message: `key "${key}" appears more than once in this mapping`,
+      hint: 'remove or rename one of the two keys',
+      at,
+    };
+  }
+  if (/tabs/i.test(reason)) {
+    return {
+      code: 'SPEC_YAML_SYNTAX',
+      severity: 'error',
+      message: 'invalid YAML: tabs are not allowed as indentation',
+      hint: 'YAML does not allow tabs for indentation; use spaces',
+      at,
+    };
+  }
+  const hint = /indent|bad indentation/.test(reason)
+    ? 'check the indentation: use spaces, not tabs, and line up keys of the same mapping'
+    : /tab/.test(reason)
+      ? 'YAML does not allow tabs for indentation; use spaces'
+      : 'fix the YAML syntax at this position';
+  return { code: 'SPEC_YAML_SYNTAX', severity: 'error', message: `invalid YAML: ${reason}`, hint, at };
+}
+
+/** Turns the parser's AST into the tree. Alias targets are converted once per use, bounded by MAX_EXPANDED_NODES. */
 class Converter {
   private expanded = 0;
   private readonly posAt: (offset: number) => Pos;
   private readonly file: string;
-  constructor(posAt: (offset: number) => Pos, file: string) {
+  private readonly tags: ReadonlyMap<number, MergeTag>;
+  private readonly text: string;
+  constructor(posAt: (offset: number) => Pos, file: string, opts: { tags: ReadonlyMap<number, MergeTag>; text: string }) {
     this.posAt = posAt;
     this.file = file;
+    this.tags = opts.tags;
+    this.text = opts.text;
   }
 
-  private pos(node: YamlNode | null | undefined): Pos | undefined {
-    const r = node?.range;
-    return r ? this.posAt(r[0]) : undefined;
+  private pos(node: YAMLNode | null | undefined): Pos | undefined {
+    return node ? this.posAt(node.startPosition) : undefined;
   }
 
-  private failAt(node: YamlNode | null | undefined, code: string, message: string, hint: string): never {
+  private tagOf(node: YAMLNode | null | undefined): MergeTag | undefined {
+    return node && this.tags.size > 0 ? this.tags.get(node.startPosition) : undefined;
+  }
+
+  private failAt(node: YAMLNode | null | undefined, code: string, message: string, hint: string): never {
     const p = this.pos(node) ?? { file: this.file, line: 1, column: 1 };
     throw new ParseFailure({ code, severity: 'error', message, hint, at: { ...p, path: '' } });
   }
 
-  convert(node: YamlNode | null, depth: number): Tree {
+  convert(node: YAMLNode | null | undefined, depth: number): Tree {
     if (++this.expanded > MAX_EXPANDED_NODES) {
       this.failAt(node, 'SPEC_ALIAS_BOMB', ALIAS_BOMB_MESSAGE, ALIAS_BOMB_HINT);
     }
     if (depth > MAX_DEPTH) this.failAt(node, 'SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML');
-    if (node === null) return null;
-    if (isAlias(node)) {
-      const target = node.source ? findAnchor(node) : undefined;
-      if (!target) this.failAt(node, 'SPEC_YAML_SYNTAX', `unknown alias "*${node.source}"`, 'define the anchor before');
-      return this.convert(target, depth + 1);
+    if (!node) return null;
+    switch (node.kind) {
+      case Kind.ANCHOR_REF: {
+        const target = (node.value as YAMLNode | undefined) ?? undefined;
+        if (!target) {
+          const name = (node as unknown as { referencesAnchor: string }).referencesAnchor;
+          this.failAt(node, 'SPEC_YAML_SYNTAX', `unknown alias "*${name}"`, 'define the anchor before using it');
+        }
+        return this.convert(target, depth + 1);
+      }
+      case Kind.SCALAR:
+        return scalarValue(node as YAMLScalar);
+      case Kind.SEQ:
+        return this.convertSeq(node as YAMLSequence, depth);
+      case Kind.MAP:
+        return this.convertMap(node as YamlMap, depth);
+      default:
+        return null;
     }
-    if (isScalar(node)) return scalarValue(node);
-    if (isSeq(node)) return this.convertSeq(node as YAMLSeq<YamlNode>, depth);
-    if (isMap(node)) return this.convertMap(node as YAMLMap<YamlNode, YamlNode>, depth);
-    return null;
   }
 
-  private convertSeq(node: YAMLSeq<YamlNode>, depth: number): Tree {
+  private convertSeq(node: YAMLSequence, depth: number): Tree {
     const out: Tree[] = [];
     setSelfPos(out, this.pos(node));
     node.items.forEach((item, i) => {
       out.push(this.convert(item, depth + 1));
       setChildPos(out, i, this.pos(item));
-      const tag = mergeTag(item);
+      const tag = this.tagOf(item);
       if (tag) setTag(out, i, tag);
     });
     return out;
   }
 
-  private convertMap(node: YAMLMap<YamlNode, YamlNode>, depth: number): Tree {
+  private convertMap(node: YamlMap, depth: number): Tree {
     const out = newMap();
     setSelfPos(out, this.pos(node));
-    const merged: Array<YAMLMap<YamlNode, YamlNode>> = [];
-    for (const pair of node.items) {
+    const merged: YamlMap[] = [];
+    for (const pair of node.mappings as YAMLMapping[]) {
       const keyNode = pair.key;
-      if (isScalar(keyNode) && keyNode.value === '<<' && keyNode.type === YamlScalar.PLAIN) {
+      if (keyNode && keyNode.kind === Kind.SCALAR && keyNode.value === '<<' && keyNode.plainScalar) {
         merged.push(...this.mergeSources(pair.value, keyNode));
         continue;
       }
@@ -194,9 +251,12 @@ class Converter {
       if (key === undefined) {
         this.failAt(keyNode, 'SPEC_BAD_KEY', 'a mapping key must be a plain value', 'quote the key');
       }
+      if (key === '__proto__') {
+        this.failAt(keyNode, 'SPEC_BAD_KEY', 'the key "__proto__" is not allowed', 'rename the key');
+      }
       out[key] = this.convert(pair.value, depth + 1);
       setChildPos(out, key, this.pos(pair.value) ?? this.pos(keyNode), this.pos(keyNode));
-      const tag = mergeTag(pair.value);
+      const tag = this.tagOf(pair.value) ?? (pair.value ? undefined : this.tags.get(firstAfterKey(this.text, pair)));
       if (tag) setTag(out, key, tag);
     }
     // YAML merge keys: explicit keys win, then earlier sources win over later ones.
@@ -205,19 +265,20 @@ class Converter {
       for (const k of Object.keys(converted)) {
         if (k in out) continue;
         out[k] = converted[k] as Tree;
-        const pair = source.items.find((p) => keyText(p.key) === k);
+        const pair = (source.mappings as YAMLMapping[]).find((p) => keyText(p.key) === k);
         setChildPos(out, k, this.pos(pair?.value) ?? this.pos(source), this.pos(pair?.key));
       }
     }
     return out;
   }
 
-  private mergeSources(value: YamlNode | null, keyNode: YamlNode): Array<YAMLMap<YamlNode, YamlNode>> {
-    const resolve = (n: YamlNode | null): YamlNode | null | undefined => (n && isAlias(n) ? findAnchor(n) : n);
+  private mergeSources(value: YAMLNode | null | undefined, keyNode: YAMLNode): YamlMap[] {
+    const resolve = (n: YAMLNode | null | undefined): YAMLNode | null | undefined =>
+      n && n.kind === Kind.ANCHOR_REF ? (n.value as YAMLNode | undefined) : n;
     const v = resolve(value);
-    const items = v && isSeq(v) ? (v.items as YamlNode[]).map(resolve) : [v];
+    const items = v && v.kind === Kind.SEQ ? (v as YAMLSequence).items.map(resolve) : [v];
     return items.map((m) => {
-      if (!m || !isMap(m)) {
+      if (!m || m.kind !== Kind.MAP) {
         this.failAt(
           value ?? keyNode,
           'SPEC_BAD_MERGE_KEY',
@@ -225,9 +286,27 @@ class Converter {
           'merge an anchored mapping, e.g. "<<: *defaults"',
         );
       }
-      return m as YAMLMap<YamlNode, YamlNode>;
+      return m as YamlMap;
     });
   }
+}
+
+/** For `key: !reset` with nothing after the tag, the parser gives no value node; the tag sits after the key. */
+function firstAfterKey(text: string, pair: YAMLMapping): number {
+  return firstValueOffset(text, pair.endPosition);
+}
+
+/** Where flow brackets first nest deeper than MAX_DEPTH (quotes are not tracked: it only locates an error). */
+function deepestFlowOffset(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === '\n' && depth < 0) depth = 0;
+  }
+  return 0;
 }
 
 const ALIAS_BOMB_MESSAGE = 'stack file expands to too many values through aliases';
@@ -237,16 +316,17 @@ const ALIAS_BOMB_HINT = 'use fewer nested aliases';
  * The value that makes a document expand past MAX_EXPANDED_NODES (the deepest one whose expansion alone is too
  * big), or undefined. Each node's size is counted once, so this is linear in the written document.
  */
-function findAliasBomb(root: YamlNode): YamlNode | undefined {
-  const sizes = new Map<YamlNode, number>();
-  const children = (n: YamlNode): Array<YamlNode | null> =>
-    isSeq(n) ? (n.items as YamlNode[]) : isMap(n) ? n.items.map((p) => p.value as YamlNode | null) : [];
-  const sizeOf = (n: YamlNode | null, depth: number): number => {
+function findAliasBomb(root: YAMLNode): YAMLNode | undefined {
+  const sizes = new Map<YAMLNode, number>();
+  const children = (n: YAMLNode): Array<YAMLNode | null | undefined> =>
+    n.kind === Kind.SEQ
+      ? (n as YAMLSequence).items
+      : n.kind === Kind.MAP
+        ? (n as YamlMap).mappings.map((p: YAMLMapping) => p.value)
+        : [];
+  const sizeOf = (n: YAMLNode | null | undefined, depth: number): number => {
     if (!n) return 1;
-    if (isAlias(n)) {
-      const target = findAnchor(n);
-      return target ? sizeOf(target, depth + 1) : 1;
-    }
+    if (n.kind === Kind.ANCHOR_REF) return n.value && depth <= MAX_DEPTH ? sizeOf(n.value as YAMLNode, depth + 1) : 1;
     const known = sizes.get(n);
     if (known !== undefined) return known;
     let size = 1;
@@ -258,66 +338,36 @@ function findAliasBomb(root: YamlNode): YamlNode | undefined {
   if (sizeOf(root, 0) <= MAX_EXPANDED_NODES) return undefined;
   let node = root;
   for (;;) {
-    const next = children(node).find((c) => c !== null && sizeOf(c, MAX_DEPTH) > MAX_EXPANDED_NODES);
-    if (!next || isAlias(next)) return next ?? node;
+    const next = children(node).find((c) => c && sizeOf(c, MAX_DEPTH) > MAX_EXPANDED_NODES);
+    if (!next || next.kind === Kind.ANCHOR_REF) return next ?? node;
     node = next;
   }
 }
 
-// yaml resolves an alias against its document; we keep a per-alias lookup that walks back to the anchor.
-const anchorIndex = new WeakMap<object, Map<string, YamlNode>>();
-function findAnchor(alias: { source: string }): YamlNode | undefined {
-  return anchorIndex.get(alias)?.get(alias.source);
-}
-
-/** Runs over a document before conversion: records, for each alias, the node its anchor named before it. */
-function indexAnchors(root: YamlNode | null): void {
-  const seen = new Map<string, YamlNode>();
-  const walk = (n: YamlNode | null | undefined): void => {
-    if (!n) return;
-    if (isAlias(n)) {
-      anchorIndex.set(n, new Map(seen));
-      return;
-    }
-    const anchor = (n as { anchor?: string }).anchor;
-    if (isMap(n)) {
-      for (const p of n.items) {
-        walk(p.key as YamlNode);
-        walk(p.value as YamlNode);
-      }
-    } else if (isSeq(n)) {
-      for (const item of n.items) walk(item as YamlNode);
-    }
-    // The anchor is visible to aliases after the anchored node (YAML forbids forward references).
-    if (anchor) seen.set(anchor, n);
-  };
-  walk(root);
-}
-
-function keyText(key: unknown): string | undefined {
+function keyText(key: YAMLScalar | null | undefined): string | undefined {
   if (key === null || key === undefined) return '';
-  if (isScalar(key)) {
-    const v = key.value;
-    if (v === null) return 'null';
-    if (typeof v === 'object') return undefined;
-    // Keep the source text of numbers and booleans (`8080:` stays "8080", `true:` stays "true").
-    return typeof key.source === 'string' ? key.source : String(v);
+  if (key.kind !== Kind.SCALAR) return undefined;
+  // Keys keep their text: `8080:` is "8080", `true:` is "true", `null:` and `~:` are "null" as in Compose.
+  const v = key.value;
+  if (key.plainScalar && (v === '~' || v === 'null' || v === 'Null' || v === 'NULL')) return 'null';
+  return v;
+}
+
+function scalarValue(node: YAMLScalar): Tree {
+  switch (determineScalarType(node)) {
+    case ScalarType.null:
+      return null;
+    case ScalarType.bool:
+      return parseYamlBoolean(node.value);
+    case ScalarType.int: {
+      const n = parseYamlBigInteger(node.value);
+      return typeof n === 'bigint' ? Number(n) : n;
+    }
+    case ScalarType.float: {
+      const f = parseYamlFloat(node.value);
+      return Number.isFinite(f) || Number.isNaN(f) ? f : node.value;
+    }
+    default:
+      return node.value;
   }
-  return undefined;
-}
-
-function scalarValue(node: YamlScalar): Tree {
-  const v = node.value;
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return Number.isFinite(v) || Number.isNaN(v) ? v : String(node.source);
-  if (typeof v === 'bigint') return Number(v);
-  return String(v);
-}
-
-function mergeTag(node: YamlNode | null | undefined): 'reset' | 'override' | undefined {
-  const tag = (node as { tag?: string } | null | undefined)?.tag;
-  if (tag === '!reset') return 'reset';
-  if (tag === '!override') return 'override';
-  return undefined;
 }

@@ -18,20 +18,41 @@ export type MergeTag = 'reset' | 'override';
 /**
  * What the parser learned about one container (mapping or list) of the tree. Containers are never shared between
  * two places of a tree after parsing (aliases are expanded), so a container's meta describes exactly one place.
+ * Positions are packed into one number each (file index, line, column): a 500-service stack has ~100,000 of them.
  */
 interface Meta {
-  self?: Pos;
-  keys: Map<PathSegment, Pos>; // where a mapping key is written
-  values: Map<PathSegment, Pos>; // where the value of a key or list item starts
-  tags: Map<PathSegment, MergeTag>;
+  self: number; // 0: unknown
+  values: Map<PathSegment, number>; // where the value of a key or list item starts
+  keys: Map<PathSegment, number> | undefined; // where a mapping key is written
+  tags: Map<PathSegment, MergeTag> | undefined;
 }
 
 const metas = new WeakMap<object, Meta>();
+const fileNames: string[] = [];
+const fileIndex = new Map<string, number>();
+const COL = 1_048_576; // 2^20: up to a million lines and columns; file index above that
+
+function pack(pos: Pos): number {
+  let f = fileIndex.get(pos.file);
+  if (f === undefined) {
+    f = fileNames.push(pos.file) - 1;
+    fileIndex.set(pos.file, f);
+  }
+  return ((f + 1) * COL + Math.min(pos.line, COL - 1)) * COL + Math.min(pos.column, COL - 1);
+}
+
+function unpack(n: number | undefined): Pos | undefined {
+  if (!n) return undefined;
+  const column = n % COL;
+  const rest = (n - column) / COL;
+  const line = rest % COL;
+  return { file: fileNames[(rest - line) / COL - 1] as string, line, column };
+}
 
 function metaOf(container: object): Meta {
   let m = metas.get(container);
   if (!m) {
-    m = { keys: new Map(), values: new Map(), tags: new Map() };
+    m = { self: 0, values: new Map(), keys: undefined, tags: undefined };
     metas.set(container, m);
   }
   return m;
@@ -50,49 +71,54 @@ export function isList(v: unknown): v is TreeList {
 }
 
 export function setSelfPos(container: object, pos: Pos | undefined): void {
-  if (pos) metaOf(container).self = pos;
+  if (pos) metaOf(container).self = pack(pos);
 }
 
 export function setChildPos(container: object, key: PathSegment, value: Pos | undefined, keyPos?: Pos): void {
   const m = metaOf(container);
-  if (value) m.values.set(key, value);
-  if (keyPos) m.keys.set(key, keyPos);
+  if (value) m.values.set(key, pack(value));
+  if (keyPos) (m.keys ??= new Map()).set(key, pack(keyPos));
 }
 
 export function setTag(container: object, key: PathSegment, tag: MergeTag): void {
-  metaOf(container).tags.set(key, tag);
+  (metaOf(container).tags ??= new Map()).set(key, tag);
 }
 
 export function tagOf(container: object, key: PathSegment): MergeTag | undefined {
-  return metas.get(container)?.tags.get(key);
+  return metas.get(container)?.tags?.get(key);
 }
 
 export function selfPos(container: object): Pos | undefined {
-  return metas.get(container)?.self;
+  return unpack(metas.get(container)?.self);
 }
 
 export function valuePos(container: object, key: PathSegment): Pos | undefined {
-  return metas.get(container)?.values.get(key) ?? metas.get(container)?.keys.get(key);
+  const m = metas.get(container);
+  return unpack(m?.values.get(key) ?? m?.keys?.get(key));
 }
 
 export function keyPos(container: object, key: PathSegment): Pos | undefined {
-  return metas.get(container)?.keys.get(key) ?? metas.get(container)?.values.get(key);
+  const m = metas.get(container);
+  return unpack(m?.keys?.get(key) ?? m?.values.get(key));
 }
 
-/**
- * Copies what is known about `from[fromKey]` to `to[toKey]` (used when a value moves during interpolation, merge or
- * extends): its positions and its merge tag, so a `!reset` or `!override` survives until the merge that reads it.
- */
+/** Copies what is known about `from[fromKey]` to `to[toKey]` (used when a value moves during merge or extends). */
 export function copyChildPos(from: object, fromKey: PathSegment, to: object, toKey: PathSegment): void {
   const m = metas.get(from);
   if (!m) return;
-  setChildPos(to, toKey, m.values.get(fromKey), m.keys.get(fromKey));
-  const tag = m.tags.get(fromKey);
-  if (tag) setTag(to, toKey, tag);
+  const value = m.values.get(fromKey);
+  const key = m.keys?.get(fromKey);
+  const tag = m.tags?.get(fromKey);
+  if (value === undefined && key === undefined && tag === undefined) return;
+  const t = metaOf(to);
+  if (value !== undefined) t.values.set(toKey, value);
+  if (key !== undefined) (t.keys ??= new Map()).set(toKey, key);
+  if (tag !== undefined) (t.tags ??= new Map()).set(toKey, tag);
 }
 
 export function copySelfPos(from: object, to: object): void {
-  setSelfPos(to, selfPos(from));
+  const self = metas.get(from)?.self;
+  if (self) metaOf(to).self = self;
 }
 
 /** `services.web.ports[0]`: the Compose way of naming a place in a stack file. */
@@ -141,5 +167,11 @@ export function cloneTree<T extends Tree>(value: T): T {
 
 function transferMeta(from: object, to: object): void {
   const m = metas.get(from);
-  if (m) metas.set(to, { self: m.self, keys: new Map(m.keys), values: new Map(m.values), tags: new Map(m.tags) });
+  if (!m) return;
+  metas.set(to, {
+    self: m.self,
+    values: new Map(m.values),
+    keys: m.keys && new Map(m.keys),
+    tags: m.tags && new Map(m.tags),
+  });
 }
