@@ -12,5 +12,7 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   // Some bundled CommonJS (ajv's runtime helpers) calls require(); give the ES module a real one.
-  banner: { js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);",
+  },
 });

@@ -3,7 +3,15 @@
 //
 // The parser is @stoplight/yaml-ast-parser (a js-yaml fork that keeps an AST with offsets): on a 500-service
 // stack it parses in a quarter of the time `yaml` takes cold, which is most of a `berth config` run.
-import { Kind, ScalarType, determineScalarType, loadAll, parseYamlBigInteger, parseYamlBoolean, parseYamlFloat } from '@stoplight/yaml-ast-parser';
+import {
+  Kind,
+  ScalarType,
+  determineScalarType,
+  loadAll,
+  parseYamlBigInteger,
+  parseYamlBoolean,
+  parseYamlFloat,
+} from '@stoplight/yaml-ast-parser';
 import type { YAMLNode, YAMLScalar, YamlMap, YAMLSequence, YAMLMapping } from '@stoplight/yaml-ast-parser';
 import type { Diagnostic } from '../errors.js';
 import type { MergeTag, Pos, Tree, TreeMap } from './tree.js';
@@ -93,7 +101,8 @@ export function parseStackText(text: string, file: string): ParseResult {
   const documents: TreeMap[] = [];
   try {
     for (const root of roots) {
-      if (root === null || (root.kind === Kind.SCALAR && (root as YAMLScalar).value === '' && roots.length > 1)) continue;
+      if (root === null || (root.kind === Kind.SCALAR && (root as YAMLScalar).value === '' && roots.length > 1))
+        continue;
       if (root.kind !== Kind.MAP) {
         const at = posAt(root.startPosition);
         const what = root.kind === Kind.SEQ ? 'a list' : 'a single value';
@@ -179,7 +188,11 @@ class Converter {
   private readonly file: string;
   private readonly tags: ReadonlyMap<number, MergeTag>;
   private readonly text: string;
-  constructor(posAt: (offset: number) => Pos, file: string, opts: { tags: ReadonlyMap<number, MergeTag>; text: string }) {
+  constructor(
+    posAt: (offset: number) => Pos,
+    file: string,
+    opts: { tags: ReadonlyMap<number, MergeTag>; text: string },
+  ) {
     this.posAt = posAt;
     this.file = file;
     this.tags = opts.tags;
