@@ -5,12 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# System packages berth needs. The built-in engine's (runc, conmon, iptables...) join this list with that issue.
-APT_PACKAGES=()
-if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
+# System packages berth needs: the OCI runtime and its monitor for the built-in engine, an init for `init: true`,
+# and a static busybox from which the tests make their images (no registry is needed).
+APT_PACKAGES=(runc conmon catatonit busybox-static)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 need_node='20.19.0'
