@@ -2,7 +2,9 @@
 // turns errors into messages and exit codes (render-error.ts words them).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { BerthError } from '../errors.js';
 import { configCommand } from './commands/config.js';
+import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } from './commands/engine.js';
 import type { ConfigOptions } from './commands/config.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProject } from './load-project.js';
@@ -52,6 +54,30 @@ export function buildProgram(ctx: CliContext): Command {
       const profiles = [...new Set(Object.values(stack.services).flatMap((s) => s.profiles ?? []))].sort();
       ctx.stdout(configCommand(stack, opts, profiles));
     });
+  const engine = program
+    .command('engine')
+    .description('manage berthd, the built-in engine (data root BERTH_ROOT, socket BERTH_SOCKET)');
+  engine
+    .command('start')
+    .description('start berthd in the background')
+    .action(async () => ctx.stdout(await engineStart(engineSettings(ctx.env))));
+  engine
+    .command('stop')
+    .description('stop berthd (running containers keep running)')
+    .action(async () => ctx.stdout(await engineStop(engineSettings(ctx.env))));
+  engine
+    .command('status')
+    .description('say whether berthd runs, and where')
+    .action(async () => {
+      const s = await engineStatus(engineSettings(ctx.env));
+      if (!s.running)
+        throw new BerthError('ENGINE_NOT_RUNNING', s.text.trim(), { hint: 'start it with: berth engine start' });
+      ctx.stdout(s.text);
+    });
+  engine
+    .command('logs')
+    .description("print berthd's own log")
+    .action(() => ctx.stdout(engineLogs(engineSettings(ctx.env))));
   return program;
 }
 

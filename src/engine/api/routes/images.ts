@@ -1,0 +1,133 @@
+// /images/...: list, inspect, load, save, import, tag, remove, history, prune. Pulling from a registry is not
+// built yet: /images/create?fromImage answers with a clear error instead of pretending.
+import type { EventBus } from '../../daemon/events.js';
+import { EngineError } from '../../errors.js';
+import type { ImageRecord, ImageStore } from '../../images/image-store.js';
+import type { ApiRouter } from '../server.js';
+import { sendJson } from '../server.js';
+
+const truthy = (v: string | null): boolean => v === '1' || v === 'true';
+
+function summary(i: ImageRecord): unknown {
+  return {
+    Id: i.id,
+    ParentId: i.parent ?? '',
+    RepoTags: i.repoTags,
+    RepoDigests: i.repoDigests,
+    Created: Math.floor(Date.parse(i.created) / 1000),
+    Size: i.size,
+    SharedSize: -1,
+    VirtualSize: i.size,
+    Labels: (i.config.config?.Labels as Record<string, string> | undefined) ?? {},
+    Containers: -1,
+  };
+}
+
+function inspect(i: ImageRecord): unknown {
+  const c = i.config;
+  return {
+    Id: i.id,
+    RepoTags: i.repoTags,
+    RepoDigests: i.repoDigests,
+    Parent: i.parent ?? '',
+    Comment: '',
+    Created: i.created,
+    DockerVersion: '',
+    Author: (c as { author?: string }).author ?? '',
+    Config: c.config ?? {},
+    Architecture: c.architecture,
+    Os: c.os,
+    Size: i.size,
+    VirtualSize: i.size,
+    GraphDriver: { Name: 'overlay2', Data: {} },
+    RootFS: { Type: 'layers', Layers: c.rootfs?.diff_ids ?? [] },
+    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
+  };
+}
+
+function need(images: ImageStore, ref: string): ImageRecord {
+  const i = images.resolve(ref);
+  if (!i) throw new EngineError('not-found', 'ENGINE_NO_SUCH_IMAGE', `No such image: ${ref}`);
+  return i;
+}
+
+export function imageRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
+  router.on('GET', '/images/json', (_req, res) => sendJson(res, 200, images.list().map(summary)));
+
+  router.on('POST', '/images/load', async (req, res) => {
+    // Docker prints "Loaded image" in quiet mode too; quiet only hides progress, which berthd does not send.
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const { loaded } = await images.load(req.raw);
+    for (const line of loaded) {
+      const label = line.startsWith('sha256:') ? `Loaded image ID: ${line}` : `Loaded image: ${line}`;
+      res.write(`${JSON.stringify({ stream: `${label}\n` })}\n`);
+      events.emit('image', 'load', line, { name: line });
+    }
+    res.end();
+  });
+
+  router.on('GET', '/images/get', async (req, res) => {
+    const refs = req.query.getAll('names');
+    for (const r of refs) need(images, r);
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    await images.save(refs, res);
+  });
+
+  router.on('POST', '/images/create', async (req, res) => {
+    const fromSrc = req.query.get('fromSrc');
+    if (fromSrc === '-') {
+      const repo = req.query.get('repo');
+      const tag = req.query.get('tag');
+      const ref = repo ? `${repo}${tag ? `:${tag}` : ''}` : undefined;
+      const image = await images.importRootfs(req.raw, { ref, message: req.query.get('message') ?? undefined });
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(`${JSON.stringify({ status: image.id })}\n`);
+      events.emit('image', 'import', image.id, { name: ref ?? image.id });
+      return;
+    }
+    const from = req.query.get('fromImage') ?? fromSrc ?? '';
+    throw new EngineError(
+      'not-found',
+      'ENGINE_PULL_UNSUPPORTED',
+      `pull access denied for ${from}: berthd cannot pull from registries yet`,
+      { hint: 'load the image with `docker load` or `docker import` first' },
+    );
+  });
+
+  router.on('GET', '/images/{name:.*}/json', (req, res) =>
+    sendJson(res, 200, inspect(need(images, req.params.name as string))),
+  );
+
+  router.on('GET', '/images/{name:.*}/history', (req, res) =>
+    sendJson(res, 200, images.history(req.params.name as string)),
+  );
+
+  router.on('GET', '/images/{name:.*}/get', async (req, res) => {
+    need(images, req.params.name as string);
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    await images.save([req.params.name as string], res);
+  });
+
+  router.on('POST', '/images/{name:.*}/tag', (req, res) => {
+    const repo = req.query.get('repo') ?? '';
+    const tag = req.query.get('tag') || 'latest';
+    images.tag(req.params.name as string, `${repo}:${tag}`);
+    events.emit('image', 'tag', need(images, req.params.name as string).id, { name: `${repo}:${tag}` });
+    res.writeHead(201).end();
+  });
+
+  router.on('DELETE', '/images/{name:.*}', async (req, res) => {
+    const result = await images.remove(req.params.name as string, { force: truthy(req.query.get('force')) });
+    for (const u of result.untagged) events.emit('image', 'untag', u, { name: u });
+    for (const d of result.deleted) events.emit('image', 'delete', d, { name: d });
+    sendJson(res, 200, [
+      ...result.untagged.map((u) => ({ Untagged: u })),
+      ...result.deleted.map((d) => ({ Deleted: d })),
+    ]);
+  });
+
+  router.on('POST', '/images/prune', async (_req, res) => {
+    const result = await images.prune({ dangling: true });
+    sendJson(res, 200, result);
+  });
+}

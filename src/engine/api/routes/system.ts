@@ -1,0 +1,104 @@
+// /_ping, /version, /info and /events.
+import type { ServerResponse } from 'node:http';
+import { arch, cpus, hostname, release, totalmem } from 'node:os';
+import type { EventBus } from '../../daemon/events.js';
+import { eventMatches, parseFilters } from '../../daemon/events.js';
+import type { ApiRouter } from '../server.js';
+import { API_VERSION, MIN_API_VERSION, sendJson } from '../server.js';
+
+export interface SystemInfo {
+  version: string;
+  root: string;
+  counts: () => { containers: number; running: number; paused: number; stopped: number; images: number };
+}
+
+const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
+
+export function systemRoutes(router: ApiRouter, events: EventBus, info: SystemInfo): void {
+  const ping = (res: ServerResponse): void => {
+    res.writeHead(200, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-cache, no-store, must-revalidate',
+      Pragma: 'no-cache',
+    });
+    res.end('OK');
+  };
+  router.on('GET', '/_ping', (_req, res) => ping(res));
+  router.on('HEAD', '/_ping', (_req, res) => ping(res));
+  router.on('GET', '/version', (_req, res) =>
+    sendJson(res, 200, {
+      Platform: { Name: 'berthd' },
+      Components: [
+        {
+          Name: 'Engine',
+          Version: info.version,
+          Details: {
+            ApiVersion: API_VERSION,
+            MinAPIVersion: MIN_API_VERSION,
+            Os: 'linux',
+            Arch: GO_ARCH[arch()] ?? arch(),
+          },
+        },
+      ],
+      Version: info.version,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: 'berth',
+      GoVersion: `node${process.versions.node}`,
+      Os: 'linux',
+      Arch: GO_ARCH[arch()] ?? arch(),
+      KernelVersion: release(),
+      BuildTime: '',
+    }),
+  );
+  router.on('GET', '/info', (_req, res) => {
+    const n = info.counts();
+    sendJson(res, 200, {
+      ID: 'berthd',
+      Containers: n.containers,
+      ContainersRunning: n.running,
+      ContainersPaused: n.paused,
+      ContainersStopped: n.stopped,
+      Images: n.images,
+      Driver: 'overlay2',
+      DockerRootDir: info.root,
+      LoggingDriver: 'k8s-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: '1',
+      KernelVersion: release(),
+      OperatingSystem: 'berthd',
+      OSType: 'linux',
+      Architecture: arch(),
+      NCPU: cpus().length,
+      MemTotal: totalmem(),
+      Name: hostname(),
+      ServerVersion: info.version,
+      DefaultRuntime: 'runc',
+      Runtimes: { runc: { path: 'runc' } },
+      SecurityOptions: ['name=seccomp,profile=unconfined'],
+      Warnings: [],
+    });
+  });
+  router.on('GET', '/events', (req, res) => {
+    const filters = parseFilters(req.query.get('filters'));
+    const since = req.query.get('since');
+    const until = req.query.get('until');
+    const untilNs = until ? Number(until) * 1e9 : undefined;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const send = (e: Parameters<Parameters<EventBus['subscribe']>[0]>[0]): void => {
+      if (untilNs !== undefined && e.timeNano > untilNs) return;
+      if (eventMatches(e, filters)) res.write(`${JSON.stringify(e)}\n`);
+    };
+    if (since) for (const e of events.since(Number(since) * 1e9)) send(e);
+    if (untilNs !== undefined && untilNs <= Date.now() * 1e6) {
+      res.end();
+      return;
+    }
+    const off = events.subscribe(send);
+    const timer = untilNs !== undefined ? setTimeout(() => res.end(), untilNs / 1e6 - Date.now()) : undefined;
+    req.raw.on('close', () => {
+      off();
+      if (timer) clearTimeout(timer);
+    });
+  });
+}

@@ -1,0 +1,222 @@
+// The Docker Engine API over HTTP: a small router, JSON and streaming helpers, the mapping of EngineError kinds to
+// HTTP statuses (one of the two places that mapping lives; the other is the client), and hijacked connections for
+// attach. Routes translate between HTTP and the daemon's services and hold no logic.
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { dirname } from 'node:path';
+import { isBerthError } from '../../errors.js';
+
+export const API_VERSION = '1.41';
+export const MIN_API_VERSION = '1.24';
+
+export interface Request {
+  method: string;
+  path: string; // without the /v1.xx prefix
+  params: Record<string, string>;
+  query: URLSearchParams;
+  raw: IncomingMessage;
+  /** Parsed JSON body ({} when empty). */
+  json<T = Record<string, unknown>>(): Promise<T>;
+}
+
+export type Handler = (req: Request, res: ServerResponse) => Promise<void> | void;
+/** A handler for a hijacked connection (attach, exec start): it owns the socket. */
+export type HijackHandler = (req: Request, socket: Duplex) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler?: Handler;
+  hijack?: HijackHandler;
+}
+
+export class ApiRouter {
+  private readonly routes: Route[] = [];
+
+  on(method: string, path: string, handler: Handler): this {
+    this.routes.push({ method, ...compile(path), handler });
+    return this;
+  }
+
+  /** Routes that Docker clients call with `Upgrade: tcp` (or that may stream both ways). */
+  hijack(method: string, path: string, handler: HijackHandler): this {
+    this.routes.push({ method, ...compile(path), hijack: handler });
+    return this;
+  }
+
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      route.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] as string)));
+      return { route, params };
+    }
+    return undefined;
+  }
+}
+
+function compile(path: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  // `{name:.*}` matches slashes (image names like "library/busybox"); `{name}` matches one segment.
+  const source = path.replace(/\{(\w+)(:\.\*)?\}/g, (_m, name: string, greedy: string | undefined) => {
+    names.push(name);
+    return greedy ? '(.+?)' : '([^/]+)';
+  });
+  return { pattern: new RegExp(`^${source}$`), names };
+}
+
+function toRequest(
+  raw: IncomingMessage,
+  params: Record<string, string>,
+  path: string,
+  query: URLSearchParams,
+): Request {
+  let body: Promise<unknown> | undefined;
+  return {
+    method: raw.method ?? 'GET',
+    path,
+    params,
+    query,
+    raw,
+    json<T>() {
+      body ??= readBody(raw).then((b) => (b.length === 0 ? {} : JSON.parse(b.toString('utf8'))));
+      return body as Promise<T>;
+    },
+  };
+}
+
+async function readBody(raw: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of raw) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function splitVersion(url: string): { path: string; query: URLSearchParams; version?: string } {
+  const u = new URL(url, 'http://berthd');
+  const m = /^\/v(\d+\.\d+)(\/.*)$/.exec(u.pathname);
+  return m
+    ? { path: m[2] as string, query: u.searchParams, version: m[1] }
+    : { path: u.pathname, query: u.searchParams };
+}
+
+const STATUS: Record<string, number> = {
+  'not-found': 404,
+  conflict: 409,
+  invalid: 400,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function statusOf(e: unknown): number {
+  const kind = (e as { kind?: string }).kind;
+  if (kind && STATUS[kind]) return STATUS[kind] as number;
+  if (e instanceof SyntaxError) return 400;
+  return 500;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, e: unknown, log: (line: string) => void): void {
+  const status = statusOf(e);
+  const message = isBerthError(e) || e instanceof SyntaxError ? e.message : `internal error: ${String(e)}`;
+  if (status >= 500) log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendJson(res, status, { message });
+}
+
+function commonHeaders(): Record<string, string> {
+  return { 'Api-Version': API_VERSION, 'Docker-Experimental': 'false', Ostype: 'linux', Server: 'berthd' };
+}
+
+export interface ApiServerOptions {
+  socketPath: string;
+  router: ApiRouter;
+  log: (line: string) => void;
+}
+
+/** Listens on a unix socket only readable and writable by root (mode 0600, in a 0700 folder). */
+export async function startApiServer(opts: ApiServerOptions): Promise<Server> {
+  mkdirSync(dirname(opts.socketPath), { recursive: true, mode: 0o700 });
+  rmSync(opts.socketPath, { force: true });
+  const server = createServer((raw, res) => {
+    for (const [k, v] of Object.entries(commonHeaders())) res.setHeader(k, v);
+    const { path, query } = splitVersion(raw.url ?? '/');
+    const found = opts.router.match(raw.method ?? 'GET', path);
+    if (!found) {
+      sendJson(res, 404, { message: `page not found: ${raw.method} ${path}` });
+      return;
+    }
+    const req = toRequest(raw, found.params, path, query);
+    const run = found.route.handler
+      ? found.route.handler(req, res)
+      : found.route.hijack?.(req, hijackFromResponse(raw, res));
+    Promise.resolve(run).catch((e: unknown) => sendError(res, e, opts.log));
+  });
+  server.on('upgrade', (raw: IncomingMessage, socket: Duplex) => {
+    const { path, query } = splitVersion(raw.url ?? '/');
+    const found = opts.router.match(raw.method ?? 'GET', path);
+    if (!found?.route.hijack) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const req = toRequest(raw, found.params, path, query);
+    Promise.resolve(found.route.hijack(req, socket)).catch((e: unknown) => {
+      opts.log(`error: ${String(e)}`);
+      writeHijackError(socket, e);
+    });
+  });
+  server.keepAliveTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.socketPath, () => resolve());
+  });
+  chmodSync(opts.socketPath, 0o600);
+  return server;
+}
+
+/** A plain request to a hijack route (no Upgrade header): the handler still gets a socket-like stream. */
+function hijackFromResponse(raw: IncomingMessage, res: ServerResponse): Duplex {
+  res.detachSocket?.(raw.socket);
+  return raw.socket;
+}
+
+/** Starts a hijacked stream: Docker answers 101 when the client asked to upgrade, else 200. */
+export function beginRawStream(req: Request, socket: Duplex, tty: boolean): void {
+  const upgrade = /upgrade/i.test(String(req.raw.headers.connection ?? ''));
+  const type = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+  const head = upgrade
+    ? `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${type}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n`
+    : `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\n`;
+  const extra = Object.entries(commonHeaders())
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.write(`${head}${extra}\r\n`);
+}
+
+function writeHijackError(socket: Duplex, e: unknown): void {
+  const status = statusOf(e);
+  const body = JSON.stringify({ message: isBerthError(e) ? e.message : String(e) });
+  socket.end(
+    `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** One frame of Docker's multiplexed stdout/stderr stream: 8-byte header (stream, 0, 0, 0, size BE) + payload. */
+export function muxFrame(stream: 1 | 2, payload: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}

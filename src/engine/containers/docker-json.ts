@@ -1,0 +1,143 @@
+// Container records in the JSON shapes of the Docker Engine API v1.41: inspect (GET /containers/{id}/json) and
+// the list summary (GET /containers/json). Compose reads State, Config, HostConfig, Mounts, Name and Labels.
+import type { ContainerRecord } from './container-store.js';
+
+export interface ContainerPaths {
+  logPath: string;
+  rootfs: string;
+  upper: string;
+  work: string;
+  lowerdirs: string[];
+  hostsPath: string;
+  hostnamePath: string;
+  resolvConfPath: string;
+}
+
+function command(c: ContainerRecord, imageConfig: Record<string, unknown>): { path: string; args: string[] } {
+  const entrypoint =
+    (c.config.Entrypoint as string[] | null | undefined) ?? (imageConfig.Entrypoint as string[] | undefined) ?? [];
+  const cmd =
+    (c.config.Cmd as string[] | null | undefined) ??
+    (c.config.Entrypoint ? [] : ((imageConfig.Cmd as string[] | undefined) ?? []));
+  const argv = [...entrypoint, ...cmd];
+  return { path: argv[0] ?? '', args: argv.slice(1) };
+}
+
+export function inspectJson(c: ContainerRecord, paths: ContainerPaths, imageConfig: Record<string, unknown>): unknown {
+  const { path, args } = command(c, imageConfig);
+  const labels = (c.config.Labels as Record<string, string> | undefined) ?? {};
+  return {
+    Id: c.id,
+    Created: c.created,
+    Path: path,
+    Args: args,
+    State: { ...c.state, Health: undefined },
+    Image: c.imageId,
+    ResolvConfPath: paths.resolvConfPath,
+    HostnamePath: paths.hostnamePath,
+    HostsPath: paths.hostsPath,
+    LogPath: paths.logPath,
+    Name: `/${c.name}`,
+    RestartCount: c.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...c.hostConfig },
+    GraphDriver: {
+      Name: 'overlay2',
+      Data: {
+        LowerDir: paths.lowerdirs.join(':'),
+        MergedDir: paths.rootfs,
+        UpperDir: paths.upper,
+        WorkDir: paths.work,
+      },
+    },
+    Mounts: [],
+    Config: {
+      Hostname: (c.config.Hostname as string | undefined) || c.id.slice(0, 12),
+      Domainname: '',
+      User: '',
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      Tty: false,
+      OpenStdin: false,
+      StdinOnce: false,
+      Env: mergeEnv(imageConfig.Env as string[] | null, c.config.Env as string[] | null),
+      Cmd: c.config.Cmd ?? imageConfig.Cmd ?? null,
+      Image: c.image,
+      Volumes: null,
+      WorkingDir: (c.config.WorkingDir as string | undefined) || (imageConfig.WorkingDir as string | undefined) || '',
+      Entrypoint: c.config.Entrypoint ?? imageConfig.Entrypoint ?? null,
+      OnBuild: null,
+      ...c.config,
+      Labels: { ...((imageConfig.Labels as Record<string, string> | undefined) ?? {}), ...labels },
+    },
+    NetworkSettings: {
+      Bridge: '',
+      Networks: {},
+      Ports: {},
+      SandboxKey: '',
+      IPAddress: '',
+      Gateway: '',
+      MacAddress: '',
+    },
+  };
+}
+
+export function summaryJson(c: ContainerRecord, imageConfig: Record<string, unknown>): unknown {
+  const { path, args } = command(c, imageConfig);
+  return {
+    Id: c.id,
+    Names: [`/${c.name}`],
+    Image: c.image,
+    ImageID: c.imageId,
+    Command: [path, ...args].join(' '),
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: [],
+    Labels: (c.config.Labels as Record<string, string> | undefined) ?? {},
+    State: c.state.Status,
+    Status: statusText(c),
+    HostConfig: { NetworkMode: (c.hostConfig.NetworkMode as string | undefined) ?? 'none' },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+}
+
+/** Docker's human status: "Up 5 seconds", "Exited (0) 2 minutes ago", "Created". */
+export function statusText(c: ContainerRecord, now = Date.now()): string {
+  const ago = (iso: string): string => humanDuration(now - Date.parse(iso));
+  switch (c.state.Status) {
+    case 'running':
+      return `Up ${ago(c.state.StartedAt)}`;
+    case 'paused':
+      return `Up ${ago(c.state.StartedAt)} (Paused)`;
+    case 'exited':
+      return `Exited (${c.state.ExitCode}) ${ago(c.state.FinishedAt)} ago`;
+    case 'created':
+      return 'Created';
+    default:
+      return c.state.Status.charAt(0).toUpperCase() + c.state.Status.slice(1);
+  }
+}
+
+function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 1) return 'Less than a second';
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.round(s / 60);
+  if (m < 60) return m === 1 ? 'About a minute' : `${m} minutes`;
+  const h = Math.round(m / 60);
+  if (h < 48) return h === 1 ? 'About an hour' : `${h} hours`;
+  return `${Math.round(h / 24)} days`;
+}
+
+/** Image environment overlaid by the container's, by variable name, in Docker's order. */
+export function mergeEnv(image?: readonly string[] | null, own?: readonly string[] | null): string[] {
+  const out = new Map<string, string>();
+  for (const e of [...(image ?? []), ...(own ?? [])]) out.set(e.split('=')[0] as string, e);
+  return [...out.values()];
+}

@@ -1,0 +1,70 @@
+// Exits reach berthd through conmon's exit files (<root>/exits/<id>, holding the exit code). They are read as they
+// appear and once at start-up, so an exit that happened while berthd was down is recorded when it comes back.
+// An exit file is removed only after the exit is saved: a crash in between replays it harmlessly.
+import type { FSWatcher } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import { wasOomKilled } from '../runtime/oom.js';
+import type { Lifecycle } from './lifecycle.js';
+
+export class ExitWatcher {
+  private readonly lifecycle: Lifecycle;
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private scanning = Promise.resolve();
+
+  constructor(lifecycle: Lifecycle) {
+    this.lifecycle = lifecycle;
+  }
+
+  /** Reconciles records with reality, then follows new exits. */
+  async start(): Promise<void> {
+    await this.recover();
+    this.watcher = watch(this.lifecycle.exitDir, () => void this.scan());
+    // fs.watch can miss events (and does on some file systems); a slow poll catches what it misses.
+    this.timer = setInterval(() => void this.scan(), 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.watcher?.close();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  scan(): Promise<void> {
+    this.scanning = this.scanning
+      .then(() => this.scanOnce())
+      .catch((e: unknown) => this.lifecycle.deps.log(`exit scan: ${String(e)}`));
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
+    for (const id of readdirSync(this.lifecycle.exitDir)) {
+      const file = join(this.lifecycle.exitDir, id);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8').trim();
+      } catch {
+        continue;
+      }
+      if (text === '') continue; // conmon has created but not yet written it
+      const code = Number.parseInt(text, 10);
+      // The memory cgroup still exists here: runc removes it only at delete, which recordExit does after this.
+      const oom = wasOomKilled(`/berth/${id}`);
+      await this.lifecycle.recordExit(id, Number.isNaN(code) ? 255 : code, oom);
+      rmSync(file, { force: true });
+    }
+  }
+
+  /** Containers recorded as running whose process is gone without an exit file are marked exited (255). */
+  private async recover(): Promise<void> {
+    await this.scanOnce();
+    const { store, runc } = this.lifecycle.deps;
+    for (const c of store.all()) {
+      if (!c.state.Running) continue;
+      const state = await runc.state(c.id).catch(() => undefined);
+      if (state && (state.status === 'running' || state.status === 'paused' || state.status === 'created')) continue;
+      await this.lifecycle.recordExit(c.id, 255, false);
+    }
+  }
+}

@@ -1,0 +1,279 @@
+// What happens to a container: create, start, stop, kill, wait, remove. Processes run under conmon, so they and
+// their logs outlive berthd; exits are read from conmon's exit files by exits.ts. Every state change is saved
+// before it is announced, so a restarted berthd sees what clients were told.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError } from '../errors.js';
+import type { EventBus } from '../daemon/events.js';
+import type { ImageStore } from '../images/image-store.js';
+import { readBoundingCapabilities, readHardLimits } from '../runtime/host-limits.js';
+import { buildOciSpec, serializeOciSpec } from '../runtime/oci-spec.js';
+import type { SpecInput } from '../runtime/spec-input.js';
+import { createWithConmon } from '../runtime/conmon.js';
+import { mountOverlay, unmount, isMounted } from '../runtime/overlay.js';
+import type { Runc } from '../runtime/runc.js';
+import type { ContainerRecord } from './container-store.js';
+import { ContainerStore, newState } from './container-store.js';
+import type { ContainerPaths } from './docker-json.js';
+
+export interface LifecycleDeps {
+  root: string;
+  store: ContainerStore;
+  images: ImageStore;
+  runc: Runc;
+  events: EventBus;
+  log: (line: string) => void;
+}
+
+const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+export class Lifecycle {
+  readonly deps: LifecycleDeps;
+  private readonly waiters = new Map<string, Array<(c: ContainerRecord) => void>>();
+
+  constructor(deps: LifecycleDeps) {
+    this.deps = deps;
+    mkdirSync(this.exitDir, { recursive: true, mode: 0o700 });
+  }
+
+  get exitDir(): string {
+    return join(this.deps.root, 'exits');
+  }
+
+  paths(c: ContainerRecord): ContainerPaths {
+    const dir = this.deps.store.dirOf(c.id);
+    return {
+      logPath: join(dir, 'container.log'),
+      rootfs: join(dir, 'rootfs'),
+      upper: join(dir, 'diff'),
+      work: join(dir, 'work'),
+      lowerdirs: this.deps.images.rootfsLayers(c.imageId),
+      hostsPath: join(dir, 'hosts'),
+      hostnamePath: join(dir, 'hostname'),
+      resolvConfPath: join(dir, 'resolv.conf'),
+    };
+  }
+
+  imageConfig(c: ContainerRecord): Record<string, unknown> {
+    const image = this.deps.images.list().find((i) => i.id === c.imageId);
+    return (image?.config.config as Record<string, unknown> | undefined) ?? {};
+  }
+
+  async create(name: string | undefined, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
+    const { store, images, events } = this.deps;
+    if (name !== undefined && name !== '' && !NAME.test(name)) {
+      throw new EngineError(
+        'invalid',
+        'ENGINE_BAD_NAME',
+        `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+      );
+    }
+    const cleanName = name ? name.replace(/^\//, '') : undefined;
+    if (cleanName && store.find(cleanName)?.name === cleanName) {
+      const other = store.get(cleanName);
+      throw new EngineError(
+        'conflict',
+        'ENGINE_NAME_IN_USE',
+        `Conflict. The container name "/${cleanName}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
+    }
+    const imageRef = String(body.Image ?? '');
+    const image = images.resolve(imageRef);
+    if (!image) throw new EngineError('not-found', 'ENGINE_NO_SUCH_IMAGE', `No such image: ${imageRef}`);
+    const { HostConfig, NetworkingConfig: _net, ...config } = body;
+    const id = ContainerStore.newId();
+    const record: ContainerRecord = {
+      id,
+      name: cleanName ?? randomName(id),
+      created: new Date().toISOString(),
+      image: imageRef,
+      imageId: image.id,
+      config,
+      hostConfig: (HostConfig as Record<string, unknown> | undefined) ?? {},
+      state: newState(),
+      restartCount: 0,
+    };
+    const p = this.paths(record);
+    for (const d of [p.rootfs, p.upper, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    await store.save(record);
+    events.emit('container', 'create', id, { name: record.name, image: imageRef, ...labelsOf(record) });
+    return { Id: id, Warnings: [] };
+  }
+
+  async start(ref: string): Promise<void> {
+    const { store, runc, events } = this.deps;
+    const c = store.get(ref);
+    if (c.state.Running) return; // Docker answers 304; the route says so
+    const p = this.paths(c);
+    if (!(await isMounted(p.rootfs))) {
+      await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
+    }
+    const hostname = (c.config.Hostname as string | undefined) || c.id.slice(0, 12);
+    writeFileSync(p.hostnamePath, `${hostname}\n`);
+    writeFileSync(
+      p.hostsPath,
+      `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
+    );
+    if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', p.resolvConfPath);
+    else writeFileSync(p.resolvConfPath, '');
+    const imageConfig = this.imageConfig(c);
+    const spec = buildOciSpec({
+      id: c.id,
+      rootfs: p.rootfs,
+      hostname,
+      image: imageConfig,
+      config: c.config,
+      host: c.hostConfig,
+      etcFiles: { hosts: p.hostsPath, hostname: p.hostnamePath, resolvConf: p.resolvConfPath },
+      passwd: readIfExists(join(p.rootfs, 'etc/passwd')),
+      group: readIfExists(join(p.rootfs, 'etc/group')),
+      initPath: '/usr/bin/catatonit',
+      cgroupsPath: `/berth/${c.id}`,
+      hardLimits: readHardLimits(),
+      hostCapabilities: readBoundingCapabilities(),
+    } as SpecInput);
+    const bundle = store.dirOf(c.id);
+    writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));
+    await runc.delete(c.id, { force: true }).catch(() => undefined); // a leftover from a crash
+    const started = await createWithConmon({
+      id: c.id,
+      bundle,
+      runc,
+      logPath: p.logPath,
+      exitDir: this.exitDir,
+      persistDir: join(bundle, 'conmon'),
+      pidFile: join(bundle, 'pidfile'),
+      conmonPidFile: join(bundle, 'conmon.pid'),
+    });
+    await runc.start(c.id);
+    c.state = {
+      ...c.state,
+      Status: 'running',
+      Running: true,
+      Paused: false,
+      Pid: started.pid,
+      ExitCode: 0,
+      Error: '',
+      OOMKilled: false,
+      StartedAt: new Date().toISOString(),
+    };
+    c.conmonPid = started.conmonPid;
+    await store.save(c);
+    events.emit('container', 'start', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+  }
+
+  /** Records an exit that conmon reported (now or while berthd was down). */
+  async recordExit(id: string, exitCode: number, oomKilled: boolean): Promise<void> {
+    const { store, runc, events } = this.deps;
+    const c = store.find(id);
+    if (!c || (!c.state.Running && c.state.Status !== 'paused')) return;
+    c.state = {
+      ...c.state,
+      Status: 'exited',
+      Running: false,
+      Paused: false,
+      Pid: 0,
+      ExitCode: exitCode,
+      OOMKilled: oomKilled,
+      FinishedAt: new Date().toISOString(),
+    };
+    c.conmonPid = undefined;
+    await store.save(c);
+    await runc.delete(c.id, { force: true }).catch(() => undefined);
+    await unmount(this.paths(c).rootfs).catch(() => undefined);
+    if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+    events.emit('container', 'die', c.id, { name: c.name, image: c.image, exitCode: String(exitCode), ...labelsOf(c) });
+    for (const w of this.waiters.get(c.id) ?? []) w(c);
+    this.waiters.delete(c.id);
+    if (c.hostConfig.AutoRemove === true) await this.remove(c.id, { force: true });
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const c = this.deps.store.get(ref);
+    if (!c.state.Running) {
+      throw new EngineError('conflict', 'ENGINE_NOT_RUNNING', `Container ${c.id} is not running`);
+    }
+    await this.deps.runc.kill(c.id, signal, { all: true });
+    this.deps.events.emit('container', 'kill', c.id, {
+      name: c.name,
+      image: c.image,
+      signal: signalName(signal),
+      ...labelsOf(c),
+    });
+  }
+
+  /** StopSignal (default SIGTERM), then SIGKILL after the grace period (default 10 s, or StopTimeout). */
+  async stop(ref: string, timeoutSec?: number): Promise<void> {
+    const c = this.deps.store.get(ref);
+    if (!c.state.Running) return;
+    const signal =
+      (c.config.StopSignal as string | undefined) ??
+      (this.imageConfig(c).StopSignal as string | undefined) ??
+      'SIGTERM';
+    const grace = timeoutSec ?? (c.config.StopTimeout as number | undefined) ?? 10;
+    const exited = this.waitExit(c.id);
+    await this.deps.runc.kill(c.id, signal, { all: true }).catch(() => undefined);
+    const timedOut = await Promise.race([exited.then(() => false), delay(grace * 1000).then(() => true)]);
+    if (timedOut) {
+      await this.deps.runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
+      await exited;
+    }
+    this.deps.events.emit('container', 'stop', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+  }
+
+  /** Resolves with the record once the container is not running (at once if it is not). */
+  waitExit(id: string): Promise<ContainerRecord> {
+    const c = this.deps.store.get(id);
+    if (!c.state.Running) return Promise.resolve(c);
+    return new Promise((resolve) => this.waiters.set(c.id, [...(this.waiters.get(c.id) ?? []), resolve]));
+  }
+
+  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    const { store, events } = this.deps;
+    const c = store.get(ref);
+    if (c.state.Running) {
+      if (!opts.force) {
+        throw new EngineError(
+          'conflict',
+          'ENGINE_CONTAINER_RUNNING',
+          `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
+        );
+      }
+      const exited = this.waitExit(c.id);
+      await this.deps.runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
+      await Promise.race([exited, delay(5000)]);
+    }
+    await this.deps.runc.delete(c.id, { force: true }).catch(() => undefined);
+    await unmount(this.paths(c).rootfs).catch(() => undefined);
+    store.remove(c.id);
+    events.emit('container', 'destroy', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+  }
+}
+
+export function labelsOf(c: ContainerRecord): Record<string, string> {
+  return (c.config.Labels as Record<string, string> | undefined) ?? {};
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function signalName(s: string | number): string {
+  return typeof s === 'number' ? String(s) : s.startsWith('SIG') ? s : `SIG${s}`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+const ADJECTIVES = ['brave', 'calm', 'eager', 'fond', 'keen', 'quiet', 'swift', 'tidy', 'bold', 'wise'];
+const NOUNS = ['anchor', 'buoy', 'harbor', 'keel', 'mast', 'pier', 'quay', 'rudder', 'sail', 'tide'];
+
+function randomName(id: string): string {
+  const n = Number.parseInt(id.slice(0, 8), 16);
+  return `${ADJECTIVES[n % 10]}_${NOUNS[Math.floor(n / 10) % 10]}_${id.slice(8, 12)}`;
+}

@@ -1,0 +1,80 @@
+// berthd: the composition root of the built-in engine. Opens the stores under the data root, re-adopts the
+// containers conmon kept running, and serves the Docker Engine API on a root-only unix socket. No TCP listener.
+import type { Server } from 'node:http';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../content/file-io.js';
+import { ApiRouter, startApiServer } from '../api/server.js';
+import { containerRoutes } from '../api/routes/containers.js';
+import { imageRoutes } from '../api/routes/images.js';
+import { systemRoutes } from '../api/routes/system.js';
+import { ContainerStore } from '../containers/container-store.js';
+import { ExitWatcher } from '../containers/exits.js';
+import { Lifecycle } from '../containers/lifecycle.js';
+import { ImageStore } from '../images/image-store.js';
+import { Runc } from '../runtime/runc.js';
+import { EventBus } from './events.js';
+
+export const BERTHD_VERSION = '0.1.0';
+
+export interface BerthdOptions {
+  /** Data root: images, layers, containers, logs (default /var/lib/berth; BERTH_ROOT). */
+  root: string;
+  /** API socket (default /run/berth/berth.sock; BERTH_SOCKET). */
+  socket: string;
+  /** Where the daemon's own log goes (default <root>/berthd.log). */
+  logFile?: string;
+}
+
+export interface Berthd extends AsyncDisposable {
+  readonly socket: string;
+  readonly root: string;
+  close(): Promise<void>;
+}
+
+export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
+  mkdirSync(opts.root, { recursive: true, mode: 0o700 });
+  const logFile = opts.logFile ?? join(opts.root, 'berthd.log');
+  const log = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  const events = new EventBus();
+  const store = ContainerStore.open(opts.root);
+  const images = await ImageStore.open(opts.root, {
+    isInUse: (imageId: string) => store.all().some((c) => c.imageId === imageId),
+  });
+  const runc = new Runc({ root: join(opts.root, 'runc') });
+  const lifecycle = new Lifecycle({ root: opts.root, store, images, runc, events, log });
+  const exits = new ExitWatcher(lifecycle);
+  await exits.start();
+  const router = new ApiRouter();
+  systemRoutes(router, events, {
+    version: BERTHD_VERSION,
+    root: opts.root,
+    counts: () => {
+      const all = store.all();
+      const running = all.filter((c) => c.state.Running && !c.state.Paused).length;
+      const paused = all.filter((c) => c.state.Paused).length;
+      return {
+        containers: all.length,
+        running,
+        paused,
+        stopped: all.length - running - paused,
+        images: images.list().length,
+      };
+    },
+  });
+  containerRoutes(router, lifecycle, events);
+  imageRoutes(router, images, events);
+  const server: Server = await startApiServer({ socketPath: opts.socket, router, log });
+  const pidFile = join(opts.root, 'berthd.pid');
+  await writeFileAtomic(pidFile, `${process.pid}\n`);
+  log(`berthd ${BERTHD_VERSION} listening on ${opts.socket}, data root ${opts.root}`);
+  const close = async (): Promise<void> => {
+    exits.stop();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(opts.socket, { force: true });
+    rmSync(pidFile, { force: true });
+    log('berthd stopped (containers keep running under conmon)');
+  };
+  return { socket: opts.socket, root: opts.root, close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,304 @@
+// berthd's images: records in <root>/images/index.json over the content store (config and layer blobs, for save)
+// and the layer store (unpacked layers, for containers). Loading, importing, tagging, removing and saving.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { ContentStore } from '../content/content-store.js';
+import type { Digest } from '../content/digest.js';
+import { type Lock, createLock } from '../content/lock.js';
+import { EngineError } from '../errors.js';
+import { LayerStore } from '../layers/layer-store.js';
+import { readArchiveImages } from './archive-images.js';
+import { type HistoryItem, imageHistory } from './image-history.js';
+import { type ImageRecord, isDangling, moveTag, readIndex, writeIndex } from './image-index.js';
+import { type ImportOptions, type Stores, importImage, installImage } from './install-image.js';
+import { isIdReference, resolveImage } from './resolve-image.js';
+import { familiarName, familiarTag, parseReference } from './reference.js';
+import { stageArchive } from './stage-archive.js';
+import { type SaveItem, writeSaveArchive } from './write-archive.js';
+
+export type { ContainerConfig, HistoryEntry, ImageConfig } from './image-config.js';
+export type { ImageRecord, LayerBlob } from './image-index.js';
+export type { HistoryItem } from './image-history.js';
+export type { ImportOptions } from './install-image.js';
+
+export interface ImageStoreOptions {
+  /** Whether a container uses the image; such an image is never deleted, only untagged (with force). */
+  isInUse?: (imageId: string) => boolean;
+}
+
+/** What `docker rmi` reports: familiar references untagged, then the image ID and the layer ChainIDs deleted. */
+export interface RemoveResult {
+  untagged: string[];
+  deleted: string[];
+}
+
+/** What `docker image prune` reports, in the Engine API's shape. */
+export interface PruneReport {
+  ImagesDeleted: Array<{ Untagged?: string; Deleted?: string }>;
+  SpaceReclaimed: number;
+}
+
+/**
+ * The images of a berthd root. Invariants: index.json is replaced atomically and lists only images whose layers are
+ * all unpacked and whose blobs are all stored; a tag names at most one image; a layer or blob is deleted exactly
+ * when no image needs it; a failed load or import changes nothing. The content store holds image blobs only:
+ * `open` deletes blobs and layers no image needs (what a crash can leave). Mutations are serialized.
+ */
+export class ImageStore {
+  readonly root: string;
+  readonly #content: ContentStore;
+  readonly #layers: LayerStore;
+  readonly #records: Map<Digest, ImageRecord>;
+  readonly #isInUse: (imageId: string) => boolean;
+  readonly #lock: Lock = createLock();
+
+  private constructor(root: string, parts: { content: ContentStore; layers: LayerStore } & ImageStoreOptions) {
+    this.root = join(root, 'images');
+    this.#content = parts.content;
+    this.#layers = parts.layers;
+    this.#records = readIndex(this.root);
+    this.#isInUse = parts.isInUse ?? (() => false);
+  }
+
+  static async open(root: string, opts: ImageStoreOptions = {}): Promise<ImageStore> {
+    await mkdir(join(root, 'images'), { recursive: true });
+    const parts = { content: await ContentStore.open(root), layers: await LayerStore.open(root) };
+    const store = new ImageStore(root, { ...parts, ...opts });
+    await store.#layers.reconcile(new Set(store.#records.keys()));
+    await store.#dropUnusedBlobs(store.#content.list());
+    return store;
+  }
+
+  list(): ImageRecord[] {
+    return [...this.#records.values()];
+  }
+
+  /** The image `ref` names (busybox, busybox:latest, docker.io/library/busybox:latest, an ID or ID prefix), if any. */
+  resolve(ref: string): ImageRecord | undefined {
+    return resolveImage(this.#records, ref);
+  }
+
+  /** Loads a `docker save` tarball (any Docker version) or an OCI image-layout archive; returns the loaded names. */
+  async load(archive: Readable): Promise<{ loaded: string[] }> {
+    return this.#lock(async () => {
+      const before = new Set(this.#content.list());
+      const added = new Map<Digest, ImageRecord>();
+      try {
+        const images = await readArchiveImages(this.#content, await stageArchive(this.#content, archive));
+        for (const image of images) {
+          const id = image.config.digest;
+          if (!this.#records.has(id) && !added.has(id)) added.set(id, await installImage(this.#stores(), image));
+        }
+        const loaded: string[] = [];
+        for (const [id, record] of added) this.#records.set(id, record);
+        for (const image of images) {
+          const record = this.#need(image.config.digest);
+          for (const ref of image.refs) moveTag(this.#records, familiarTag(ref), record);
+          loaded.push(...(image.refs.length === 0 ? [record.id] : image.refs.map(familiarTag)));
+        }
+        writeIndex(this.root, this.#records);
+        return { loaded };
+      } catch (e) {
+        for (const record of added.values()) this.#records.delete(record.id);
+        for (const record of added.values()) await this.#layers.release(record.chainIds, record.id);
+        throw e;
+      } finally {
+        await this.#dropUnusedBlobs(this.#content.list().filter((d) => !before.has(d)));
+      }
+    });
+  }
+
+  /** `docker import`: a one-layer image from a root filesystem tar (plain or gzip), tagged `ref` if given. */
+  async importRootfs(rootfs: Readable, opts: ImportOptions = {}): Promise<ImageRecord> {
+    const ref = opts.ref === undefined ? undefined : this.#tagReference(opts.ref);
+    return this.#lock(async () => {
+      const before = new Set(this.#content.list());
+      try {
+        const imported = await importImage(this.#stores(), rootfs, opts);
+        const record = this.#records.get(imported.id) ?? imported;
+        this.#records.set(record.id, record);
+        if (ref !== undefined) moveTag(this.#records, ref, record);
+        writeIndex(this.root, this.#records);
+        return record;
+      } finally {
+        await this.#dropUnusedBlobs(this.#content.list().filter((d) => !before.has(d)));
+      }
+    });
+  }
+
+  /**
+   * `docker save`: writes the images to `out` in the layout of Docker 25+, which every docker load accepts. A name
+   * without a tag saves every tag of that repository; an ID saves the image untagged.
+   */
+  async save(refs: readonly string[], out: Writable): Promise<void> {
+    const items = new Map<Digest, SaveItem>();
+    const add = (record: ImageRecord, tag?: string): void => {
+      const item = items.get(record.id) ?? { record, tags: [] };
+      items.set(record.id, item);
+      if (tag !== undefined && !item.tags.some((t) => familiarTag(t) === tag)) item.tags.push(parseReference(tag));
+    };
+    for (const ref of refs) {
+      const record = this.#need(ref);
+      if (isIdReference(ref, record)) add(record);
+      else {
+        const parsed = parseReference(ref);
+        if (parsed.digest !== undefined) add(record);
+        else if (parsed.tag !== undefined) add(record, familiarTag(parsed));
+        else
+          for (const other of this.#records.values())
+            for (const tag of other.repoTags) {
+              if (repositoryOf(tag) === familiarName(parsed.name)) add(other, tag);
+            }
+      }
+    }
+    await writeSaveArchive(this.#content, [...items.values()], out);
+  }
+
+  /** `docker tag`: `newRef` (a tag is added if missing) now names the image `ref` names. */
+  tag(ref: string, newRef: string): void {
+    const record = this.#need(ref);
+    moveTag(this.#records, this.#tagReference(newRef), record);
+    writeIndex(this.root, this.#records);
+  }
+
+  /**
+   * `docker rmi` semantics: a name is untagged, and the image deleted with its last name; an ID deletes the image,
+   * untagging all its names. Refused with conflict ENGINE_IMAGE_IN_USE when a container uses it, unless `force`:
+   * then the names go but the image stays (dangling) while a container uses it. Blobs and layers that no other
+   * image needs are deleted with it.
+   */
+  async remove(ref: string, opts: { force?: boolean } = {}): Promise<RemoveResult> {
+    return this.#lock(async () => {
+      const record = this.#need(ref);
+      const force = opts.force === true;
+      const inUse = this.#isInUse(record.id);
+      const names = [...record.repoTags, ...record.repoDigests];
+      let untagged: string[];
+      if (isIdReference(ref, record)) {
+        if (!force && new Set(names.map(repositoryOf)).size > 1) {
+          throw conflict(
+            'ENGINE_IMAGE_MULTIPLE_REPOSITORIES',
+            `unable to delete ${short(record.id)} (must be forced) - image is referenced in multiple repositories`,
+          );
+        }
+        if (!force && inUse) {
+          throw conflict(
+            'ENGINE_IMAGE_IN_USE',
+            `unable to delete ${short(record.id)} (must be forced) - image is being used by a container`,
+          );
+        }
+        untagged = names;
+      } else {
+        const parsed = parseReference(ref);
+        const name =
+          parsed.digest === undefined ? familiarTag(parsed) : `${familiarName(parsed.name)}@${parsed.digest}`;
+        if (!force && inUse && names.length === 1) {
+          throw conflict(
+            'ENGINE_IMAGE_IN_USE',
+            `unable to remove repository reference "${ref}" (must force) - a container is using its referenced image ${short(record.id)}`,
+          );
+        }
+        untagged = [name];
+      }
+      record.repoTags = record.repoTags.filter((t) => !untagged.includes(t));
+      record.repoDigests = record.repoDigests.filter((d) => !untagged.includes(d));
+      if (!isDangling(record) || inUse || this.#hasChildren(record)) {
+        writeIndex(this.root, this.#records);
+        return { untagged, deleted: [] };
+      }
+      return { untagged, deleted: await this.#delete(record) };
+    });
+  }
+
+  /** `docker image prune`: deletes dangling images (all unused ones with `dangling: false`) no container uses. */
+  async prune(opts: { dangling?: boolean } = {}): Promise<PruneReport> {
+    return this.#lock(async () => {
+      const report: PruneReport = { ImagesDeleted: [], SpaceReclaimed: 0 };
+      for (const record of [...this.#records.values()]) {
+        if (opts.dangling !== false && !isDangling(record)) continue;
+        if (this.#isInUse(record.id) || this.#hasChildren(record)) continue;
+        for (const name of [...record.repoTags, ...record.repoDigests]) report.ImagesDeleted.push({ Untagged: name });
+        const sizes = new Map<string, number>(record.chainIds.map((c) => [c, this.#layers.get(c)?.size ?? 0]));
+        for (const deleted of await this.#delete(record)) {
+          report.ImagesDeleted.push({ Deleted: deleted });
+          report.SpaceReclaimed += sizes.get(deleted) ?? 0;
+        }
+      }
+      return report;
+    });
+  }
+
+  /** `docker history`, newest first; not-found ENGINE_NO_SUCH_IMAGE for an unknown ref. */
+  history(ref: string): HistoryItem[] {
+    return imageHistory(this.#need(ref), (chainId) => this.#layers.get(chainId)?.size ?? 0);
+  }
+
+  /** The unpacked layers of an image, lowest first (overlayfs wants them the other way round in lowerdir). */
+  rootfsLayers(imageId: string): string[] {
+    return this.#need(imageId).chainIds.map((chainId) => this.#layers.diffDir(chainId));
+  }
+
+  #stores(): Stores {
+    return { content: this.#content, layers: this.#layers };
+  }
+
+  #need(ref: string): ImageRecord {
+    const record = this.#records.get(ref as Digest) ?? this.resolve(ref);
+    if (record !== undefined) return record;
+    throw new EngineError('not-found', 'ENGINE_NO_SUCH_IMAGE', `No such image: ${ref}`, {
+      hint: 'load it with docker load or docker import; berthd does not pull from registries',
+    });
+  }
+
+  /** A reference to tag with: familiar name:tag, never a digest. */
+  #tagReference(ref: string): string {
+    const parsed = parseReference(ref);
+    if (parsed.digest !== undefined) {
+      throw new EngineError(
+        'invalid',
+        'ENGINE_BAD_REFERENCE',
+        `refusing to create a tag with a digest reference: "${ref}"`,
+      );
+    }
+    return familiarTag(parsed);
+  }
+
+  #hasChildren(record: ImageRecord): boolean {
+    return [...this.#records.values()].some((r) => r.parent === record.id);
+  }
+
+  /** Forgets the image (index first, so a crash cannot leave it pointing at deleted data), then frees its data. */
+  async #delete(record: ImageRecord): Promise<string[]> {
+    this.#records.delete(record.id);
+    writeIndex(this.root, this.#records);
+    const layers = await this.#layers.release(record.chainIds, record.id);
+    await this.#dropUnusedBlobs([record.id, ...record.layers.map((l) => l.digest)]);
+    return [record.id, ...layers];
+  }
+
+  /** Deletes those of `candidates` that no image references. */
+  async #dropUnusedBlobs(candidates: readonly Digest[]): Promise<void> {
+    const used = new Set<string>();
+    for (const r of this.#records.values()) for (const d of [r.id, ...r.layers.map((l) => l.digest)]) used.add(d);
+    for (const digest of candidates) if (!used.has(digest)) await this.#content.delete(digest);
+  }
+}
+
+/** The repository of a familiar tag or digest reference: busybox:latest → busybox, localhost:5000/a:1 → localhost:5000/a. */
+function repositoryOf(name: string): string {
+  const at = name.indexOf('@');
+  if (at >= 0) return name.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}
+
+function short(id: string): string {
+  return id.slice('sha256:'.length, 'sha256:'.length + 12);
+}
+
+function conflict(code: string, message: string): EngineError {
+  return new EngineError('conflict', code, `conflict: ${message}`, {
+    hint: 'remove the containers first, or use force',
+  });
+}

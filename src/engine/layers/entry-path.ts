@@ -1,0 +1,85 @@
+// Where a layer entry may go. Everything is resolved inside the extraction folder without following symlinks:
+// a layer can plant a symlink to "/" and then name an entry through it, which must never reach the host.
+import { lstat, mkdir, realpath, rm } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { join, posix } from 'node:path';
+import { EngineError } from '../errors.js';
+
+export function unsafeEntry(name: string, why: string): EngineError {
+  return new EngineError('invalid', 'ENGINE_LAYER_UNSAFE', `layer entry "${name}" ${why}`, {
+    hint: 'the image is malformed or malicious; nothing of it was extracted',
+  });
+}
+
+export function invalidEntry(name: string, why: string): EngineError {
+  return new EngineError('invalid', 'ENGINE_LAYER_INVALID', `layer entry "${name}" ${why}`);
+}
+
+/**
+ * The entry's path relative to the layer root ('' for the root itself), normalized. Refuses absolute paths and
+ * paths whose `..` climb above the root; `a/../b` is `b`, as Docker's filepath.Clean makes it.
+ */
+export function entryPath(name: string): string {
+  const rel = relativePath(name);
+  if (rel === undefined) throw unsafeEntry(name, name.startsWith('/') ? 'has an absolute path' : 'escapes the layer');
+  return rel;
+}
+
+/** A hard link's target, which tar names from the layer root; the same rules, in the link's own words. */
+export function linkTargetPath(name: string, linkname: string): string {
+  const rel = relativePath(linkname);
+  if (rel === undefined || rel === '') throw unsafeEntry(name, `is a hard link to "${linkname}", outside the layer`);
+  return rel;
+}
+
+function relativePath(name: string): string | undefined {
+  if (name.startsWith('/')) return undefined;
+  const normal = posix.normalize(name === '' ? '.' : name).replace(/\/+$/, '');
+  if (normal === '..' || normal.startsWith('../')) return undefined;
+  return normal === '.' ? '' : normal;
+}
+
+export async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/**
+ * Makes sure every parent folder of `rel` under `root` is a real folder (creating missing ones as 0755 root),
+ * and returns the absolute path. A parent that is a symlink is refused, whatever it points at.
+ */
+export async function ensureParents(root: string, rel: string, name: string): Promise<string> {
+  const parts = rel.split('/');
+  let current = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    current = join(current, parts[i] ?? '');
+    const stat = await lstatOrNull(current);
+    if (stat === null) await mkdir(current, { mode: 0o755 });
+    else if (stat.isSymbolicLink())
+      throw unsafeEntry(name, `would be written through the symbolic link "${parts.slice(0, i + 1).join('/')}"`);
+    else if (!stat.isDirectory())
+      throw invalidEntry(name, `has a parent "${parts.slice(0, i + 1).join('/')}" that is not a folder`);
+  }
+  return join(root, rel);
+}
+
+/** Removes whatever is at `path` (a symlink itself, never its target), unless it is a folder and `keepFolder`. */
+export async function clearPath(path: string, keepFolder: boolean): Promise<boolean> {
+  const stat = await lstatOrNull(path);
+  if (stat === null || (keepFolder && stat.isDirectory())) return false;
+  await rm(path, { recursive: true, force: true });
+  return true;
+}
+
+/** True when `path` resolves to itself: no component of it is a symlink. */
+export async function isReal(path: string): Promise<boolean> {
+  try {
+    return (await realpath(path)) === path;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,219 @@
+// Unpacks one layer changeset (OCI image-spec layer.md) into a folder in overlayfs form, safely and atomically.
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { chmod, lchown, link, lutimes, mkdir, open, realpath, rename, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import tar from 'tar-stream';
+import type { Header } from 'tar-stream';
+import { type Digest, parseDigest } from '../content/digest.js';
+import { writeAll } from '../content/file-io.js';
+import { EngineError } from '../errors.js';
+import { decompressLayer } from './decompress.js';
+import {
+  clearPath,
+  ensureParents,
+  entryPath,
+  invalidEntry,
+  isReal,
+  linkTargetPath,
+  lstatOrNull,
+} from './entry-path.js';
+import { makeNode, markOpaque } from './special-files.js';
+
+/** What an extraction produced: the sha256 of the uncompressed tar, and the bytes of file content written. */
+export interface ExtractResult {
+  diffId: Digest;
+  size: number;
+}
+
+/** One tar entry as tar-stream yields it: its header and its body. */
+type Entry = AsyncIterable<Buffer> & { header: Header };
+
+interface Extraction {
+  root: string; // realpath of the temp folder
+  folders: Map<string, Header>; // folder metadata, applied last so that adding children does not change mtimes
+  size: number;
+}
+
+const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/**
+ * Extracts a layer tar (plain or gzip) into `target`, which must not exist. Entries are written in a temp folder
+ * beside `target` that is renamed at the end, so a refused, failed or interrupted extraction never becomes
+ * visible. Whiteouts become overlayfs whiteouts (`.wh.x` → 0/0 character device `x`, `.wh..wh..opq` → xattr
+ * `trusted.overlay.opaque=y` on the folder). Entries that would land outside `target` (absolute, escaping `..`,
+ * through a symlink, hard links to outside) fail with invalid ENGINE_LAYER_UNSAFE; with `expectedDiffId`, a
+ * different diffID fails with invalid ENGINE_DIFFID_MISMATCH.
+ */
+export async function extractLayer(
+  source: Readable | Buffer,
+  target: string,
+  opts: { expectedDiffId?: string } = {},
+): Promise<ExtractResult> {
+  const expected = opts.expectedDiffId === undefined ? undefined : parseDigest(opts.expectedDiffId, 'diffID');
+  if ((await lstatOrNull(target)) !== null) {
+    throw new EngineError('conflict', 'ENGINE_LAYER_EXISTS', `cannot extract a layer into "${target}": it exists`);
+  }
+  const temp = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
+  await mkdir(temp, { mode: 0o755 });
+  try {
+    const ctx: Extraction = { root: await realpath(temp), folders: new Map(), size: 0 };
+    const diffId = await unpackEntries(await decompressLayer(source), ctx);
+    await applyFolderMetadata(ctx);
+    if (expected !== undefined && diffId !== expected) {
+      throw new EngineError(
+        'invalid',
+        'ENGINE_DIFFID_MISMATCH',
+        `layer has diffID "${diffId}", expected "${expected}"`,
+        {
+          hint: 'the layer data does not match the image configuration; export the image again',
+        },
+      );
+    }
+    await rename(temp, target);
+    return { diffId, size: ctx.size };
+  } catch (e) {
+    await rm(temp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function unpackEntries(stream: Readable, ctx: Extraction): Promise<Digest> {
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const extract = tar.extract();
+  stream.on('error', (e) => extract.destroy(e));
+  tap.on('error', (e) => extract.destroy(e));
+  stream.pipe(tap).pipe(extract);
+  try {
+    for await (const source of extract) {
+      const entry = source as unknown as Entry; // streamx readables are async-iterable; its types omit it
+      await unpackEntry(entry, ctx);
+      for await (const _chunk of entry); // the rest of a body we did not need
+    }
+  } catch (e) {
+    stream.destroy();
+    throw asLayerError(e);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+async function unpackEntry(entry: Entry, ctx: Extraction): Promise<void> {
+  const header = entry.header;
+  const rel = entryPath(header.name);
+  const base = posix.basename(rel);
+  if (base.startsWith('.wh.')) return unpackWhiteout(ctx, rel, header);
+  if (rel === '') {
+    if (header.type !== 'directory') throw invalidEntry(header.name, 'names the layer root but is not a folder');
+    ctx.folders.set(ctx.root, header);
+    return;
+  }
+  const path = await ensureParents(ctx.root, rel, header.name);
+  const type = header.type ?? 'file';
+  if (type === 'directory') {
+    if ((await lstatOrNull(path))?.isDirectory() !== true) {
+      await clear(ctx, path);
+      await mkdir(path, { mode: 0o700 });
+    }
+    ctx.folders.set(path, header);
+    return;
+  }
+  if (type === 'link') return unpackHardLink(ctx, rel, path, header);
+  await clear(ctx, path);
+  if (type === 'file' || type === 'contiguous-file') await writeFile(entry, path, ctx);
+  else if (type === 'symlink') await symlinkAt(header, path);
+  else if (type === 'character-device' || type === 'block-device') {
+    const kind = type === 'character-device' ? 'c' : 'b';
+    await makeNode(path, { type: kind, major: header.devmajor ?? 0, minor: header.devminor ?? 0 });
+  } else if (type === 'fifo') await makeNode(path, { type: 'p' });
+  else throw invalidEntry(header.name, `has the unsupported type "${type}"`);
+  if (type !== 'symlink') await setMetadata(path, header);
+}
+
+async function writeFile(entry: Entry, path: string, ctx: Extraction): Promise<void> {
+  const handle = await open(path, WRITE_NEW, 0o600);
+  try {
+    for await (const chunk of entry) await writeAll(handle, chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
+  ctx.size += entry.header.size ?? 0;
+}
+
+async function symlinkAt(header: Header, path: string): Promise<void> {
+  await symlink(header.linkname ?? '', path);
+  await lchown(path, header.uid ?? 0, header.gid ?? 0);
+  const mtime = header.mtime ?? new Date(0);
+  await lutimes(path, mtime, mtime);
+}
+
+/** Owner first: chown clears setuid and setgid bits, so the mode is set after it. */
+async function setMetadata(path: string, header: Header): Promise<void> {
+  await lchown(path, header.uid ?? 0, header.gid ?? 0);
+  await chmod(path, (header.mode ?? 0o644) & 0o7777);
+  const mtime = header.mtime ?? new Date(0);
+  await lutimes(path, mtime, mtime);
+}
+
+/** A hard link's target is named from the layer root and must already be extracted, inside it. */
+async function unpackHardLink(ctx: Extraction, rel: string, path: string, header: Header): Promise<void> {
+  const targetRel = linkTargetPath(header.name, header.linkname ?? '');
+  if (targetRel === rel) return;
+  const target = await ensureParents(ctx.root, targetRel, header.name);
+  const stat = await lstatOrNull(target);
+  if (stat === null)
+    throw invalidEntry(header.name, `is a hard link to "${header.linkname}", which is not in the layer`);
+  if (stat.isDirectory()) throw invalidEntry(header.name, `is a hard link to the folder "${header.linkname}"`);
+  await clear(ctx, path);
+  await link(target, path);
+}
+
+/** `.wh..wh..opq` makes its folder opaque; `.wh.x` hides `x` of the lower layers; other `.wh..wh.` are aufs metadata. */
+async function unpackWhiteout(ctx: Extraction, rel: string, header: Header): Promise<void> {
+  const base = posix.basename(rel);
+  const dirRel = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
+  if (base === '.wh..wh..opq') {
+    const file = await ensureParents(ctx.root, rel, header.name);
+    await markOpaque(dirname(file));
+    return;
+  }
+  if (base.startsWith('.wh..wh.')) return;
+  const hidden = base.slice('.wh.'.length);
+  if (hidden === '' || hidden === '.' || hidden === '..') throw invalidEntry(header.name, 'is a whiteout of nothing');
+  const path = await ensureParents(ctx.root, dirRel === '' ? hidden : `${dirRel}/${hidden}`, header.name);
+  await clear(ctx, path);
+  await makeNode(path, { type: 'c', major: 0, minor: 0 });
+  await lchown(path, header.uid ?? 0, header.gid ?? 0);
+}
+
+/** Removes what a later entry replaces, and forgets the metadata of folders that went with it. */
+async function clear(ctx: Extraction, path: string): Promise<void> {
+  if (!(await clearPath(path, false))) return;
+  for (const folder of ctx.folders.keys()) {
+    if (folder === path || folder.startsWith(`${path}/`)) ctx.folders.delete(folder);
+  }
+}
+
+async function applyFolderMetadata(ctx: Extraction): Promise<void> {
+  if (!ctx.folders.has(ctx.root)) await chmod(ctx.root, 0o755);
+  const deepestFirst = [...ctx.folders.entries()].sort(([a], [b]) => b.split('/').length - a.split('/').length);
+  for (const [path, header] of deepestFirst) {
+    if (!(await isReal(path))) continue; // defensive: never chmod through a symlink
+    await setMetadata(path, { ...header, mode: header.mode ?? 0o755 });
+  }
+}
+
+/** tar and gzip parse errors are the layer's fault; errors of the host (ENOSPC, EACCES...) pass unchanged. */
+function asLayerError(e: unknown): unknown {
+  if (e instanceof EngineError || (e as NodeJS.ErrnoException).syscall !== undefined) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new EngineError('invalid', 'ENGINE_LAYER_INVALID', `layer is not a valid tar archive: ${message}`, {
+    cause: e,
+  });
+}

@@ -1,0 +1,103 @@
+// A container's root filesystem as an overlay mount: image layers below, the container's own writable layer on
+// top. Mounting goes through util-linux `mount`, as Node has no mount(2).
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { EngineError } from '../errors.js';
+import { runTool } from './run-tool.js';
+
+/**
+ * `lowerdirs` are topmost first, as overlayfs's lowerdir= option wants (for image layers: the last layer of
+ * the image first, the base layer last). `upperdir` and `workdir` must be on the same file system, and not
+ * themselves on an overlay. All paths absolute, none containing ',' or ':'.
+ */
+export interface OverlayOptions {
+  lowerdirs: readonly string[];
+  upperdir: string;
+  workdir: string;
+  target: string;
+}
+
+// mount(2) copies at most one page of option data; longer strings are cut off by the kernel.
+const MAX_MOUNT_DATA = 4095;
+
+/**
+ * Mounts the overlay at `target` (created if missing). When the option string would exceed a page, the paths
+ * are made relative to their common parent and `mount` runs there (moby's overlay2 does the same); if even
+ * that is too long, ENGINE_OVERLAY_TOO_LONG. A failing mount is ENGINE_MOUNT_FAILED with mount's message.
+ */
+export async function mountOverlay(opts: OverlayOptions): Promise<void> {
+  const paths = [...opts.lowerdirs, opts.upperdir, opts.workdir, opts.target];
+  if (opts.lowerdirs.length === 0) invalid('an overlay needs at least one lower directory');
+  for (const p of paths) {
+    if (!p.startsWith('/')) invalid(`overlay path "${p}" is not absolute`);
+    if (/[,:]/.test(p)) invalid(`overlay path "${p}" contains ',' or ':', which mount options cannot carry`);
+  }
+  await mkdir(opts.target, { recursive: true });
+  // index=off: with the index on, overlayfs refuses a lower layer that another mount uses with another upper.
+  const extra = existsSync('/sys/module/overlay/parameters/index') ? ',index=off' : '';
+  const data = (rel: (p: string) => string): string =>
+    `lowerdir=${opts.lowerdirs.map(rel).join(':')},upperdir=${rel(opts.upperdir)},workdir=${rel(opts.workdir)}${extra}`;
+  let cwd: string | undefined;
+  let options = data((p) => p);
+  if (options.length > MAX_MOUNT_DATA) {
+    const base = commonParent([...opts.lowerdirs, opts.upperdir, opts.workdir]);
+    cwd = base;
+    options = data((p) => relative(base, p) || '.');
+    if (options.length > MAX_MOUNT_DATA) {
+      throw new EngineError(
+        'invalid',
+        'ENGINE_OVERLAY_TOO_LONG',
+        `overlay options for ${opts.lowerdirs.length} layers exceed ${MAX_MOUNT_DATA} bytes`,
+        {
+          hint: 'use an image with fewer layers, or keep layer directories under a short common path',
+        },
+      );
+    }
+  }
+  const r = await runTool('mount', ['-t', 'overlay', 'overlay', '-o', options, opts.target], { cwd });
+  if (r.code !== 0) {
+    throw new EngineError(
+      'internal',
+      'ENGINE_MOUNT_FAILED',
+      `mounting the overlay at "${opts.target}" failed: ${r.stderr.trim()}`,
+    );
+  }
+}
+
+/** Unmounts `target`; does nothing when it is not a mount point. A busy mount is detached lazily (umount -l). */
+export async function unmount(target: string): Promise<void> {
+  if (!(await isMounted(target))) return;
+  const r = await runTool('umount', [target]);
+  if (r.code === 0) return;
+  const lazy = await runTool('umount', ['-l', target]);
+  if (lazy.code !== 0 && (await isMounted(target))) {
+    throw new EngineError(
+      'internal',
+      'ENGINE_UNMOUNT_FAILED',
+      `unmounting "${target}" failed: ${lazy.stderr.trim() || r.stderr.trim()}`,
+    );
+  }
+}
+
+/** Whether `target` is a mount point, by /proc/self/mountinfo (symlinks in `target` are resolved first). */
+export async function isMounted(target: string): Promise<boolean> {
+  const path = await realpath(target).catch(() => resolve(target));
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  return info.split('\n').some((line) => unescapeMountPath(line.split(' ')[4] ?? '') === path);
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo octal.
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+}
+
+function commonParent(paths: readonly string[]): string {
+  let base = dirname(paths[0] ?? '/');
+  while (!paths.every((p) => p === base || p.startsWith(base === sep ? base : base + sep))) base = dirname(base);
+  return base;
+}
+
+function invalid(message: string): never {
+  throw new EngineError('invalid', 'ENGINE_INVALID_OVERLAY', message);
+}
