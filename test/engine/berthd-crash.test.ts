@@ -51,7 +51,9 @@ describe.runIf(built && hasRunc)('berthd after kill -9', () => {
   });
 
   it('keeps a running container running, with its logs, and records an exit that happened while it was down', async () => {
-    const ticker = (await docker('run', '-d', image, 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done')).trim();
+    const ticker = (
+      await docker('run', '-d', image, 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done')
+    ).trim();
     const shortLived = (await docker('run', '-d', image, 'sh', '-c', 'sleep 1; exit 7')).trim();
     await new Promise((r) => setTimeout(r, 500));
 
@@ -69,7 +71,9 @@ describe.runIf(built && hasRunc)('berthd after kill -9', () => {
     await new Promise((r) => setTimeout(r, 800));
     const after = (await docker('logs', ticker)).split('\n').filter(Boolean).length;
     expect(after).toBeGreaterThan(before);
-    expect((await docker('inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', shortLived)).trim()).toBe('exited 7');
+    expect((await docker('inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', shortLived)).trim()).toBe(
+      'exited 7',
+    );
     await docker('rm', '-f', ticker, shortLived);
   });
 });
