@@ -159,10 +159,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<Server> {
       return;
     }
     const req = toRequest(raw, found.params, path, query);
-    const run = found.route.handler
-      ? found.route.handler(req, res)
-      : found.route.hijack?.(req, hijackFromResponse(raw, res));
-    Promise.resolve(run).catch((e: unknown) => sendError(res, e, opts.log));
+    const { handler, hijack } = found.route;
+    // An async wrapper so that a handler that throws synchronously is answered like one that rejects.
+    const run = async (): Promise<void> => (handler ? handler(req, res) : hijack?.(req, hijackFromResponse(raw, res)));
+    run().catch((e: unknown) => sendError(res, e, opts.log));
   });
   server.on('upgrade', (raw: IncomingMessage, socket: Duplex) => {
     const { path, query } = splitVersion(raw.url ?? '/');
@@ -172,7 +172,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<Server> {
       return;
     }
     const req = toRequest(raw, found.params, path, query);
-    Promise.resolve(found.route.hijack(req, socket)).catch((e: unknown) => {
+    const hijack = found.route.hijack;
+    const run = async (): Promise<void> => hijack(req, socket);
+    run().catch((e: unknown) => {
       opts.log(`error: ${String(e)}`);
       writeHijackError(socket, e);
     });

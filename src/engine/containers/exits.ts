@@ -40,6 +40,9 @@ export class ExitWatcher {
 
   private async scanOnce(): Promise<void> {
     for (const id of readdirSync(this.lifecycle.exitDir)) {
+      // conmon writes with g_file_set_contents: a temporary `<id>.XXXXXX` renamed over `<id>`. Touching the
+      // temporary file would make the rename fail and lose the exit.
+      if (!/^[0-9a-f]{64}$/.test(id)) continue;
       const file = join(this.lifecycle.exitDir, id);
       let text: string;
       try {

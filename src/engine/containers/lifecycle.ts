@@ -3,10 +3,12 @@
 // before it is announced, so a restarted berthd sees what clients were told.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants } from 'node:os';
 import { EngineError } from '../errors.js';
 import type { EventBus } from '../daemon/events.js';
 import type { ImageStore } from '../images/image-store.js';
 import { readBoundingCapabilities, readHardLimits } from '../runtime/host-limits.js';
+import { logSizeMax } from '../runtime/log-options.js';
 import { buildOciSpec, serializeOciSpec } from '../runtime/oci-spec.js';
 import type { SpecInput } from '../runtime/spec-input.js';
 import { createWithConmon } from '../runtime/conmon.js';
@@ -30,6 +32,8 @@ const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export class Lifecycle {
   readonly deps: LifecycleDeps;
   private readonly waiters = new Map<string, Array<(c: ContainerRecord) => void>>();
+  /** Containers between runc create and being recorded as running, with an exit that came in meanwhile. */
+  private readonly starting = new Map<string, { exitCode: number; oomKilled: boolean } | undefined>();
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
@@ -94,14 +98,18 @@ export class Lifecycle {
       restartCount: 0,
     };
     const p = this.paths(record);
+    logSizeMax(record.hostConfig); // a bad max-size fails here, at create, as with Docker
     for (const d of [p.rootfs, p.upper, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    // The log exists from create on (conmon appends to it): a client that attaches before start holds it open
+    // from its first byte, so it reads everything even when the container exits and is removed at once.
+    writeFileSync(p.logPath, '', { flag: 'a', mode: 0o640 });
     await store.save(record);
     events.emit('container', 'create', id, { name: record.name, image: imageRef, ...labelsOf(record) });
     return { Id: id, Warnings: [] };
   }
 
   async start(ref: string): Promise<void> {
-    const { store, runc, events } = this.deps;
+    const { store, runc } = this.deps;
     const c = store.get(ref);
     if (c.state.Running) return; // Docker answers 304; the route says so
     const p = this.paths(c);
@@ -135,11 +143,25 @@ export class Lifecycle {
     const bundle = store.dirOf(c.id);
     writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));
     await runc.delete(c.id, { force: true }).catch(() => undefined); // a leftover from a crash
+    // A short-lived process can exit before this method records it as running: its exit waits here until then.
+    this.starting.set(c.id, undefined);
+    try {
+      await this.startProcess(c, bundle, p);
+    } finally {
+      const early = this.starting.get(c.id);
+      this.starting.delete(c.id);
+      if (early) await this.recordExit(c.id, early.exitCode, early.oomKilled);
+    }
+  }
+
+  private async startProcess(c: ContainerRecord, bundle: string, p: ContainerPaths): Promise<void> {
+    const { store, runc, events } = this.deps;
     const started = await createWithConmon({
       id: c.id,
       bundle,
       runc,
       logPath: p.logPath,
+      logSizeMax: logSizeMax(c.hostConfig),
       exitDir: this.exitDir,
       persistDir: join(bundle, 'conmon'),
       pidFile: join(bundle, 'pidfile'),
@@ -165,6 +187,10 @@ export class Lifecycle {
   /** Records an exit that conmon reported (now or while berthd was down). */
   async recordExit(id: string, exitCode: number, oomKilled: boolean): Promise<void> {
     const { store, runc, events } = this.deps;
+    if (this.starting.has(id)) {
+      this.starting.set(id, { exitCode, oomKilled });
+      return;
+    }
     const c = store.find(id);
     if (!c || (!c.state.Running && c.state.Status !== 'paused')) return;
     c.state = {
@@ -194,10 +220,72 @@ export class Lifecycle {
       throw new EngineError('conflict', 'ENGINE_NOT_RUNNING', `Container ${c.id} is not running`);
     }
     await this.deps.runc.kill(c.id, signal, { all: true });
+    // As dockerd does: a paused container is thawed after SIGKILL or its stop signal, so that the signal acts.
+    const stopSignal = (c.config.StopSignal as string | undefined) ?? 'SIGTERM';
+    if (c.state.Paused && [signalName('SIGKILL'), signalName(stopSignal)].includes(signalName(signal))) {
+      await this.deps.runc.resume(c.id).catch(() => undefined);
+    }
     this.deps.events.emit('container', 'kill', c.id, {
       name: c.name,
       image: c.image,
       signal: signalName(signal),
+      ...labelsOf(c),
+    });
+  }
+
+  /** Freezes every process of a running container (`runc pause`); Docker answers 409 when it is not running. */
+  async pause(ref: string): Promise<void> {
+    const c = this.deps.store.get(ref);
+    if (!c.state.Running) throw new EngineError('conflict', 'ENGINE_NOT_RUNNING', `Container ${c.id} is not running`);
+    if (c.state.Paused) throw new EngineError('conflict', 'ENGINE_PAUSED', `Container ${c.id} is already paused`);
+    await this.deps.runc.pause(c.id);
+    c.state = { ...c.state, Status: 'paused', Paused: true };
+    await this.deps.store.save(c);
+    this.deps.events.emit('container', 'pause', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const c = this.deps.store.get(ref);
+    if (!c.state.Paused) throw new EngineError('conflict', 'ENGINE_NOT_PAUSED', `Container ${c.id} is not paused`);
+    await this.deps.runc.resume(c.id);
+    c.state = { ...c.state, Status: 'running', Paused: false };
+    await this.deps.store.save(c);
+    this.deps.events.emit('container', 'unpause', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+  }
+
+  /** Gives the container a new name; the old one is free at once. */
+  async rename(ref: string, newName: string): Promise<void> {
+    const c = this.deps.store.get(ref);
+    const clean = newName.replace(/^\//, '');
+    if (!NAME.test(clean)) {
+      throw new EngineError(
+        'invalid',
+        'ENGINE_BAD_NAME',
+        `Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+      );
+    }
+    if (clean === c.name) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_NAME_IN_USE',
+        'Renaming a container with the same name as its current name',
+      );
+    }
+    const other = this.deps.store.all().find((o) => o.name === clean);
+    if (other) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_NAME_IN_USE',
+        `Conflict. The container name "/${clean}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
+    }
+    const oldName = c.name;
+    c.name = clean;
+    await this.deps.store.save(c);
+    this.deps.events.emit('container', 'rename', c.id, {
+      name: clean,
+      oldName: `/${oldName}`,
+      image: c.image,
       ...labelsOf(c),
     });
   }
@@ -213,6 +301,7 @@ export class Lifecycle {
     const grace = timeoutSec ?? (c.config.StopTimeout as number | undefined) ?? 10;
     const exited = this.waitExit(c.id);
     await this.deps.runc.kill(c.id, signal, { all: true }).catch(() => undefined);
+    if (c.state.Paused) await this.deps.runc.resume(c.id).catch(() => undefined); // so the signal is acted on
     const timedOut = await Promise.race([exited.then(() => false), delay(grace * 1000).then(() => true)]);
     if (timedOut) {
       await this.deps.runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
@@ -241,6 +330,8 @@ export class Lifecycle {
       }
       const exited = this.waitExit(c.id);
       await this.deps.runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
+      // A frozen process cannot act on SIGKILL until its cgroup thaws (Docker unpauses after the kill too).
+      if (c.state.Paused) await this.deps.runc.resume(c.id).catch(() => undefined);
       await Promise.race([exited, delay(5000)]);
     }
     await this.deps.runc.delete(c.id, { force: true }).catch(() => undefined);
@@ -262,8 +353,14 @@ function readIfExists(path: string): string | undefined {
   }
 }
 
+/** SIGTERM for "TERM", "SIGTERM", "15" or 15, as Docker accepts all of them. */
 function signalName(s: string | number): string {
-  return typeof s === 'number' ? String(s) : s.startsWith('SIG') ? s : `SIG${s}`;
+  const text = String(s).toUpperCase();
+  if (/^\d+$/.test(text)) {
+    const found = Object.entries(constants.signals).find(([, n]) => n === Number(text));
+    return found ? found[0] : text;
+  }
+  return text.startsWith('SIG') ? text : `SIG${text}`;
 }
 
 function delay(ms: number): Promise<void> {

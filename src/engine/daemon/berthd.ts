@@ -5,10 +5,14 @@ import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { ApiRouter, startApiServer } from '../api/server.js';
+import { archiveRoutes } from '../api/routes/archive.js';
 import { containerRoutes } from '../api/routes/containers.js';
+import { execRoutes } from '../api/routes/exec.js';
+import { containerExtraRoutes } from '../api/routes/container-extras.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { ContainerStore } from '../containers/container-store.js';
+import { ExecStore } from '../containers/exec-store.js';
 import { ExitWatcher } from '../containers/exits.js';
 import { Lifecycle } from '../containers/lifecycle.js';
 import { ImageStore } from '../images/image-store.js';
@@ -63,7 +67,10 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
     },
   });
   containerRoutes(router, lifecycle, events);
+  containerExtraRoutes(router, lifecycle);
   imageRoutes(router, images, events);
+  execRoutes(router, new ExecStore(lifecycle));
+  archiveRoutes(router, lifecycle);
   const server: Server = await startApiServer({ socketPath: opts.socket, router, log });
   const pidFile = join(opts.root, 'berthd.pid');
   await writeFileAtomic(pidFile, `${process.pid}\n`);

@@ -30,6 +30,8 @@ export interface ReadLogsOptions {
   isDone?: () => boolean;
   /** How often to look for new data while following; default 100 ms. */
   pollMs?: number;
+  /** Subscribes a callback that ends the current wait at once (on the container's exit, say); returns unsubscribe. */
+  wake?: (notify: () => void) => () => void;
 }
 
 const LINE = /^(\S+) (stdout|stderr) ([FP])(?: (.*))?$/s;
@@ -72,6 +74,8 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
     return (since === undefined || t >= since) && (until === undefined || t <= until);
   };
   const cursor = new LogCursor(path);
+  let poke: (() => void) | undefined;
+  const unsubscribe = opts.wake?.(() => poke?.());
   try {
     const opened = await cursor.open(opts.fromEnd === true);
     let first = (opened ? await cursor.next() : [])
@@ -93,21 +97,20 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
         if (opts.signal?.aborted) return;
       }
       if (done) return;
-      await sleep(pollMs, opts.signal);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, pollMs);
+        opts.signal?.addEventListener('abort', finish, { once: true });
+        poke = finish;
+        function finish(): void {
+          clearTimeout(timer);
+          opts.signal?.removeEventListener('abort', finish);
+          poke = undefined;
+          resolve();
+        }
+      });
     }
   } finally {
+    unsubscribe?.();
     await cursor.close();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

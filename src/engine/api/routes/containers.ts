@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EngineEvent, EventBus } from '../../daemon/events.js';
-import { matchesLabels, parseFilters } from '../../daemon/events.js';
+import { matchesLabels, parseFilters } from '../../filters.js';
 import type { ContainerRecord } from '../../containers/container-store.js';
 import { inspectJson, summaryJson } from '../../containers/docker-json.js';
 import type { Lifecycle } from '../../containers/lifecycle.js';
@@ -185,6 +185,11 @@ async function streamLogs(
     tail: tail && tail !== 'all' ? Number(tail) : undefined,
     signal: abort.signal,
     isDone,
+    // An exit ends the reader's wait at once, so that `docker run` returns without waiting out a poll.
+    wake: (notify) =>
+      lifecycle.deps.events.subscribe((e) => {
+        if (e.Type === 'container' && e.Actor.ID === c.id && e.Action === 'die') notify();
+      }),
   })) {
     if ((entry.stream === 'stdout' && !wantOut) || (entry.stream === 'stderr' && !wantErr)) continue;
     const text = `${timestamps ? `${entry.time} ` : ''}${entry.text}${entry.partial ? '' : '\n'}`;

@@ -3,6 +3,8 @@
 import type { EventBus } from '../../daemon/events.js';
 import { EngineError } from '../../errors.js';
 import type { ImageRecord, ImageStore } from '../../images/image-store.js';
+import { parseFilters } from '../../filters.js';
+import { filterImages } from '../../images/image-filters.js';
 import type { ApiRouter } from '../server.js';
 import { sendJson } from '../server.js';
 
@@ -52,16 +54,26 @@ function need(images: ImageStore, ref: string): ImageRecord {
 }
 
 export function imageRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
-  router.on('GET', '/images/json', (_req, res) => sendJson(res, 200, images.list().map(summary)));
+  router.on('GET', '/images/json', (req, res) => {
+    const filters = parseFilters(req.query.get('filters'));
+    sendJson(res, 200, filterImages(images.list(), filters, (ref) => images.resolve(ref)).map(summary));
+  });
 
   router.on('POST', '/images/load', async (req, res) => {
     // Docker prints "Loaded image" in quiet mode too; quiet only hides progress, which berthd does not send.
+    // The status is sent before the archive is read, as dockerd does, so a failure after it is reported in the
+    // stream as an errorDetail line, which the docker CLI prints and exits non-zero on.
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    const { loaded } = await images.load(req.raw);
-    for (const line of loaded) {
-      const label = line.startsWith('sha256:') ? `Loaded image ID: ${line}` : `Loaded image: ${line}`;
-      res.write(`${JSON.stringify({ stream: `${label}\n` })}\n`);
-      events.emit('image', 'load', line, { name: line });
+    try {
+      const { loaded } = await images.load(req.raw);
+      for (const line of loaded) {
+        const label = line.startsWith('sha256:') ? `Loaded image ID: ${line}` : `Loaded image: ${line}`;
+        res.write(`${JSON.stringify({ stream: `${label}\n` })}\n`);
+        events.emit('image', 'load', line, { name: line });
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      res.write(`${JSON.stringify({ errorDetail: { message }, error: message })}\n`);
     }
     res.end();
   });

@@ -2,7 +2,8 @@
 import type { ServerResponse } from 'node:http';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { EventBus } from '../../daemon/events.js';
-import { eventMatches, parseFilters } from '../../daemon/events.js';
+import { eventMatches } from '../../daemon/events.js';
+import { parseFilters } from '../../filters.js';
 import type { ApiRouter } from '../server.js';
 import { API_VERSION, MIN_API_VERSION, sendJson } from '../server.js';
 

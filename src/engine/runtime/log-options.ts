@@ -1,0 +1,25 @@
+// HostConfig.LogConfig as berthd honors it. Logs are conmon's k8s-file whatever the driver; `max-size` (parsed as
+// docker/go-units RAMInBytes does: binary units, case-insensitive, "10m" = 10 MiB) becomes conmon's
+// --log-size-max, past which conmon starts the file afresh. Without it a log grows without limit, as Docker's
+// json-file does by default.
+import { EngineError } from '../errors.js';
+
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+
+export function parseLogSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$/i.exec(text);
+  if (!m) {
+    throw new EngineError('invalid', 'ENGINE_BAD_LOG_OPT', `invalid size: '${text}' for log option max-size`, {
+      hint: 'a number with an optional unit, e.g. "10m" or "512k"',
+    });
+  }
+  return Math.floor(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] as number));
+}
+
+/** The byte limit of a container's log, or undefined for none. */
+export function logSizeMax(hostConfig: Record<string, unknown>): number | undefined {
+  const logConfig = hostConfig.LogConfig as { Config?: Record<string, string> } | undefined;
+  const raw = logConfig?.Config?.['max-size'];
+  if (raw === undefined || raw === '' || raw === '-1') return undefined;
+  return parseLogSize(raw);
+}

@@ -1,0 +1,54 @@
+// The exit watcher reads conmon's exit files and nothing else: conmon writes each through a temporary
+// `<id>.XXXXXX` that it renames, and a watcher that consumed the temporary file would lose the exit.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitWatcher } from '../../src/engine/containers/exits.js';
+import type { Lifecycle } from '../../src/engine/containers/lifecycle.js';
+
+describe('ExitWatcher', () => {
+  let dir: string;
+  let recorded: Array<[string, number]>;
+  let watcher: ExitWatcher;
+  const id = 'ab'.repeat(32);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-exits-'));
+    recorded = [];
+    const lifecycle = {
+      exitDir: dir,
+      deps: { log: (line: string) => recorded.push([line, -1]) },
+      recordExit: (cid: string, code: number) => {
+        recorded.push([cid, code]);
+        return Promise.resolve();
+      },
+    };
+    watcher = new ExitWatcher(lifecycle as unknown as Lifecycle);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("records an exit file's code once and removes the file", async () => {
+    writeFileSync(join(dir, id), '3\n');
+    await watcher.scan();
+    await watcher.scan();
+    expect(recorded).toEqual([[id, 3]]);
+    expect(existsSync(join(dir, id))).toBe(false);
+  });
+
+  it("leaves conmon's temporary file alone until it is renamed into place", async () => {
+    writeFileSync(join(dir, `${id}.Q1W2E3`), '0');
+    await watcher.scan();
+    expect(recorded).toEqual([]);
+    expect(existsSync(join(dir, `${id}.Q1W2E3`))).toBe(true);
+  });
+
+  it('waits while the exit file is still empty', async () => {
+    writeFileSync(join(dir, id), '');
+    await watcher.scan();
+    expect(recorded).toEqual([]);
+    writeFileSync(join(dir, id), '137');
+    await watcher.scan();
+    expect(recorded).toEqual([[id, 137]]);
+  });
+});
