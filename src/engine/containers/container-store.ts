@@ -2,7 +2,8 @@
 // config.v2.json written atomically (temp file, fsync, rename), so a kill -9 of berthd at any moment leaves either
 // the old or the new record, never half of one. The store holds records; lifecycle.ts decides what they say.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { EngineError } from '../errors.js';
@@ -43,6 +44,8 @@ export interface ContainerRecord {
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
+/** Folders of removed containers whose deletion is under way: `.removing-<id>`. */
+const TRASH_PREFIX = '.removing-';
 
 export function newState(): ContainerState {
   return {
@@ -68,11 +71,18 @@ export class ContainerStore {
     this.dir = join(root, 'containers');
   }
 
-  /** Reads every record; a folder without a readable record (a create cut short) is removed. */
+  /**
+   * Reads every record; a folder without a readable record (a create cut short) is removed, and so is what a
+   * remove cut short left in the trash.
+   */
   static open(root: string): ContainerStore {
     const store = new ContainerStore(root);
     mkdirSync(store.dir, { recursive: true, mode: 0o700 });
     for (const id of readdirSync(store.dir)) {
+      if (id.startsWith(TRASH_PREFIX)) {
+        rmSync(join(store.dir, id), { recursive: true, force: true });
+        continue;
+      }
       const file = join(store.dir, id, 'config.v2.json');
       try {
         store.records.set(id, JSON.parse(readFileSync(file, 'utf8')) as ContainerRecord);
@@ -122,9 +132,20 @@ export class ContainerStore {
     this.records.set(record.id, record);
   }
 
-  /** Forgets the record and deletes the container's folder (its writable layer and logs). */
-  remove(id: string): void {
+  /**
+   * Forgets the record and deletes the container's folder (its writable layer and logs): renamed into the trash at
+   * once, so the container is gone in one atomic step, then deleted in the background (the next open() finishes a
+   * deletion that a crash cut short). Resolves when the folder is deleted.
+   */
+  remove(id: string): Promise<void> {
     this.records.delete(id);
-    rmSync(this.dirOf(id), { recursive: true, force: true });
+    const trash = join(this.dir, `${TRASH_PREFIX}${id}`);
+    try {
+      renameSync(this.dirOf(id), trash);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
+      throw e;
+    }
+    return rm(trash, { recursive: true, force: true });
   }
 }

@@ -32,6 +32,8 @@ const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export class Lifecycle {
   readonly deps: LifecycleDeps;
   private readonly waiters = new Map<string, Array<(c: ContainerRecord) => void>>();
+  /** Folders of removed containers still being deleted in the background. */
+  private readonly deleting = new Set<Promise<void>>();
   /** Containers between runc create and being recorded as running, with an exit that came in meanwhile. */
   private readonly starting = new Map<string, { exitCode: number; oomKilled: boolean } | undefined>();
 
@@ -142,7 +144,7 @@ export class Lifecycle {
     } as SpecInput);
     const bundle = store.dirOf(c.id);
     writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));
-    await runc.delete(c.id, { force: true }).catch(() => undefined); // a leftover from a crash
+    if (runc.hasState(c.id)) await runc.delete(c.id, { force: true }).catch(() => undefined); // left by a crash
     // A short-lived process can exit before this method records it as running: its exit waits here until then.
     this.starting.set(c.id, undefined);
     try {
@@ -205,8 +207,10 @@ export class Lifecycle {
     };
     c.conmonPid = undefined;
     await store.save(c);
-    await runc.delete(c.id, { force: true }).catch(() => undefined);
-    await unmount(this.paths(c).rootfs).catch(() => undefined);
+    await Promise.all([
+      runc.delete(c.id, { force: true }).catch(() => undefined),
+      unmount(this.paths(c).rootfs).catch(() => undefined),
+    ]);
     if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
     events.emit('container', 'die', c.id, { name: c.name, image: c.image, exitCode: String(exitCode), ...labelsOf(c) });
     for (const w of this.waiters.get(c.id) ?? []) w(c);
@@ -310,6 +314,11 @@ export class Lifecycle {
     this.deps.events.emit('container', 'stop', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
   }
 
+  /** Resolves once background work (deleting the folders of removed containers) is done. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.deleting]);
+  }
+
   /** Resolves with the record once the container is not running (at once if it is not). */
   waitExit(id: string): Promise<ContainerRecord> {
     const c = this.deps.store.get(id);
@@ -334,9 +343,13 @@ export class Lifecycle {
       if (c.state.Paused) await this.deps.runc.resume(c.id).catch(() => undefined);
       await Promise.race([exited, delay(5000)]);
     }
-    await this.deps.runc.delete(c.id, { force: true }).catch(() => undefined);
-    await unmount(this.paths(c).rootfs).catch(() => undefined);
-    store.remove(c.id);
+    await Promise.all([
+      this.deps.runc.hasState(c.id) ? this.deps.runc.delete(c.id, { force: true }).catch(() => undefined) : undefined,
+      unmount(this.paths(c).rootfs).catch(() => undefined),
+    ]);
+    const deleting = store.remove(c.id).catch((e: unknown) => this.deps.log(`removing ${c.id}: ${String(e)}`));
+    this.deleting.add(deleting);
+    void deleting.finally(() => this.deleting.delete(deleting));
     events.emit('container', 'destroy', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
   }
 }

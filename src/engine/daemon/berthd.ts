@@ -79,6 +79,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
     exits.stop();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+    await lifecycle.settle();
     rmSync(opts.socket, { force: true });
     rmSync(pidFile, { force: true });
     log('berthd stopped (containers keep running under conmon)');

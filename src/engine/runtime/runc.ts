@@ -2,7 +2,7 @@
 // of its own. Containers are created by conmon (conmon.ts), which runs `runc create`; everything after goes here.
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { EngineError } from '../errors.js';
@@ -62,6 +62,11 @@ export class Runc {
     this.root = opts.root;
     this.binary = findInPath(opts.binary ?? 'runc');
     this.tmpDir = opts.tmpDir ?? tmpdir();
+  }
+
+  /** Whether runc keeps state for `id` (its folder under --root): a cheap check that spares a `runc delete`. */
+  hasState(id: string): boolean {
+    return existsSync(join(this.root, id));
   }
 
   /** The container's state, or undefined when runc does not know it. */

@@ -1,0 +1,233 @@
+// berthd benchmark: API create -> process running, `run --rm IMG true` through the API and through the docker
+// CLI, against the floor of raw `runc run` on the same rootfs and against Debian's dockerd, all in the same run,
+// interleaved round by round; and idle memory of both daemons.
+// Run from the repository root, as root: npm run build && npm run bench:engine
+// Each daemon gets its own temporary data root and socket. dockerd (apt-get install docker.io) runs with
+// --bridge=none --iptables=false and its containers with NetworkMode none, the same as berthd's loopback-only
+// containers until networks exist. Without dockerd the peer rows are left out and the output says so.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pingEngine } from '../src/engine/client/endpoint.js';
+import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
+
+const RUNS = Number(process.env.RUNS ?? 15);
+const WARMUP = 2;
+const dir = mkdtempSync(join(tmpdir(), 'berth-bench-engine-'));
+const image = 'bench/busybox:1';
+
+interface Engine {
+  name: string;
+  socket: string;
+  process: ChildProcess;
+  hostConfig: Record<string, unknown>;
+  /** Processes whose RSS make up the daemon (dockerd also runs containerd). */
+  rssPids: () => number[];
+}
+
+function api(socket: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath: socket, method, path, headers: { 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function ok(socket: string, method: string, path: string, body?: unknown): Promise<string> {
+  const r = await api(socket, method, path, body);
+  if (r.status >= 300 && r.status !== 304) throw new Error(`${method} ${path}: ${r.status} ${r.body}`);
+  return r.body;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+const rssKb = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+async function waitForSocket(socket: string, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await pingEngine(socket, 200)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not answer on ${socket}`);
+}
+
+async function startBerthd(): Promise<Engine> {
+  const socket = join(dir, 'berth.sock');
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin/berthd.js')], {
+    env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
+    stdio: 'ignore',
+  });
+  await waitForSocket(socket, 'berthd');
+  return { name: 'berthd', socket, process: child, hostConfig: {}, rssPids: () => [child.pid as number] };
+}
+
+function hasDockerd(): boolean {
+  return spawnSync('dockerd', ['--version']).status === 0;
+}
+
+async function startDockerd(): Promise<Engine> {
+  const socket = join(dir, 'docker.sock');
+  const root = join(dir, 'docker');
+  const child = spawn(
+    'dockerd',
+    [
+      ...['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'pid')],
+      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false'],
+      ...['--containerd-namespace', `bench-${process.pid}`, '--containerd-plugins-namespace', `bench-p-${process.pid}`],
+    ],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  await waitForSocket(socket, 'dockerd');
+  const containerdPid = (): number[] => {
+    const out = spawnSync('pgrep', ['-P', String(child.pid), 'containerd'], { encoding: 'utf8' }).stdout;
+    return out.split('\n').filter(Boolean).map(Number);
+  };
+  return {
+    name: 'dockerd',
+    socket,
+    process: child,
+    hostConfig: { NetworkMode: 'none' },
+    rssPids: () => [child.pid as number, ...containerdPid()],
+  };
+}
+
+async function stop(engine: Engine): Promise<void> {
+  if (engine.process.exitCode !== null) return;
+  const exited = new Promise((r) => engine.process.once('exit', r));
+  engine.process.kill('SIGTERM');
+  await exited;
+}
+
+interface Figures {
+  createToRunning: number[];
+  apiRunRm: number[];
+  cliRunRm: number[];
+}
+
+async function round(engine: Engine, figures: Figures, keep: boolean): Promise<void> {
+  const s = engine.socket;
+  let t = process.hrtime.bigint();
+  const created = JSON.parse(
+    await ok(s, 'POST', '/v1.41/containers/create', {
+      Image: image,
+      Cmd: ['sleep', '30'],
+      HostConfig: engine.hostConfig,
+    }),
+  ) as { Id: string };
+  await ok(s, 'POST', `/v1.41/containers/${created.Id}/start`);
+  if (keep) figures.createToRunning.push(ms(t));
+  await ok(s, 'DELETE', `/v1.41/containers/${created.Id}?force=1`);
+
+  t = process.hrtime.bigint();
+  const c = JSON.parse(
+    await ok(s, 'POST', '/v1.41/containers/create', {
+      Image: image,
+      Cmd: ['true'],
+      HostConfig: { ...engine.hostConfig, AutoRemove: true },
+    }),
+  ) as { Id: string };
+  const waited = ok(s, 'POST', `/v1.41/containers/${c.Id}/wait?condition=removed`);
+  await ok(s, 'POST', `/v1.41/containers/${c.Id}/start`);
+  await waited;
+  if (keep) figures.apiRunRm.push(ms(t));
+
+  t = process.hrtime.bigint();
+  const network = engine.hostConfig.NetworkMode ? ['--network', String(engine.hostConfig.NetworkMode)] : [];
+  const r = spawnSync('docker', ['run', '--rm', ...network, image, 'true'], {
+    env: { ...process.env, DOCKER_HOST: `unix://${s}` },
+    stdio: 'ignore',
+  });
+  if (r.status !== 0) throw new Error(`docker run --rm against ${engine.name} exited ${r.status}`);
+  if (keep) figures.cliRunRm.push(ms(t));
+}
+
+function runcFloorBundle(): string {
+  // Floor: runc run of `true` on a plain busybox rootfs (no overlay, no monitor, no API, no network namespace setup).
+  const bundle = join(dir, 'bundle');
+  mkdirSync(join(bundle, 'rootfs', 'bin'), { recursive: true });
+  cpSync('/usr/bin/busybox', join(bundle, 'rootfs', 'bin', 'busybox'));
+  symlinkSync('busybox', join(bundle, 'rootfs', 'bin', 'true'));
+  execFileSync('runc', ['spec'], { cwd: bundle });
+  const spec = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
+  spec.process.terminal = false;
+  spec.process.args = ['/bin/true'];
+  writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
+  return bundle;
+}
+
+async function main(): Promise<void> {
+  const engines: Engine[] = [await startBerthd()];
+  const peer = hasDockerd();
+  if (peer) engines.push(await startDockerd());
+  try {
+    await new Promise((r) => setTimeout(r, 2000)); // let start-up work settle before reading idle memory
+    const idle = new Map(engines.map((e) => [e.name, e.rssPids().reduce((sum, pid) => sum + rssKb(pid), 0)]));
+    const tar = join(dir, 'busybox.tar');
+    writeFileSync(tar, await makeBusyboxSaveTar({ tags: [image] }));
+    for (const e of engines) {
+      execFileSync('docker', ['load', '-i', tar], { env: { ...process.env, DOCKER_HOST: `unix://${e.socket}` } });
+    }
+    const bundle = runcFloorBundle();
+    const floor: number[] = [];
+    const figures = new Map<string, Figures>(
+      engines.map((e) => [e.name, { createToRunning: [], apiRunRm: [], cliRunRm: [] }]),
+    );
+    for (let i = 0; i < RUNS + WARMUP; i++) {
+      const keep = i >= WARMUP;
+      const t = process.hrtime.bigint();
+      const r = spawnSync('runc', ['--root', join(dir, 'runc-floor'), 'run', `floor-${i}`], { cwd: bundle });
+      if (r.status !== 0) throw new Error(`runc run failed: ${r.stderr.toString()}`);
+      if (keep) floor.push(ms(t));
+      for (const e of engines) await round(e, figures.get(e.name) as Figures, keep);
+    }
+
+    const f = median(floor);
+    console.log(
+      `berthd engine benchmark: ${RUNS} rounds after ${WARMUP} warm-ups, interleaved; ${cpus().length} CPUs, ` +
+        `${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    );
+    console.log(`runc run true (floor): ${f.toFixed(1)} ms`);
+    const b = figures.get('berthd') as Figures;
+    const d = figures.get('dockerd');
+    const rows: Array<[string, keyof Figures]> = [
+      ['API create + start (to process running)', 'createToRunning'],
+      ['API run --rm true (create, wait removed, start)', 'apiRunRm'],
+      ['docker run --rm IMG true (docker CLI)', 'cliRunRm'],
+    ];
+    console.log(`${'case'.padEnd(50)} ${'berthd'.padStart(9)} ${'+floor'.padStart(8)} ${'dockerd'.padStart(9)} ratio`);
+    for (const [label, key] of rows) {
+      const bm = median(b[key]);
+      const dm = d ? median(d[key]) : undefined;
+      console.log(
+        `${label.padEnd(50)} ${bm.toFixed(1).padStart(9)} ${`+${(bm - f).toFixed(1)}`.padStart(8)} ` +
+          `${dm === undefined ? 'n/a'.padStart(9) : dm.toFixed(1).padStart(9)} ` +
+          `${dm === undefined ? '' : `${(dm / bm).toFixed(2)}x`}`,
+      );
+    }
+    for (const [name, kb] of idle) console.log(`idle ${name} RSS: ${(kb / 1024).toFixed(1)} MiB`);
+    if (!peer) console.log('dockerd: not installed (apt-get install docker.io), so no peer figures in this run');
+  } finally {
+    for (const e of engines) await stop(e);
+    await new Promise((r) => setTimeout(r, 500));
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(dir))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) spawnSync('umount', ['-l', m]);
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
