@@ -41,6 +41,8 @@ export interface ContainerRecord {
   restartCount: number;
   /** Set while berthd runs a process for it under conmon. */
   conmonPid?: number;
+  /** What the volume and network modules keep for the container (see attachments.ts), by module. */
+  attachments?: { volumes?: unknown; network?: unknown };
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -23,7 +23,20 @@ function command(c: ContainerRecord, imageConfig: Record<string, unknown>): { pa
   return { path: argv[0] ?? '', args: argv.slice(1) };
 }
 
-export function inspectJson(c: ContainerRecord, paths: ContainerPaths, imageConfig: Record<string, unknown>): unknown {
+/** What the volume and network modules report for a container (see attachments.ts). */
+export interface AttachmentsJson {
+  mounts: unknown[];
+  networkSettings: Record<string, unknown>;
+  /** The list summary's Ports: [{PrivatePort, PublicPort, Type, IP}]. */
+  ports?: unknown[];
+}
+
+export function inspectJson(
+  c: ContainerRecord,
+  paths: ContainerPaths,
+  imageConfig: Record<string, unknown>,
+  attached: AttachmentsJson,
+): unknown {
   const { path, args } = command(c, imageConfig);
   const labels = (c.config.Labels as Record<string, string> | undefined) ?? {};
   return {
@@ -55,7 +68,7 @@ export function inspectJson(c: ContainerRecord, paths: ContainerPaths, imageConf
         WorkDir: paths.work,
       },
     },
-    Mounts: [],
+    Mounts: attached.mounts,
     Config: {
       Hostname: (c.config.Hostname as string | undefined) || c.id.slice(0, 12),
       Domainname: '',
@@ -84,11 +97,16 @@ export function inspectJson(c: ContainerRecord, paths: ContainerPaths, imageConf
       IPAddress: '',
       Gateway: '',
       MacAddress: '',
+      ...attached.networkSettings,
     },
   };
 }
 
-export function summaryJson(c: ContainerRecord, imageConfig: Record<string, unknown>): unknown {
+export function summaryJson(
+  c: ContainerRecord,
+  imageConfig: Record<string, unknown>,
+  attached: AttachmentsJson,
+): unknown {
   const { path, args } = command(c, imageConfig);
   return {
     Id: c.id,
@@ -97,13 +115,13 @@ export function summaryJson(c: ContainerRecord, imageConfig: Record<string, unkn
     ImageID: c.imageId,
     Command: [path, ...args].join(' '),
     Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: [],
+    Ports: attached.ports ?? [],
     Labels: (c.config.Labels as Record<string, string> | undefined) ?? {},
     State: c.state.Status,
     Status: statusText(c),
     HostConfig: { NetworkMode: (c.hostConfig.NetworkMode as string | undefined) ?? 'none' },
-    NetworkSettings: { Networks: {} },
-    Mounts: [],
+    NetworkSettings: { Networks: (attached.networkSettings.Networks as unknown) ?? {} },
+    Mounts: attached.mounts,
   };
 }
 

@@ -16,7 +16,9 @@ import { mountOverlay, unmount, isMounted } from '../runtime/overlay.js';
 import type { Runc } from '../runtime/runc.js';
 import type { ContainerRecord } from './container-store.js';
 import { ContainerStore, newState } from './container-store.js';
-import type { ContainerPaths } from './docker-json.js';
+import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
+import type { NetworkAttachments, VolumeAttachments } from './attachments.js';
+import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -25,6 +27,10 @@ export interface LifecycleDeps {
   runc: Runc;
   events: EventBus;
   log: (line: string) => void;
+  /** Default: no volumes (NO_VOLUMES). */
+  volumes?: VolumeAttachments;
+  /** Default: loopback only (LOOPBACK_ONLY). */
+  networks?: NetworkAttachments;
 }
 
 const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -37,8 +43,13 @@ export class Lifecycle {
   /** Containers between runc create and being recorded as running, with an exit that came in meanwhile. */
   private readonly starting = new Map<string, { exitCode: number; oomKilled: boolean } | undefined>();
 
+  readonly volumes: VolumeAttachments;
+  readonly networks: NetworkAttachments;
+
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
+    this.volumes = deps.volumes ?? NO_VOLUMES;
+    this.networks = deps.networks ?? LOOPBACK_ONLY;
     mkdirSync(this.exitDir, { recursive: true, mode: 0o700 });
   }
 
@@ -86,7 +97,7 @@ export class Lifecycle {
     const imageRef = String(body.Image ?? '');
     const image = images.resolve(imageRef);
     if (!image) throw new EngineError('not-found', 'ENGINE_NO_SUCH_IMAGE', `No such image: ${imageRef}`);
-    const { HostConfig, NetworkingConfig: _net, ...config } = body;
+    const { HostConfig, NetworkingConfig, ...config } = body;
     const id = ContainerStore.newId();
     const record: ContainerRecord = {
       id,
@@ -101,6 +112,8 @@ export class Lifecycle {
     };
     const p = this.paths(record);
     logSizeMax(record.hostConfig); // a bad max-size fails here, at create, as with Docker
+    await this.networks.create(record, NetworkingConfig);
+    await this.volumes.create(record);
     for (const d of [p.rootfs, p.upper, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
     // The log exists from create on (conmon appends to it): a client that attaches before start holds it open
     // from its first byte, so it reads everything even when the container exits and is removed at once.
@@ -119,12 +132,15 @@ export class Lifecycle {
       await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
     }
     const hostname = (c.config.Hostname as string | undefined) || c.id.slice(0, 12);
+    const mounts = await this.volumes.mounts(c, p.rootfs);
+    const network = await this.networks.connect(c);
     writeFileSync(p.hostnamePath, `${hostname}\n`);
     writeFileSync(
       p.hostsPath,
-      `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
+      network.hosts ?? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
     );
-    if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', p.resolvConfPath);
+    if (network.resolvConf !== undefined) writeFileSync(p.resolvConfPath, network.resolvConf);
+    else if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', p.resolvConfPath);
     else writeFileSync(p.resolvConfPath, '');
     const imageConfig = this.imageConfig(c);
     const spec = buildOciSpec({
@@ -135,6 +151,8 @@ export class Lifecycle {
       config: c.config,
       host: c.hostConfig,
       etcFiles: { hosts: p.hostsPath, hostname: p.hostnamePath, resolvConf: p.resolvConfPath },
+      mounts,
+      netns: network.netns,
       passwd: readIfExists(join(p.rootfs, 'etc/passwd')),
       group: readIfExists(join(p.rootfs, 'etc/group')),
       initPath: '/usr/bin/catatonit',
@@ -149,6 +167,9 @@ export class Lifecycle {
     this.starting.set(c.id, undefined);
     try {
       await this.startProcess(c, bundle, p);
+    } catch (e) {
+      await this.networks.disconnect(c).catch((d: unknown) => this.deps.log(`disconnect ${c.id}: ${String(d)}`));
+      throw e;
     } finally {
       const early = this.starting.get(c.id);
       this.starting.delete(c.id);
@@ -210,6 +231,7 @@ export class Lifecycle {
     await Promise.all([
       runc.delete(c.id, { force: true }).catch(() => undefined),
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
     if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
     events.emit('container', 'die', c.id, { name: c.name, image: c.image, exitCode: String(exitCode), ...labelsOf(c) });
@@ -314,6 +336,12 @@ export class Lifecycle {
     this.deps.events.emit('container', 'stop', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
   }
 
+  /** inspect's and list's Mounts, NetworkSettings and Ports, from the volume and network modules. */
+  attachmentsJson(c: ContainerRecord): AttachmentsJson {
+    const networkSettings = (this.networks.inspect(c) ?? {}) as Record<string, unknown>;
+    return { mounts: this.volumes.inspect(c), networkSettings, ports: summaryPorts(networkSettings.Ports) };
+  }
+
   /** Resolves once background work (deleting the folders of removed containers) is done. */
   async settle(): Promise<void> {
     await Promise.all([...this.deleting]);
@@ -326,7 +354,8 @@ export class Lifecycle {
     return new Promise((resolve) => this.waiters.set(c.id, [...(this.waiters.get(c.id) ?? []), resolve]));
   }
 
-  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+  /** Docker's DELETE /containers/{id}: `force` kills a running one; `volumes` removes its anonymous volumes. */
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const { store, events } = this.deps;
     const c = store.get(ref);
     if (c.state.Running) {
@@ -346,12 +375,31 @@ export class Lifecycle {
     await Promise.all([
       this.deps.runc.hasState(c.id) ? this.deps.runc.delete(c.id, { force: true }).catch(() => undefined) : undefined,
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
+    await this.networks.remove(c);
+    await this.volumes.remove(c, { volumes: opts.volumes === true });
     const deleting = store.remove(c.id).catch((e: unknown) => this.deps.log(`removing ${c.id}: ${String(e)}`));
     this.deleting.add(deleting);
     void deleting.finally(() => this.deleting.delete(deleting));
     events.emit('container', 'destroy', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
   }
+}
+
+/** Docker's list-summary Ports from inspect's NetworkSettings.Ports map ("80/tcp" -> [{HostIp, HostPort}]). */
+function summaryPorts(ports: unknown): unknown[] {
+  if (!ports || typeof ports !== 'object') return [];
+  const out: unknown[] = [];
+  for (const [key, bindings] of Object.entries(
+    ports as Record<string, Array<{ HostIp: string; HostPort: string }> | null>,
+  )) {
+    const [port, type] = key.split('/');
+    if (!bindings || bindings.length === 0) out.push({ PrivatePort: Number(port), Type: type ?? 'tcp' });
+    for (const b of bindings ?? []) {
+      out.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type ?? 'tcp' });
+    }
+  }
+  return out;
 }
 
 export function labelsOf(c: ContainerRecord): Record<string, string> {

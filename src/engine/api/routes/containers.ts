@@ -30,13 +30,13 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
     sendJson(
       res,
       200,
-      list.map((c) => summaryJson(c, lifecycle.imageConfig(c))),
+      list.map((c) => summaryJson(c, lifecycle.imageConfig(c), lifecycle.attachmentsJson(c))),
     );
   });
 
   router.on('GET', '/containers/{id}/json', (req, res) => {
     const c = store.get(req.params.id as string);
-    sendJson(res, 200, inspectJson(c, lifecycle.paths(c), lifecycle.imageConfig(c)));
+    sendJson(res, 200, inspectJson(c, lifecycle.paths(c), lifecycle.imageConfig(c), lifecycle.attachmentsJson(c)));
   });
 
   router.on('POST', '/containers/{id}/start', async (req, res) => {
@@ -79,7 +79,10 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
   });
 
   router.on('DELETE', '/containers/{id}', async (req, res) => {
-    await lifecycle.remove(req.params.id as string, { force: truthy(req.query.get('force')) });
+    await lifecycle.remove(req.params.id as string, {
+      force: truthy(req.query.get('force')),
+      volumes: truthy(req.query.get('v')),
+    });
     res.writeHead(204).end();
   });
 
