@@ -134,4 +134,48 @@ describe.runIf(hasRunc)('berthd with the docker CLI as client', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/berthd cannot pull|No such image/);
   });
+
+  it('docker events streams container events, filtered by container and event, with labels', async () => {
+    const name = `${tag}-events`;
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    await docker('run', '--rm', '--name', name, '--label', `${tag}.role=probe`, image, 'true');
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    const all = await docker(
+      'events',
+      '--since',
+      since,
+      '--until',
+      until,
+      '--filter',
+      `container=${name}`,
+      '--format',
+      '{{.Action}}',
+    );
+    expect(all.stdout).toMatch(/create[\s\S]*start[\s\S]*die[\s\S]*destroy/);
+    const dies = await docker(
+      'events',
+      '--since',
+      since,
+      '--until',
+      until,
+      '--filter',
+      `label=${tag}.role=probe`,
+      '--filter',
+      'event=die',
+      '--format',
+      '{{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}',
+    );
+    expect(dies.stdout.trim()).toBe(`${name} 0`);
+    const none = await docker('events', '--since', since, '--until', until, '--filter', `label=${tag}.role=other`);
+    expect(none.stdout.trim()).toBe('');
+  });
+
+  it('docker save of an image loads back into the same ID', async () => {
+    const before = (await docker('image', 'inspect', '--format', '{{.Id}}', image)).stdout.trim();
+    const tar = join(dir, 'saved.tar');
+    expect((await docker('save', '-o', tar, image)).code).toBe(0);
+    expect((await docker('rmi', image)).code).toBe(0);
+    expect((await docker('load', '-i', tar)).stdout).toContain(`Loaded image: ${image}`);
+    expect((await docker('image', 'inspect', '--format', '{{.Id}}', image)).stdout.trim()).toBe(before);
+  });
 });
