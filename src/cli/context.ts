@@ -5,6 +5,8 @@ export interface CliContext {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => string;
+  /** Aborted on the first Ctrl-C (the process context); commands that run until interrupted watch it. */
+  signal?: AbortSignal;
 }
 
 /** Options every stack command takes (Compose's global flags). */

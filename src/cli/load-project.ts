@@ -6,7 +6,16 @@ import type { CliContext, ProjectOptions } from './context.js';
 import { renderDiagnostic } from './render-error.js';
 
 export function loadProject(ctx: CliContext, opts: ProjectOptions, services: readonly string[] = []): Stack {
-  const { result } = readStack({
+  return loadProjectFiles(ctx, opts, services).stack;
+}
+
+/** The stack with the files it came from and the project folder (what Compose's project labels record). */
+export function loadProjectFiles(
+  ctx: CliContext,
+  opts: ProjectOptions,
+  services: readonly string[] = [],
+): { stack: Stack; files: string[]; projectDir: string } {
+  const { result, files, projectDir } = readStack({
     files: opts.file,
     projectDirectory: opts.projectDirectory,
     envFiles: opts.envFile,
@@ -24,5 +33,5 @@ export function loadProject(ctx: CliContext, opts: ProjectOptions, services: rea
       diagnostics: result.errors,
     });
   }
-  return result.stack;
+  return { stack: result.stack, files, projectDir };
 }

@@ -4,6 +4,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { BerthError } from '../errors.js';
 import { configCommand } from './commands/config.js';
+import type { DownOptions } from './commands/down.js';
+import { downCommand } from './commands/down.js';
+import type { LogsOptions } from './commands/logs.js';
+import { logsCommand } from './commands/logs.js';
+import type { PsOptions } from './commands/ps.js';
+import { psCommand } from './commands/ps.js';
+import type { UpOptions } from './commands/up.js';
+import { planCommand, upCommand } from './commands/up.js';
 import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } from './commands/engine.js';
 import type { ConfigOptions } from './commands/config.js';
 import type { CliContext, ProjectOptions } from './context.js';
@@ -54,6 +62,72 @@ export function buildProgram(ctx: CliContext): Command {
       const profiles = [...new Set(Object.values(stack.services).flatMap((s) => s.profiles ?? []))].sort();
       ctx.stdout(configCommand(stack, opts, profiles));
     });
+  const collectScale = (v: string, prev: string[]): string[] => [...prev, v];
+  program
+    .command('up')
+    .description('create and start the stack, changing only what differs from what runs')
+    .option('-d, --detach', 'run in the background; without it, follow the logs and stop on Ctrl-C')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--force-recreate', 'recreate containers even if their configuration is unchanged')
+    .option('--no-recreate', 'keep existing containers even if their configuration changed')
+    .option('--remove-orphans', 'remove containers of services that are no longer in the stack file')
+    .option('--no-deps', "don't start the services the named ones depend on")
+    .option('--scale <service=n>', 'run n containers of a service (repeatable)', collectScale, [])
+    .option('-t, --timeout <seconds>', 'seconds to wait for a container to stop before killing it')
+    .argument('[services...]', 'services to bring up (with what they depend on)')
+    .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
+      await upCommand(
+        ctx,
+        program.opts<ProjectOptions>(),
+        services,
+        { ...opts, noRecreate: opts.recreate === false, noDeps: opts.deps === false },
+        ctx.signal,
+      );
+    });
+  program
+    .command('plan')
+    .description('print what `up` would change, like a terraform plan (+ create, ~ recreate, - remove, = unchanged)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--force-recreate', 'plan as `up --force-recreate` would')
+    .option('--remove-orphans', 'plan as `up --remove-orphans` would')
+    .option('--scale <service=n>', 'plan with n containers of a service (repeatable)', collectScale, [])
+    .argument('[services...]', 'services to plan for (with what they depend on)')
+    .action(async (services: string[], opts: UpOptions) => {
+      await planCommand(ctx, program.opts<ProjectOptions>(), services, opts);
+    });
+  program
+    .command('down')
+    .description("stop and remove the stack's containers and networks (and with -v its volumes)")
+    .option('-v, --volumes', 'also remove the named volumes of the stack')
+    .option('--remove-orphans', 'also remove containers of services no longer in the stack file')
+    .option('-t, --timeout <seconds>', 'seconds to wait for a container to stop before killing it')
+    .action(async (opts: DownOptions) => {
+      await downCommand(ctx, program.opts<ProjectOptions>(), opts);
+    });
+  program
+    .command('ps')
+    .description("list the stack's containers")
+    .option('-a, --all', 'also stopped containers')
+    .option('-q, --quiet', 'only IDs')
+    .option('--services', 'only service names')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .argument('[services...]', 'only these services')
+    .action(async (services: string[], opts: PsOptions) => {
+      await psCommand(ctx, program.opts<ProjectOptions>(), services, opts);
+    });
+  program
+    .command('logs')
+    .description("print the stack's container logs")
+    .option('-f, --follow', 'follow the logs until Ctrl-C')
+    .option('-n, --tail <lines>', 'lines from the end of each log ("all" for all)', 'all')
+    .option('-t, --timestamps', 'show timestamps')
+    .option('--since <time>', 'logs since a Unix time or RFC 3339 date')
+    .option('--no-log-prefix', 'print lines without the container prefix')
+    .option('--no-color', 'no colors')
+    .argument('[services...]', 'only these services')
+    .action(async (services: string[], opts: LogsOptions & { logPrefix?: boolean }) => {
+      await logsCommand(ctx, program.opts<ProjectOptions>(), services, { ...opts, prefix: opts.logPrefix });
+    });
   const engine = program
     .command('engine')
     .description('manage berthd, the built-in engine (data root BERTH_ROOT, socket BERTH_SOCKET)');
@@ -95,7 +169,13 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
 }
 
 function processContext(): CliContext {
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C does not wait for the graceful stop
+    interrupt.abort();
+  });
   return {
+    signal: interrupt.signal,
     cwd: process.cwd(),
     env: process.env,
     stdout: (t) => process.stdout.write(t),

@@ -7,14 +7,32 @@ import type { Service } from './model.js';
 
 const IGNORED = new Set(['build', 'pull_policy', 'scale', 'depends_on', 'profiles', 'develop']);
 
-export function serviceConfigHash(service: Service): string {
+function hashedPart(service: Service): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(service)) if (!IGNORED.has(k)) copy[k] = v;
   if (copy.deploy && typeof copy.deploy === 'object') {
     const { replicas: _ignored, ...deploy } = copy.deploy as Record<string, unknown>;
     copy.deploy = deploy;
   }
-  return createHash('sha256').update(canonicalJson(copy)).digest('hex');
+  return copy;
+}
+
+export function serviceConfigHash(service: Service): string {
+  return createHash('sha256')
+    .update(canonicalJson(hashedPart(service)))
+    .digest('hex');
+}
+
+/**
+ * A short hash (12 hex) per top-level key of the hashed part of the service: kept on the container, it lets a
+ * later plan name the keys whose change makes a new container necessary.
+ */
+export function serviceKeyHashes(service: Service): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(hashedPart(service)).sort(([a], [b]) => a.localeCompare(b))) {
+    if (v !== undefined) out[k] = createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 12);
+  }
+  return out;
 }
 
 /** JSON with object keys sorted at every level and undefined values left out. */

@@ -199,6 +199,11 @@ describe.runIf(hasRunc)('berthd limits and container extras with the docker CLI'
     expect((await docker('import', join(dir, 'rootfs.tar'), ref)).code).toBe(0);
     const r = await docker('run', '--rm', ref, 'echo', 'imported');
     expect(r.stdout).toBe('imported\n');
+    const withCmd = `${tag}/imported-cmd:1`;
+    const changed = await docker('import', '--change', 'CMD ["echo", "from-change"]', join(dir, 'rootfs.tar'), withCmd);
+    expect(changed.code).toBe(0);
+    expect((await docker('run', '--rm', withCmd)).stdout).toBe('from-change\n');
+    await docker('rmi', withCmd);
     await docker('rmi', ref);
   });
 

@@ -5,6 +5,7 @@ import { EngineError } from '../../errors.js';
 import type { ImageRecord, ImageStore } from '../../images/image-store.js';
 import { parseFilters } from '../../filters.js';
 import { filterImages } from '../../images/image-filters.js';
+import { applyImportChanges } from '../../images/import-changes.js';
 import type { ApiRouter } from '../server.js';
 import { sendJson } from '../server.js';
 
@@ -91,7 +92,12 @@ export function imageRoutes(router: ApiRouter, images: ImageStore, events: Event
       const repo = req.query.get('repo');
       const tag = req.query.get('tag');
       const ref = repo ? `${repo}${tag ? `:${tag}` : ''}` : undefined;
-      const image = await images.importRootfs(req.raw, { ref, message: req.query.get('message') ?? undefined });
+      const changes = applyImportChanges(req.query.getAll('changes'));
+      const image = await images.importRootfs(req.raw, {
+        ref,
+        message: req.query.get('message') ?? undefined,
+        changes,
+      });
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(`${JSON.stringify({ status: image.id })}\n`);
       events.emit('image', 'import', image.id, { name: ref ?? image.id });

@@ -1,0 +1,115 @@
+// `berth ps`: the project's containers as `docker compose ps` shows them (NAME IMAGE COMMAND SERVICE CREATED STATUS
+// PORTS), or as JSON lines with --format json.
+import type { CliContext, ProjectOptions } from '../context.js';
+import { LABEL } from '../../planner/labels.js';
+import { openSession } from '../stack-session.js';
+import { filters } from '../../engine/client/engine-client.js';
+
+interface Summary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  Command: string;
+  Created: number;
+  State: string;
+  Status: string;
+  Labels: Record<string, string> | null;
+  Ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> | null;
+}
+
+export interface PsOptions {
+  all?: boolean;
+  format?: 'table' | 'json';
+  services?: boolean;
+  quiet?: boolean;
+}
+
+function ports(s: Summary): string {
+  return (s.Ports ?? [])
+    .map((p) =>
+      p.PublicPort ? `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`,
+    )
+    .join(', ');
+}
+
+export async function psCommand(
+  ctx: CliContext,
+  global: ProjectOptions,
+  services: string[],
+  opts: PsOptions,
+): Promise<void> {
+  const session = await openSession(ctx, global, services);
+  try {
+    const list = await session.client.call<Summary[]>('GET', '/containers/json', {
+      query: { all: opts.all ? 1 : undefined, filters: filters({ label: [`${LABEL.project}=${session.stack.name}`] }) },
+    });
+    const rows = list
+      .filter((s) => (s.Labels?.[LABEL.oneoff] ?? 'False') !== 'True')
+      .filter((s) => services.length === 0 || services.includes(s.Labels?.[LABEL.service] ?? ''))
+      .sort((a, b) => (a.Names[0] ?? '').localeCompare(b.Names[0] ?? ''));
+    if (opts.quiet) return ctx.stdout(rows.map((r) => `${r.Id}\n`).join(''));
+    if (opts.services) {
+      return ctx.stdout([...new Set(rows.map((r) => r.Labels?.[LABEL.service] ?? ''))].map((s) => `${s}\n`).join(''));
+    }
+    if (opts.format === 'json') {
+      for (const r of rows) {
+        ctx.stdout(
+          `${JSON.stringify({
+            ID: r.Id,
+            Name: (r.Names[0] ?? '').replace(/^\//, ''),
+            Image: r.Image,
+            Command: r.Command,
+            Project: session.stack.name,
+            Service: r.Labels?.[LABEL.service] ?? '',
+            Created: r.Created,
+            State: r.State,
+            Status: r.Status,
+            Health: /\((healthy|unhealthy|health: starting)\)/.exec(r.Status)?.[1]?.replace('health: ', '') ?? '',
+            ExitCode: Number(/Exited \((\d+)\)/.exec(r.Status)?.[1] ?? 0),
+            Publishers: (r.Ports ?? []).map((p) => ({
+              URL: p.IP ?? '',
+              TargetPort: p.PrivatePort,
+              PublishedPort: p.PublicPort ?? 0,
+              Protocol: p.Type,
+            })),
+          })}\n`,
+        );
+      }
+      return;
+    }
+    const table = [
+      ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
+      ...rows.map((r) => [
+        (r.Names[0] ?? '').replace(/^\//, ''),
+        r.Image,
+        JSON.stringify(r.Command.length > 20 ? `${r.Command.slice(0, 19)}…` : r.Command),
+        r.Labels?.[LABEL.service] ?? '',
+        ago(r.Created),
+        r.Status,
+        ports(r),
+      ]),
+    ];
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+    ctx.stdout(
+      table
+        .map(
+          (row) =>
+            `${row
+              .map((c, i) => c.padEnd(widths[i] ?? 0))
+              .join('   ')
+              .trimEnd()}\n`,
+        )
+        .join(''),
+    );
+  } finally {
+    session.client.close();
+  }
+}
+
+function ago(created: number): string {
+  const s = Math.max(0, Math.floor(Date.now() / 1000 - created));
+  if (s < 60) return `${s} seconds ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} minutes ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} hours ago`;
+  return `${Math.floor(s / 86400)} days ago`;
+}

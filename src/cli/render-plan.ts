@@ -1,0 +1,35 @@
+// A plan as a person reads it, like a terraform plan: `+` create, `~` recreate (with the keys that changed),
+// `>` start a stopped container, `=` unchanged, `-` remove; and the same as JSON for scripts.
+import type { Action, Plan } from '../planner/plan.js';
+
+const SIGN: Record<Action['kind'], string> = {
+  'create-network': '+',
+  'create-volume': '+',
+  create: '+',
+  recreate: '~',
+  start: '>',
+  unchanged: '=',
+  remove: '-',
+  'remove-network': '-',
+  'remove-volume': '-',
+};
+
+export function renderPlan(plan: Plan): string {
+  const lines = [`Plan for project ${plan.project}:`];
+  for (const a of plan.actions) {
+    const why = a.reasons && a.reasons.length > 0 ? ` (${a.reasons.join(', ')})` : '';
+    lines.push(`  ${SIGN[a.kind]} ${a.resource} ${a.name}${why}`);
+  }
+  const count = (kinds: Array<Action['kind']>): number => plan.actions.filter((a) => kinds.includes(a.kind)).length;
+  lines.push(
+    `${count(['create', 'create-network', 'create-volume'])} to create, ${count(['recreate'])} to recreate, ` +
+      `${count(['start'])} to start, ${count(['remove', 'remove-network', 'remove-volume'])} to remove, ` +
+      `${count(['unchanged'])} unchanged`,
+  );
+  for (const w of plan.warnings) lines.push(`WARN ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function planJson(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}

@@ -1,0 +1,342 @@
+// Applies a plan through the Engine API: each action starts as soon as what it waits for is done (networks and
+// volumes before the containers that use them, a service after the services it depends on and their
+// depends_on conditions), at most `parallel` at a time. A failed action fails the actions that wait on it, with
+// the reason. Every step is one the next run can converge from: a recreate renames the old container before it
+// creates the new one, so a crash between leaves a container the next plan recognizes and replaces.
+import type { EngineClient } from '../engine/client/engine-client.js';
+import { EngineApiError } from '../engine/client/engine-client.js';
+import { BerthError } from '../errors.js';
+import type { DependsOn, Service, Stack } from '../spec/model.js';
+import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';
+import { containerCreateRequest } from './container-spec.js';
+import { LABEL } from './labels.js';
+import type { Action, Plan } from './plan.js';
+import { serviceDependencies } from './plan.js';
+
+export type ActionStatus = 'waiting' | 'working' | 'done' | 'failed' | 'skipped';
+
+export interface ApplyEvents {
+  /** An action changed state; `text` says what it is doing or why it failed. */
+  onStatus?: (action: Action, status: ActionStatus, text: string) => void;
+}
+
+export interface ApplyContext {
+  client: EngineClient;
+  stack: Stack;
+  /** The image each service runs, by service name, and the ID it resolved to. */
+  images: Readonly<Record<string, { ref: string; id: string }>>;
+  workingDir: string;
+  configFiles: string[];
+  /** Seconds to wait for a container to stop before it is killed (docker compose -t). */
+  stopTimeout?: number;
+  parallel?: number;
+  /** Between polls of a dependency's health; default 500 ms. */
+  pollMs?: number;
+  signal?: AbortSignal;
+  /** The container of a service (its first replica), for `network_mode: service:NAME` and the like. */
+  serviceContainers?: (service: string) => string | undefined;
+}
+
+export interface ApplyResult {
+  failed: Array<{ action: Action; error: string }>;
+  /** The container id of each container action that made or kept one. */
+  containers: Record<string, string>;
+}
+
+export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEvents = {}): Promise<ApplyResult> {
+  const byId = new Map(plan.actions.map((a) => [a.id, a]));
+  const done = new Map<string, Promise<void>>();
+  const failed: ApplyResult['failed'] = [];
+  const containers: Record<string, string> = {};
+  const limit = semaphore(ctx.parallel ?? 8);
+  const firstOf = (service: string): string | undefined => {
+    const a = plan.actions.find((x) => x.resource === 'container' && x.service === service && x.kind !== 'remove');
+    return a ? (containers[a.id] ?? a.containerId) : undefined;
+  };
+  ctx = { ...ctx, serviceContainers: ctx.serviceContainers ?? firstOf };
+  const report = (a: Action, s: ActionStatus, text: string): void => events.onStatus?.(a, s, text);
+
+  const serviceActions = (service: string): Action[] =>
+    plan.actions.filter((a) => a.resource === 'container' && a.service === service && a.kind !== 'remove');
+
+  const run = (action: Action): Promise<void> => {
+    const existing = done.get(action.id);
+    if (existing) return existing;
+    const promise = (async (): Promise<void> => {
+      report(action, 'waiting', 'waiting');
+      for (const dep of action.after) {
+        const other = byId.get(dep);
+        if (other) await run(other);
+      }
+      if (action.resource === 'container' && action.service && action.kind !== 'remove') {
+        await waitForDependencies(action, ctx, serviceActions, run, containers);
+      }
+      if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
+      await limit(async () => {
+        report(action, 'working', workingText(action));
+        const id = await execute(action, ctx);
+        if (id) containers[action.id] = id;
+      });
+      report(action, 'done', doneText(action));
+    })();
+    const guarded = promise.catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      failed.push({ action, error: message });
+      report(action, 'failed', message);
+      throw new DependencyFailed(action, message);
+    });
+    done.set(action.id, guarded);
+    guarded.catch(() => undefined);
+    return guarded;
+  };
+
+  await Promise.allSettled(plan.actions.map(run));
+  return { failed, containers };
+}
+
+class DependencyFailed extends Error {
+  constructor(action: Action, why: string) {
+    super(why.startsWith('dependency ') ? why : `dependency ${action.name} failed: ${why}`);
+  }
+}
+
+async function waitForDependencies(
+  action: Action,
+  ctx: ApplyContext,
+  serviceActions: (service: string) => Action[],
+  run: (a: Action) => Promise<void>,
+  containers: Record<string, string>,
+): Promise<void> {
+  const service = ctx.stack.services[action.service as string] as Service;
+  for (const [dep, rule] of Object.entries(serviceDependencies(service))) {
+    const depActions = serviceActions(dep);
+    try {
+      for (const a of depActions) await run(a);
+      const ids = depActions.map((a) => containers[a.id] ?? a.containerId).filter((x): x is string => !!x);
+      if (ids.length === 0 && rule.required) {
+        throw new BerthError('PLAN_DEPENDENCY_MISSING', `service "${dep}" has no container to depend on`);
+      }
+      for (const id of ids) await waitForCondition(ctx, dep, id, rule);
+    } catch (e) {
+      if (!rule.required) continue; // required: false: a missing or failed dependency only warns (Compose)
+      throw e;
+    }
+  }
+}
+
+async function waitForCondition(ctx: ApplyContext, service: string, id: string, rule: DependsOn): Promise<void> {
+  if (rule.condition === 'service_started') return;
+  const pollMs = ctx.pollMs ?? 500;
+  for (;;) {
+    if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
+    const c = await ctx.client.call<{
+      State: { Status: string; ExitCode: number; Health?: { Status: string } };
+      Config: { Healthcheck?: { Test?: string[] } };
+    }>('GET', `/containers/${id}/json`);
+    if (rule.condition === 'service_completed_successfully') {
+      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
+        if (c.State.ExitCode === 0) return;
+        throw new BerthError(
+          'PLAN_DEPENDENCY_FAILED',
+          `service "${service}" didn't complete successfully: exit ${c.State.ExitCode}`,
+        );
+      }
+    } else {
+      const health = c.State.Health?.Status;
+      if (health === undefined) {
+        throw new BerthError('PLAN_NO_HEALTHCHECK', `dependency "${service}" has no healthcheck configured`, {
+          hint: `add a healthcheck to "${service}" or use condition: service_started`,
+        });
+      }
+      if (health === 'healthy') return;
+      if (health === 'unhealthy') {
+        throw new BerthError('PLAN_DEPENDENCY_UNHEALTHY', `dependency "${service}" is unhealthy`);
+      }
+      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
+        throw new BerthError('PLAN_DEPENDENCY_EXITED', `dependency "${service}" exited (${c.State.ExitCode})`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Runs one action; resolves with the id of the container it made or kept, if any. */
+async function execute(action: Action, ctx: ApplyContext): Promise<string | undefined> {
+  const { client, stack } = ctx;
+  const t = ctx.stopTimeout;
+  switch (action.kind) {
+    case 'create-network': {
+      const net = stack.networks[action.key as string];
+      if (!net) return undefined;
+      await client.call('POST', '/networks/create', { body: networkBody(stack, action.key as string) });
+      return undefined;
+    }
+    case 'create-volume': {
+      await client.call('POST', '/volumes/create', { body: volumeBody(stack, action.key as string) });
+      return undefined;
+    }
+    case 'unchanged':
+      return action.containerId;
+    case 'start':
+      await client.call('POST', `/containers/${action.containerId}/start`);
+      return action.containerId;
+    case 'create':
+      return createAndStart(action, ctx);
+    case 'recreate': {
+      const old = action.containerId as string;
+      await client.call('POST', `/containers/${old}/stop`, { query: { t } });
+      // Renamed first, so the new container can take the name and a crash leaves a container the next plan finds.
+      const tmp = `${old.slice(0, 12)}_${action.name.replace(/^[0-9a-f]{12}_/, '')}`;
+      if (tmp !== action.name) await client.call('POST', `/containers/${old}/rename`, { query: { name: tmp } });
+      const id = await createAndStart({ ...action, name: action.name.replace(/^[0-9a-f]{12}_/, '') }, ctx, old);
+      return id;
+    }
+    case 'remove':
+      await client.call('POST', `/containers/${action.containerId}/stop`, { query: { t } }).catch(ignoreGone);
+      await client.call('DELETE', `/containers/${action.containerId}`, { query: { force: 1 } }).catch(ignoreGone);
+      return undefined;
+    case 'remove-network':
+      await client.call('DELETE', `/networks/${action.name}`).catch(ignoreGone);
+      return undefined;
+    case 'remove-volume':
+      await client.call('DELETE', `/volumes/${action.name}`).catch(ignoreGone);
+      return undefined;
+  }
+}
+
+async function createAndStart(action: Action, ctx: ApplyContext, replaces?: string): Promise<string> {
+  const { client, stack } = ctx;
+  const service = stack.services[action.service as string] as Service;
+  const image = ctx.images[service.name];
+  if (!image) throw new BerthError('PLAN_NO_IMAGE', `no image for service "${service.name}"`);
+  const networkNames = Object.fromEntries(Object.entries(stack.networks).map(([k, n]) => [k, n.name]));
+  const volumeNames = Object.fromEntries(Object.entries(stack.volumes).map(([k, v]) => [k, v.name]));
+  const req = containerCreateRequest({
+    stack,
+    service,
+    number: action.number ?? 1,
+    name: action.name,
+    image: image.ref,
+    configHash: serviceConfigHash(service),
+    workingDir: ctx.workingDir,
+    configFiles: ctx.configFiles,
+    networkNames,
+    volumeNames,
+    serviceContainer: (name) => ctx.serviceContainers?.(name),
+    imageDigest: image.id,
+  });
+  if (req.unresolved.length > 0) {
+    throw new BerthError('PLAN_UNRESOLVED', `${req.unresolved.join(', ')} names a service with no container yet`, {
+      hint: 'the service it names must be part of this up (or already running)',
+    });
+  }
+  const body = {
+    ...req.body,
+    Labels: { ...(req.body.Labels ?? {}), [LABEL.keyHashes]: JSON.stringify(serviceKeyHashes(service)) },
+  };
+  const created = await client.call<{ Id: string }>('POST', '/containers/create', {
+    query: { name: req.name, platform: req.platform },
+    body,
+  });
+  for (const extra of req.extraNetworks ?? []) {
+    await client.call('POST', `/networks/${extra.network}/connect`, {
+      body: { Container: created.Id, EndpointConfig: extra.endpoint },
+    });
+  }
+  if (replaces) await client.call('DELETE', `/containers/${replaces}`, { query: { force: 1 } }).catch(ignoreGone);
+  await client.call('POST', `/containers/${created.Id}/start`);
+  return created.Id;
+}
+
+export function networkBody(stack: Stack, key: string): Record<string, unknown> {
+  const net = stack.networks[key];
+  if (!net) throw new BerthError('PLAN_UNKNOWN_NETWORK', `network "${key}" is not in the stack`);
+  const ipam = net.ipam;
+  return {
+    Name: net.name,
+    CheckDuplicate: true,
+    Driver: net.driver ?? 'bridge',
+    Internal: net.internal === true,
+    Attachable: net.attachable === true,
+    EnableIPv6: net.enable_ipv6 === true,
+    Options: net.driver_opts ?? {},
+    IPAM: ipam
+      ? {
+          Driver: ipam.driver ?? 'default',
+          Options: ipam.options ?? {},
+          Config: (ipam.config ?? []).map((c) => ({
+            Subnet: c.subnet,
+            Gateway: c.gateway,
+            IPRange: c.ip_range,
+            AuxiliaryAddresses: c.aux_addresses,
+          })),
+        }
+      : undefined,
+    Labels: { ...(net.labels ?? {}), [LABEL.project]: stack.name, [LABEL.network]: key, [LABEL.version]: '2.29.0' },
+  };
+}
+
+export function volumeBody(stack: Stack, key: string): Record<string, unknown> {
+  const vol = stack.volumes[key];
+  if (!vol) throw new BerthError('PLAN_UNKNOWN_VOLUME', `volume "${key}" is not in the stack`);
+  return {
+    Name: vol.name,
+    Driver: vol.driver ?? 'local',
+    DriverOpts: vol.driver_opts ?? {},
+    Labels: { ...(vol.labels ?? {}), [LABEL.project]: stack.name, [LABEL.volume]: key, [LABEL.version]: '2.29.0' },
+  };
+}
+
+function ignoreGone(e: unknown): void {
+  if (e instanceof EngineApiError && (e.status === 404 || e.status === 304)) return;
+  throw e;
+}
+
+function workingText(a: Action): string {
+  switch (a.kind) {
+    case 'create-network':
+    case 'create-volume':
+    case 'create':
+      return 'Creating';
+    case 'recreate':
+      return 'Recreating';
+    case 'start':
+      return 'Starting';
+    case 'unchanged':
+      return 'Running';
+    default:
+      return 'Removing';
+  }
+}
+
+function doneText(a: Action): string {
+  switch (a.kind) {
+    case 'create-network':
+    case 'create-volume':
+      return 'Created';
+    case 'create':
+    case 'recreate':
+    case 'start':
+      return 'Started';
+    case 'unchanged':
+      return 'Running';
+    default:
+      return 'Removed';
+  }
+}
+
+/** At most `n` tasks at once. */
+function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
