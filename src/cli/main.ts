@@ -27,7 +27,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description(
       "Declarative multi-container stacks from Compose files, on berth's own engine or any Docker Engine API",
     )
-    .version(VERSION, '-v, --version')
+    .version(VERSION, '--version', 'print the version')
     .option('-f, --file <path>', 'stack file (repeatable; "-" reads standard input)', collect, [])
     .option(
       '-p, --project-name <name>',

@@ -73,7 +73,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
       }
       if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
       await limit(async () => {
-        report(action, 'working', workingText(action));
+        if (action.kind !== 'unchanged') report(action, 'working', workingText(action));
         const id = await execute(action, ctx);
         if (id) containers[action.id] = id;
       });
