@@ -7,8 +7,9 @@ cd "$(dirname "$0")"
 
 # System packages berth needs: the OCI runtime and its monitor for the built-in engine, an init for `init: true`,
 # a static busybox from which the tests make their images (no registry is needed), and attr (setfattr) for the
-# opaque-directory xattrs of overlay layers.
-APT_PACKAGES=(runc conmon catatonit busybox-static attr)
+# opaque-directory xattrs of overlay layers, and Podman's network stack (netavark with aardvark-dns) for berthd's
+# networks: bridges, NAT, published ports and DNS by name.
+APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { EngineError } from '../errors.js';
+import type { HealthState } from './health-config.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -23,6 +24,8 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Set from the first start of a container with a healthcheck (health.ts). */
+  Health?: HealthState;
 }
 
 /**
@@ -39,6 +42,8 @@ export interface ContainerRecord {
   hostConfig: Record<string, unknown>;
   state: ContainerState;
   restartCount: number;
+  /** Stopped or killed by a user since its last user start: unless-stopped leaves it down (restart-manager.ts). */
+  manuallyStopped?: boolean;
   /** Set while berthd runs a process for it under conmon. */
   conmonPid?: number;
   /** What the volume and network modules keep for the container (see attachments.ts), by module. */

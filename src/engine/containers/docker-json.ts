@@ -1,6 +1,7 @@
 // Container records in the JSON shapes of the Docker Engine API v1.41: inspect (GET /containers/{id}/json) and
 // the list summary (GET /containers/json). Compose reads State, Config, HostConfig, Mounts, Name and Labels.
 import type { ContainerRecord } from './container-store.js';
+import { healthSuffix } from './health-config.js';
 
 export interface ContainerPaths {
   logPath: string;
@@ -44,7 +45,8 @@ export function inspectJson(
     Created: c.created,
     Path: path,
     Args: args,
-    State: { ...c.state, Health: undefined },
+    // Docker counts a container waiting to restart as running (so stop, kill and rm -f act on it).
+    State: { ...c.state, Running: c.state.Running || c.state.Restarting },
     Image: c.imageId,
     ResolvConfPath: paths.resolvConfPath,
     HostnamePath: paths.hostnamePath,
@@ -130,7 +132,9 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
   const ago = (iso: string): string => humanDuration(now - Date.parse(iso));
   switch (c.state.Status) {
     case 'running':
-      return `Up ${ago(c.state.StartedAt)}`;
+      return `Up ${ago(c.state.StartedAt)}${healthSuffix(c.state.Health)}`;
+    case 'restarting':
+      return `Restarting (${c.state.ExitCode}) ${ago(c.state.FinishedAt)} ago`;
     case 'paused':
       return `Up ${ago(c.state.StartedAt)} (Paused)`;
     case 'exited':

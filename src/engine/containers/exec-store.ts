@@ -11,6 +11,7 @@ import type { OciProcess } from '../runtime/oci-types.js';
 import { resolveUser } from '../runtime/oci-user.js';
 import { resolveInRoot } from './archive.js';
 import type { Lifecycle } from './lifecycle.js';
+import { labelsOf } from './lifecycle.js';
 
 /** The part of Docker's ExecConfig berthd honours. */
 export interface ExecConfig {
@@ -73,7 +74,13 @@ export class ExecStore {
     // Execs of removed containers go with the next create; they are never read again.
     for (const [key, r] of this.records) if (!store.find(r.containerId) && !r.running) this.records.delete(key);
     this.records.set(record.id, record);
+    this.emit(record, `exec_create: ${commandLine(record)}`);
     return record;
+  }
+
+  /** Drops a finished exec that no client will inspect (a health probe's). */
+  forget(id: string): void {
+    if (this.records.get(id)?.running === false) this.records.delete(id);
   }
 
   get(id: string): ExecRecord {
@@ -110,10 +117,20 @@ export class ExecStore {
       record.pid = 0;
       record.exitCode = code;
       rmSync(pidFile, { force: true });
+      this.emit(record, 'exec_die', { exitCode: String(code) });
     };
     child.once('close', (code, signal) => finish(code ?? (signal ? 128 + signalNumber(signal) : 255)));
     child.once('error', () => finish(126));
+    this.emit(record, `exec_start: ${commandLine(record)}`);
     return child;
+  }
+
+  /** Docker's exec events: the container's attributes plus execID (and exitCode for exec_die). */
+  private emit(record: ExecRecord, action: string, extra: Record<string, string> = {}): void {
+    const c = this.lifecycle.deps.store.find(record.containerId);
+    if (!c) return;
+    const attributes = { name: c.name, image: c.image, ...labelsOf(c), execID: record.id, ...extra };
+    this.lifecycle.deps.events.emit('container', action, c.id, attributes);
   }
 
   /** The exec's host pid, read from runc's pid file once it is there. */
@@ -160,6 +177,11 @@ async function readInRoot(rootfs: string, path: string): Promise<string | undefi
   } catch {
     return undefined;
   }
+}
+
+/** "sh -c test -f /tmp/ok": the exec's argv joined as Docker's exec_create and exec_start events show it. */
+function commandLine(record: ExecRecord): string {
+  return (record.config.Cmd ?? []).join(' ');
 }
 
 function keyOf(entry: string): string {

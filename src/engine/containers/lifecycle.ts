@@ -19,6 +19,9 @@ import { ContainerStore, newState } from './container-store.js';
 import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
 import type { NetworkAttachments, VolumeAttachments } from './attachments.js';
 import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
+import { validateHealthcheck } from './health-config.js';
+import { LifecycleHookList } from './lifecycle-hooks.js';
+import { validateRestartPolicy } from './restart-policy.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -45,6 +48,8 @@ export class Lifecycle {
 
   readonly volumes: VolumeAttachments;
   readonly networks: NetworkAttachments;
+  /** Health monitors and restart policies join here (see lifecycle-hooks.ts); berthd adds them. */
+  readonly hooks = new LifecycleHookList();
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
@@ -112,6 +117,8 @@ export class Lifecycle {
     };
     const p = this.paths(record);
     logSizeMax(record.hostConfig); // a bad max-size fails here, at create, as with Docker
+    validateRestartPolicy(record.hostConfig);
+    validateHealthcheck(config);
     await this.networks.create(record, NetworkingConfig);
     await this.volumes.create(record);
     for (const d of [p.rootfs, p.upper, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -123,7 +130,8 @@ export class Lifecycle {
     return { Id: id, Warnings: [] };
   }
 
-  async start(ref: string): Promise<void> {
+  /** `byPolicy`: a restart policy starts it, which keeps its restart count (a user's start resets it). */
+  async start(ref: string, opts: { byPolicy?: boolean } = {}): Promise<void> {
     const { store, runc } = this.deps;
     const c = store.get(ref);
     if (c.state.Running) return; // Docker answers 304; the route says so
@@ -165,6 +173,7 @@ export class Lifecycle {
     if (runc.hasState(c.id)) await runc.delete(c.id, { force: true }).catch(() => undefined); // left by a crash
     // A short-lived process can exit before this method records it as running: its exit waits here until then.
     this.starting.set(c.id, undefined);
+    this.hooks.starting(c, { byPolicy: opts.byPolicy === true });
     try {
       await this.startProcess(c, bundle, p);
     } catch (e) {
@@ -195,6 +204,7 @@ export class Lifecycle {
       ...c.state,
       Status: 'running',
       Running: true,
+      Restarting: false,
       Paused: false,
       Pid: started.pid,
       ExitCode: 0,
@@ -205,6 +215,7 @@ export class Lifecycle {
     c.conmonPid = started.conmonPid;
     await store.save(c);
     events.emit('container', 'start', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+    this.hooks.started(c);
   }
 
   /** Records an exit that conmon reported (now or while berthd was down). */
@@ -227,6 +238,7 @@ export class Lifecycle {
       FinishedAt: new Date().toISOString(),
     };
     c.conmonPid = undefined;
+    const restarting = this.hooks.exiting(c); // a restart policy may leave it `restarting`
     await store.save(c);
     await Promise.all([
       runc.delete(c.id, { force: true }).catch(() => undefined),
@@ -237,14 +249,16 @@ export class Lifecycle {
     events.emit('container', 'die', c.id, { name: c.name, image: c.image, exitCode: String(exitCode), ...labelsOf(c) });
     for (const w of this.waiters.get(c.id) ?? []) w(c);
     this.waiters.delete(c.id);
-    if (c.hostConfig.AutoRemove === true) await this.remove(c.id, { force: true });
+    this.hooks.exited(c, restarting);
+    if (c.hostConfig.AutoRemove === true && !restarting) await this.remove(c.id, { force: true });
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
     const c = this.deps.store.get(ref);
-    if (!c.state.Running) {
+    if (!c.state.Running && !c.state.Restarting) {
       throw new EngineError('conflict', 'ENGINE_NOT_RUNNING', `Container ${c.id} is not running`);
     }
+    if (await this.hooks.stopping(c, signalName(signal))) return; // waiting to restart: no process to signal
     await this.deps.runc.kill(c.id, signal, { all: true });
     // As dockerd does: a paused container is thawed after SIGKILL or its stop signal, so that the signal acts.
     const stopSignal = (c.config.StopSignal as string | undefined) ?? 'SIGTERM';
@@ -319,12 +333,14 @@ export class Lifecycle {
   /** StopSignal (default SIGTERM), then SIGKILL after the grace period (default 10 s, or StopTimeout). */
   async stop(ref: string, timeoutSec?: number): Promise<void> {
     const c = this.deps.store.get(ref);
-    if (!c.state.Running) return;
+    if (!c.state.Running && !c.state.Restarting) return;
     const signal =
       (c.config.StopSignal as string | undefined) ??
       (this.imageConfig(c).StopSignal as string | undefined) ??
       'SIGTERM';
     const grace = timeoutSec ?? (c.config.StopTimeout as number | undefined) ?? 10;
+    // Ends a wait to restart at once; the kill and wait below then find no process and return.
+    await this.hooks.stopping(c, signalName(signal));
     const exited = this.waitExit(c.id);
     await this.deps.runc.kill(c.id, signal, { all: true }).catch(() => undefined);
     if (c.state.Paused) await this.deps.runc.resume(c.id).catch(() => undefined); // so the signal is acted on
@@ -358,7 +374,7 @@ export class Lifecycle {
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const { store, events } = this.deps;
     const c = store.get(ref);
-    if (c.state.Running) {
+    if (c.state.Running || c.state.Restarting) {
       if (!opts.force) {
         throw new EngineError(
           'conflict',
@@ -366,6 +382,7 @@ export class Lifecycle {
           `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
         );
       }
+      await this.hooks.stopping(c, 'SIGKILL');
       const exited = this.waitExit(c.id);
       await this.deps.runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
       // A frozen process cannot act on SIGKILL until its cgroup thaws (Docker unpauses after the kill too).
@@ -382,6 +399,7 @@ export class Lifecycle {
     const deleting = store.remove(c.id).catch((e: unknown) => this.deps.log(`removing ${c.id}: ${String(e)}`));
     this.deleting.add(deleting);
     void deleting.finally(() => this.deleting.delete(deleting));
+    this.hooks.removed(c);
     events.emit('container', 'destroy', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
   }
 }
@@ -415,7 +433,7 @@ function readIfExists(path: string): string | undefined {
 }
 
 /** SIGTERM for "TERM", "SIGTERM", "15" or 15, as Docker accepts all of them. */
-function signalName(s: string | number): string {
+export function signalName(s: string | number): string {
   const text = String(s).toUpperCase();
   if (/^\d+$/.test(text)) {
     const found = Object.entries(constants.signals).find(([, n]) => n === Number(text));

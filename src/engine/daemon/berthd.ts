@@ -6,17 +6,23 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { ApiRouter, startApiServer } from '../api/server.js';
 import { archiveRoutes } from '../api/routes/archive.js';
+import { networkRoutes } from '../api/routes/networks.js';
+import { openNetworking } from '../networks/container-networking.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerExtraRoutes } from '../api/routes/container-extras.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { systemRoutes } from '../api/routes/system.js';
+import { volumeRoutes } from '../api/routes/volumes.js';
 import { ContainerStore } from '../containers/container-store.js';
 import { ExecStore } from '../containers/exec-store.js';
 import { ExitWatcher } from '../containers/exits.js';
 import { Lifecycle } from '../containers/lifecycle.js';
+import { superviseContainers } from '../containers/supervision.js';
 import { ImageStore } from '../images/image-store.js';
 import { Runc } from '../runtime/runc.js';
+import { ContainerVolumes } from '../volumes/container-volumes.js';
+import { VolumeService } from '../volumes/volume-service.js';
 import { EventBus } from './events.js';
 
 export const BERTHD_VERSION = '0.1.0';
@@ -46,9 +52,24 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
     isInUse: (imageId: string) => store.all().some((c) => c.imageId === imageId),
   });
   const runc = new Runc({ root: join(opts.root, 'runc') });
-  const lifecycle = new Lifecycle({ root: opts.root, store, images, runc, events, log });
+  const volumes = await VolumeService.open({ root: opts.root, containers: store, events });
+  const containerVolumes = new ContainerVolumes({ volumes, containers: store, images, events, log });
+  const networks = await openNetworking({ root: opts.root, containers: store, events, log });
+  const lifecycle = new Lifecycle({
+    root: opts.root,
+    store,
+    images,
+    runc,
+    events,
+    log,
+    volumes: containerVolumes,
+    networks,
+  });
+  const execs = new ExecStore(lifecycle);
+  const supervision = superviseContainers(lifecycle, execs); // health checks and restart policies
   const exits = new ExitWatcher(lifecycle);
   await exits.start();
+  await supervision.resume();
   const router = new ApiRouter();
   systemRoutes(router, events, {
     version: BERTHD_VERSION,
@@ -69,14 +90,17 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   containerRoutes(router, lifecycle, events);
   containerExtraRoutes(router, lifecycle);
   imageRoutes(router, images, events);
-  execRoutes(router, new ExecStore(lifecycle));
+  execRoutes(router, execs);
   archiveRoutes(router, lifecycle);
+  networkRoutes(router, networks);
+  volumeRoutes(router, volumes);
   const server: Server = await startApiServer({ socketPath: opts.socket, router, log });
   const pidFile = join(opts.root, 'berthd.pid');
   await writeFileAtomic(pidFile, `${process.pid}\n`);
   log(`berthd ${BERTHD_VERSION} listening on ${opts.socket}, data root ${opts.root}`);
   const close = async (): Promise<void> => {
     exits.stop();
+    supervision.close();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await lifecycle.settle();

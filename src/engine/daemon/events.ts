@@ -60,7 +60,7 @@ export function eventMatches(e: EngineEvent, filters: Map<string, string[]>): bo
       name === 'type'
         ? values.includes(e.Type)
         : name === 'event'
-          ? values.includes(e.Action)
+          ? values.some((v) => matchesAction(e.Action, v))
           : name === 'container' || name === 'image'
             ? e.Type === name && (values.includes(e.Actor.ID) || values.includes(e.Actor.Attributes.name ?? ''))
             : name === 'label'
@@ -70,3 +70,10 @@ export function eventMatches(e: EngineEvent, filters: Map<string, string[]>): bo
   }
   return true;
 }
+
+/** As dockerd (moby #25798): `health_status`, `exec_create` and `exec_start` also match their "x: detail" actions. */
+function matchesAction(action: string, wanted: string): boolean {
+  return action === wanted || (FUZZY_ACTIONS.has(wanted) && action.startsWith(`${wanted}:`));
+}
+
+const FUZZY_ACTIONS = new Set(['health_status', 'exec_create', 'exec_start']);

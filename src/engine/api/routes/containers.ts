@@ -5,6 +5,7 @@ import type { EngineEvent, EventBus } from '../../daemon/events.js';
 import { matchesLabels, parseFilters } from '../../filters.js';
 import type { ContainerRecord } from '../../containers/container-store.js';
 import { inspectJson, summaryJson } from '../../containers/docker-json.js';
+import { healthFilterValue } from '../../containers/health-config.js';
 import type { Lifecycle } from '../../containers/lifecycle.js';
 import { readLogs } from '../../runtime/k8s-log.js';
 import type { ApiRouter, Request } from '../server.js';
@@ -23,7 +24,7 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
   router.on('GET', '/containers/json', (req, res) => {
     const filters = parseFilters(req.query.get('filters'));
     const all = truthy(req.query.get('all'));
-    let list = store.all().filter((c) => (all || c.state.Running) && matches(c, filters));
+    let list = store.all().filter((c) => (all || c.state.Running || c.state.Restarting) && matches(c, filters));
     list.sort((a, b) => b.created.localeCompare(a.created));
     const limit = Number(req.query.get('limit') ?? '-1');
     if (limit > 0) list = list.slice(0, limit);
@@ -41,14 +42,14 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
 
   router.on('POST', '/containers/{id}/start', async (req, res) => {
     const c = store.get(req.params.id as string);
-    if (c.state.Running) return void res.writeHead(304).end();
+    if (c.state.Running || c.state.Restarting) return void res.writeHead(304).end();
     await lifecycle.start(c.id);
     res.writeHead(204).end();
   });
 
   router.on('POST', '/containers/{id}/stop', async (req, res) => {
     const c = store.get(req.params.id as string);
-    if (!c.state.Running) return void res.writeHead(304).end();
+    if (!c.state.Running && !c.state.Restarting) return void res.writeHead(304).end();
     const t = req.query.get('t');
     await lifecycle.stop(c.id, t === null ? undefined : Number(t));
     res.writeHead(204).end();
@@ -135,7 +136,9 @@ function matches(c: ContainerRecord, filters: Map<string, string[]>): boolean {
                 ? c.state.Status === 'exited' && values.includes(String(c.state.ExitCode))
                 : name === 'ancestor'
                   ? values.includes(c.image) || values.includes(c.imageId)
-                  : true;
+                  : name === 'health'
+                    ? values.includes(healthFilterValue(c.state.Health))
+                    : true;
     if (!ok) return false;
   }
   return true;

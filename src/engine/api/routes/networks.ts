@@ -1,0 +1,81 @@
+// /networks/...: list, inspect, create, remove, connect, disconnect, prune. Translates HTTP to the network
+// service and the containers' networking; no logic of its own.
+import { EngineError } from '../../errors.js';
+import { parseFilters, matchesLabels } from '../../filters.js';
+import type { EndpointSettings } from '../../networks/container-request.js';
+import type { ContainerNetworking } from '../../networks/container-networking.js';
+import type { NetworkCreateRequest } from '../../networks/create-request.js';
+import { networkJson } from '../../networks/network-json.js';
+import { filterNetworks } from '../../networks/network-filters.js';
+import { PREDEFINED } from '../../networks/types.js';
+import type { ApiRouter } from '../server.js';
+import { sendJson } from '../server.js';
+
+export function networkRoutes(router: ApiRouter, networking: ContainerNetworking): void {
+  const { service } = networking;
+  const inUse = (n: Parameters<ContainerNetworking['attachedTo']>[0]): boolean => networking.attachedTo(n).length > 0;
+
+  router.on('GET', '/networks', (req, res) => {
+    const filters = parseFilters(req.query.get('filters'));
+    const list = filterNetworks(service.store.all(), filters, inUse);
+    sendJson(
+      res,
+      200,
+      list.map((n) => networkJson(n, [])),
+    );
+  });
+
+  router.on('GET', '/networks/{id}', (req, res) => {
+    const n = service.store.get(req.params.id as string);
+    sendJson(res, 200, networkJson(n, networking.attachedTo(n)));
+  });
+
+  router.on('POST', '/networks/create', async (req, res) => {
+    const n = await service.create(await req.json<NetworkCreateRequest>());
+    sendJson(res, 201, { Id: n.id, Warning: '' });
+  });
+
+  router.on('DELETE', '/networks/{id}', async (req, res) => {
+    await service.remove(req.params.id as string, (n) => networking.attachedTo(n).map((c) => c.name));
+    res.writeHead(204).end();
+  });
+
+  router.on('POST', '/networks/{id}/connect', async (req, res) => {
+    const body = await req.json<{ Container?: string; EndpointConfig?: EndpointSettings }>();
+    if (!body.Container) throw new EngineError('invalid', 'ENGINE_NO_CONTAINER', 'no container given to connect');
+    await networking.connectNetwork(req.params.id as string, body.Container, body.EndpointConfig);
+    res.writeHead(200).end();
+  });
+
+  router.on('POST', '/networks/{id}/disconnect', async (req, res) => {
+    const body = await req.json<{ Container?: string; Force?: boolean }>();
+    if (!body.Container) throw new EngineError('invalid', 'ENGINE_NO_CONTAINER', 'no container given to disconnect');
+    await networking.disconnectNetwork(req.params.id as string, body.Container);
+    res.writeHead(200).end();
+  });
+
+  router.on('POST', '/networks/prune', async (req, res) => {
+    const filters = parseFilters(req.query.get('filters'));
+    const until = filters.get('until')?.[0];
+    const before = until ? untilTime(until) : Infinity;
+    const deleted: string[] = [];
+    for (const n of service.store.all()) {
+      if ((PREDEFINED as readonly string[]).includes(n.name) || inUse(n)) continue;
+      if (!matchesLabels(n.labels, filters.get('label') ?? []) || Date.parse(n.created) >= before) continue;
+      if ((filters.get('label!') ?? []).some((l) => matchesLabels(n.labels, [l]))) continue;
+      await service.remove(n.id, (x) => networking.attachedTo(x).map((c) => c.name));
+      deleted.push(n.name);
+    }
+    sendJson(res, 200, { NetworksDeleted: deleted });
+  });
+}
+
+/** `until` as Docker takes it: a Unix timestamp, an RFC 3339 time, or a duration ago ("24h", "10m"). */
+function untilTime(v: string): number {
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const m = /^(\d+)(h|m|s)$/.exec(v);
+  if (m) return Date.now() - Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1000 }[m[2] as 'h' | 'm' | 's'];
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new EngineError('invalid', 'ENGINE_BAD_FILTER', `invalid until filter "${v}"`);
+  return t;
+}

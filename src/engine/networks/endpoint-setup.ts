@@ -1,0 +1,165 @@
+// Setting one network up in a container's namespace and tearing it down: an address from the network's pool
+// (or the static one asked for), netavark's setup with aliases, published ports and DNS upstreams, and the
+// bridge's upkeep afterwards. Callers hold NetworkService.exclusive().
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { ContainerRecord } from '../containers/container-store.js';
+import { EngineError } from '../errors.js';
+import { formatIp, parseCidr, parseIp, pickAddress } from './ipam.js';
+import type { Cidr } from './ipam.js';
+import type { PortMapping } from './netavark.js';
+import { netavarkInput, setup, teardown } from './netavark.js';
+import type { NetworkService } from './network-service.js';
+import { conflictingPort } from './ports.js';
+import type { ActiveContainer, ActiveEndpoint, ContainerNetworks, EndpointRequest, NetworkRecord } from './types.js';
+
+/** The address for `req` on `n`: the static one if free, else the lowest free one of the pool. */
+export function allocateAddress(opts: {
+  n: NetworkRecord;
+  req: EndpointRequest;
+  active: readonly ActiveContainer[];
+  reserved: readonly string[];
+}): string {
+  const { n, req } = opts;
+  const subnet = parseCidr(n.subnet as string) as Cidr;
+  const inUse = new Set<number>([parseIp(n.gateway as string) as number]);
+  for (const a of opts.active) {
+    for (const e of a.endpoints) if (e.networkId === n.id) inUse.add(parseIp(e.ip) as number);
+  }
+  if (req.ipv4Address) {
+    const ip = parseIp(req.ipv4Address) as number;
+    if (inUse.has(ip)) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_ADDRESS_IN_USE',
+        `Address already in use: ${req.ipv4Address} on network ${n.name}`,
+      );
+    }
+    return req.ipv4Address;
+  }
+  for (const r of opts.reserved) inUse.add(parseIp(r) as number);
+  const ip = pickAddress(subnet, inUse, n.ipRange ? parseCidr(n.ipRange) : undefined);
+  if (ip === undefined) {
+    throw new EngineError('unavailable', 'ENGINE_NO_ADDRESS', `no available IPv4 addresses on network ${n.name}`);
+  }
+  return formatIp(ip);
+}
+
+/** Static addresses other containers asked for on `n`, kept free for them by the dynamic allocation. */
+export function reservedAddresses(n: NetworkRecord, containers: readonly ContainerRecord[], except: string): string[] {
+  return containers.flatMap((c) => {
+    if (c.id === except) return [];
+    const desired = c.attachments?.network as ContainerNetworks | undefined;
+    return (desired?.endpoints ?? []).flatMap((e) => (e.networkId === n.id && e.ipv4Address ? [e.ipv4Address] : []));
+  });
+}
+
+function freePort(hostIp: string, port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen({ port, host: hostIp || '0.0.0.0', exclusive: true }, () => {
+      const chosen = (server.address() as { port: number }).port;
+      server.close(() => resolve(chosen));
+    });
+  });
+}
+
+/** Host ports for the mappings: port 0 becomes a free one; a taken port is a `conflict`, as with dockerd. */
+export async function choosePorts(
+  wanted: readonly PortMapping[],
+  others: readonly PortMapping[],
+): Promise<PortMapping[]> {
+  const out: PortMapping[] = [];
+  for (const m of wanted) {
+    const taken = [...others, ...out];
+    const port = m.host_port === 0 ? await freePort(m.host_ip, 0) : m.host_port;
+    const chosen = { ...m, host_port: port ?? 0 };
+    const clash = conflictingPort([chosen], taken);
+    const free = m.protocol !== 'tcp' || m.host_port === 0 || (await freePort(m.host_ip, m.host_port)) !== undefined;
+    if (port === undefined || clash || !free) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_PORT_ALLOCATED',
+        `Bind for ${m.host_ip || '0.0.0.0'}:${m.host_port} failed: port is already allocated`,
+      );
+    }
+    out.push(chosen);
+  }
+  return out;
+}
+
+/** Sets `n` up in the container's namespace as `interfaceName`. */
+export async function setupEndpoint(opts: {
+  service: NetworkService;
+  c: ContainerRecord;
+  n: NetworkRecord;
+  req: EndpointRequest;
+  netns: string;
+  interfaceName: string;
+  ports: readonly PortMapping[];
+  reserved: readonly string[];
+}): Promise<ActiveEndpoint> {
+  const { service, c, n, req } = opts;
+  await service.materialize(n);
+  const ip = allocateAddress({ n, req, active: service.store.allActive(), reserved: opts.reserved });
+  const hostname = c.config.Hostname as string | undefined;
+  const aliases = n.dnsEnabled
+    ? [...new Set([...req.aliases, ...(hostname ? [hostname] : []), c.id.slice(0, 12)])].filter((a) => a !== c.name)
+    : [];
+  const dns = ((c.hostConfig.Dns as string[] | null | undefined) ?? []).filter((s) => parseIp(s) !== undefined);
+  const input = netavarkInput({
+    containerId: c.id,
+    containerName: c.name,
+    network: n,
+    interfaceName: opts.interfaceName,
+    ip,
+    aliases,
+    portMappings: opts.ports,
+    dnsServers: dns,
+  });
+  const where = { aardvarkDir: service.store.aardvarkDir, netns: opts.netns, input };
+  // A failed setup may have left rules or links half made: teardown with the same input undoes what exists.
+  const result = await setup({ ...where, interfaceName: opts.interfaceName }).catch(async (e: unknown) => {
+    await teardown(where).catch(() => undefined);
+    const stillUsed = service.store.allActive().some((a) => a.endpoints.some((x) => x.networkId === n.id));
+    await service.settle(n, stillUsed).catch(() => undefined);
+    throw e;
+  });
+  return {
+    networkId: n.id,
+    interfaceName: opts.interfaceName,
+    endpointId: randomBytes(32).toString('hex'),
+    ip,
+    prefixLen: (parseCidr(n.subnet as string) as Cidr).prefix,
+    gateway: n.gateway as string,
+    mac: result.mac,
+    aliases,
+    dnsServers: n.dnsEnabled ? result.dnsServers : [],
+    netavarkInput: input,
+  };
+}
+
+/**
+ * Undoes setupEndpoint. `active` no longer lists `e` (so the network's other users are known). Errors are logged,
+ * not thrown: teardown goes on with what is left.
+ */
+export async function teardownEndpoint(opts: {
+  service: NetworkService;
+  active: ActiveContainer;
+  e: ActiveEndpoint;
+  log: (line: string) => void;
+}): Promise<void> {
+  const { service, active, e } = opts;
+  await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
+    (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),
+  );
+  const n = service.store.find(e.networkId);
+  if (!n) return;
+  const stillUsed = service.store
+    .allActive()
+    .some((a) => a.containerId !== active.containerId && a.endpoints.some((x) => x.networkId === n.id));
+  await service
+    .settle(n, stillUsed || active.endpoints.some((x) => x.networkId === n.id))
+    .catch((err: unknown) => opts.log(`bridge of network ${n.name}: ${String(err)}`));
+}

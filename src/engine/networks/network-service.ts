@@ -1,0 +1,201 @@
+// Networks as objects: create, list, inspect, remove, prune, and the Linux bridge behind each bridge network. A user
+// network gets its subnet and bridge at create; the default "bridge" network at its first container (and gives
+// them back after its last). Subnets and bridge names are chosen under the host-wide lock against the host's live
+// routes and links, so berthd daemons with different data roots never collide.
+import type { EventBus } from '../daemon/events.js';
+import { EngineError } from '../errors.js';
+import type { Lock } from '../content/lock.js';
+import { createLock } from '../content/lock.js';
+import { createBridge, deleteLink, HOST_LOCK, hostLinkNames, hostSubnets, withHostLock } from './host-net.js';
+import { defaultGateway, formatCidr, formatIp, overlaps, parseCidr, pickSubnet } from './ipam.js';
+import type { Cidr } from './ipam.js';
+import { isolateBridge, releaseBridge } from './isolation.js';
+import { checkCreateRequest } from './create-request.js';
+import type { NetworkCreateRequest } from './create-request.js';
+import { NetworkStore } from './network-store.js';
+import type { NetworkRecord } from './types.js';
+import { PREDEFINED } from './types.js';
+
+export interface NetworkServiceOptions {
+  root: string;
+  events: EventBus;
+  /** The host-wide lock file (default /run/berth/networks.lock). */
+  hostLock?: string;
+}
+
+export class NetworkService {
+  readonly store: NetworkStore;
+  readonly events: EventBus;
+  private readonly lock: Lock = createLock();
+  private readonly hostLock: string;
+
+  constructor(opts: NetworkServiceOptions) {
+    this.store = NetworkStore.open(opts.root);
+    this.events = opts.events;
+    this.hostLock = opts.hostLock ?? HOST_LOCK;
+  }
+
+  /** Adds Docker's predefined networks "bridge", "host" and "none" to a new store. */
+  async ensurePredefined(): Promise<void> {
+    const drivers = { bridge: 'bridge', host: 'host', none: 'null' } as const;
+    for (const [name, driver] of Object.entries(drivers)) {
+      if (this.store.find(name)?.name === name) continue;
+      await this.store.save({
+        id: NetworkStore.newId(),
+        name,
+        driver,
+        created: new Date().toISOString(),
+        internal: false,
+        attachable: false,
+        labels: {},
+        options: name === 'bridge' ? { 'com.docker.network.bridge.default_bridge': 'true' } : {},
+        ipamRequest: [],
+        dnsEnabled: false,
+      });
+    }
+  }
+
+  /** Runs `section` alone: after every other section of this berthd, and holding the host-wide lock. */
+  exclusive<T>(section: () => Promise<T>): Promise<T> {
+    return this.lock(() => withHostLock(this.hostLock, section));
+  }
+
+  /** POST /networks/create. Throws EngineError `invalid` for a bad request, `conflict` for a taken name or subnet. */
+  async create(body: NetworkCreateRequest): Promise<NetworkRecord> {
+    const req = checkCreateRequest(body);
+    return this.exclusive(async () => {
+      if (this.store.find(req.name)?.name === req.name) {
+        throw new EngineError('conflict', 'ENGINE_NETWORK_EXISTS', `network with name ${req.name} already exists`);
+      }
+      const id = NetworkStore.newId();
+      const bridge = req.bridgeName ?? `br-${id.slice(0, 12)}`;
+      if ((await hostLinkNames()).has(bridge) || this.store.all().some((n) => n.bridge === bridge)) {
+        throw new EngineError(
+          'conflict',
+          'ENGINE_BRIDGE_EXISTS',
+          `bridge name ${bridge} is already in use on this host`,
+        );
+      }
+      const taken = await this.takenSubnets();
+      let subnet: Cidr | undefined = req.subnet;
+      if (subnet && taken.some((t) => overlaps(t, subnet as Cidr))) {
+        throw new EngineError(
+          'conflict',
+          'ENGINE_SUBNET_OVERLAP',
+          `Pool overlaps with other one on this address space: ${formatCidr(subnet)}`,
+          { hint: 'pick another subnet, or leave it out and let berthd choose one' },
+        );
+      }
+      subnet ??= pickSubnet(taken);
+      if (!subnet) throw noSubnet();
+      const n: NetworkRecord = {
+        id,
+        name: req.name,
+        driver: 'bridge',
+        created: new Date().toISOString(),
+        internal: req.internal,
+        attachable: req.attachable,
+        labels: req.labels,
+        options: req.options,
+        ipamRequest: req.ipamRequest,
+        subnet: formatCidr(subnet),
+        gateway: req.gateway ?? formatIp(defaultGateway(subnet)),
+        ipRange: req.ipRange,
+        bridge,
+        dnsEnabled: true,
+        mtu: req.mtu,
+      };
+      await this.makeBridge(n);
+      await this.store.save(n);
+      this.events.emit('network', 'create', n.id, { name: n.name, type: n.driver });
+      return n;
+    });
+  }
+
+  /** DELETE /networks/{id}: refused for the predefined networks and while containers run on it. */
+  async remove(ref: string, attachedNames: (n: NetworkRecord) => string[]): Promise<void> {
+    await this.exclusive(async () => {
+      const n = this.store.get(ref);
+      if ((PREDEFINED as readonly string[]).includes(n.name)) {
+        throw new EngineError(
+          'conflict',
+          'ENGINE_PREDEFINED_NETWORK',
+          `${n.name} is a pre-defined network and cannot be removed`,
+        );
+      }
+      const attached = attachedNames(n);
+      if (attached.length > 0) {
+        throw new EngineError(
+          'conflict',
+          'ENGINE_NETWORK_IN_USE',
+          `error while removing network: network ${n.name} id ${n.id} has active endpoints (${attached.map((a) => `name:"${a}"`).join(', ')})`,
+          { hint: 'stop or disconnect its containers first (docker network disconnect)' },
+        );
+      }
+      await this.dropBridge(n);
+      await this.store.delete(n.id);
+      this.events.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });
+    });
+  }
+
+  /**
+   * Gives a bridge network its subnet (the default network, lazily) and makes sure its bridge and isolation rules
+   * exist. Call inside exclusive().
+   */
+  async materialize(n: NetworkRecord): Promise<void> {
+    if (n.driver !== 'bridge') return;
+    if (!n.subnet) {
+      const subnet = pickSubnet(await this.takenSubnets());
+      if (!subnet) throw noSubnet();
+      n.subnet = formatCidr(subnet);
+      n.gateway = formatIp(defaultGateway(subnet));
+      n.bridge = `br-${n.id.slice(0, 12)}`;
+      await this.store.save(n);
+    }
+    if (!(await hostLinkNames()).has(n.bridge as string)) await this.makeBridge(n);
+  }
+
+  /**
+   * After netavark tore down a network's last container (and with it the bridge): a user network gets its bridge
+   * back, to keep holding its subnet; the default network gives subnet and bridge up. Call inside exclusive().
+   */
+  async settle(n: NetworkRecord, stillUsed: boolean): Promise<void> {
+    if (n.driver !== 'bridge' || stillUsed || !n.bridge) return;
+    if (n.name === 'bridge') {
+      await this.dropBridge(n);
+      delete n.subnet;
+      delete n.gateway;
+      delete n.bridge;
+      await this.store.save(n);
+    } else if (!(await hostLinkNames()).has(n.bridge)) {
+      await this.makeBridge(n);
+    }
+  }
+
+  private async makeBridge(n: NetworkRecord): Promise<void> {
+    const subnet = parseCidr(n.subnet as string) as Cidr;
+    await createBridge({ name: n.bridge as string, gateway: n.gateway as string, prefix: subnet.prefix, mtu: n.mtu });
+    await isolateBridge(n.bridge as string);
+  }
+
+  private async dropBridge(n: NetworkRecord): Promise<void> {
+    if (!n.bridge) return;
+    await deleteLink(n.bridge);
+    await releaseBridge(n.bridge);
+  }
+
+  /** The host's subnets and those of this berthd's networks (some may have no bridge yet). */
+  private async takenSubnets(): Promise<Cidr[]> {
+    const own = this.store.all().flatMap((n) => (n.subnet ? [parseCidr(n.subnet) as Cidr] : []));
+    return [...(await hostSubnets()), ...own];
+  }
+}
+
+function noSubnet(): EngineError {
+  return new EngineError(
+    'unavailable',
+    'ENGINE_NO_SUBNET',
+    'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',
+    { hint: 'remove unused networks (docker network prune) or give the network a subnet' },
+  );
+}
