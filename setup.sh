@@ -8,8 +8,10 @@ cd "$(dirname "$0")"
 # System packages berth needs: the OCI runtime and its monitor for the built-in engine, an init for `init: true`,
 # a static busybox from which the tests make their images (no registry is needed), and attr (setfattr) for the
 # opaque-directory xattrs of overlay layers, and Podman's network stack (netavark with aardvark-dns) for berthd's
-# networks: bridges, NAT, published ports and DNS by name.
-APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns)
+# networks: bridges, NAT, published ports and DNS by name; and Debian's Docker (docker.io), the real dockerd that
+# the tests also run berth against and that the benchmarks measure berth's engine against (started only by them,
+# each on its own data root and socket).
+APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -30,6 +32,17 @@ npm ci --no-audit --no-fund --loglevel=error
 npm run build --silent
 
 if [ "${1:-}" != "--no-run" ]; then
-  echo "== berth config on examples/hello (the built-in engine and 'berth up' arrive with the engine issues)"
-  node bin/berth.js --project-directory examples/hello config
+  # The main job: examples/hello on the built-in engine. berth starts berthd on first use; the busybox image is
+  # made from Debian's busybox-static, since no registry is reachable.
+  berth() { node bin/berth.js "$@"; }
+  echo "== starting berthd, the built-in engine"
+  berth engine start
+  echo "== making the busybox image from Debian's busybox-static"
+  node scripts/busybox-image.mjs busybox:latest
+  echo "== berth up -d on examples/hello"
+  berth --project-directory examples/hello up -d
+  berth --project-directory examples/hello ps
+  echo "== GET http://127.0.0.1:18080/ (the web service)"
+  node -e "fetch('http://127.0.0.1:18080/').then(r => r.text()).then(t => process.stdout.write(t))"
+  echo "== done: 'node bin/berth.js --project-directory examples/hello down -v' removes the stack again"
 fi

@@ -7,6 +7,8 @@ export interface CliContext {
   readStdin: () => string;
   /** Aborted on the first Ctrl-C (the process context); commands that run until interrupted watch it. */
   signal?: AbortSignal;
+  /** Whether stdout is a terminal: colors and in-place progress only then. */
+  isTTY?: boolean;
 }
 
 /** Options every stack command takes (Compose's global flags). */

@@ -67,8 +67,12 @@ export async function streamContainerLogs(
     timestamps: opts.timestamps ? 1 : undefined,
     since: opts.since,
   };
-  const res = await client.raw('GET', `/containers/${id}/logs`, { query });
-  signal?.addEventListener('abort', () => res.destroy(), { once: true });
+  if (signal?.aborted) return;
+  const res = await client.raw('GET', `/containers/${id}/logs`, { query, signal }).catch((e: unknown) => {
+    if (signal?.aborted) return undefined;
+    throw e;
+  });
+  if (!res) return;
   try {
     for await (const line of demuxLines(res, opts.tty)) onLine(line);
   } catch (e) {

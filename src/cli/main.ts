@@ -176,6 +176,7 @@ function processContext(): CliContext {
   });
   return {
     signal: interrupt.signal,
+    isTTY: process.stdout.isTTY === true,
     cwd: process.cwd(),
     env: process.env,
     stdout: (t) => process.stdout.write(t),

@@ -12,7 +12,7 @@ export interface CliRun {
 
 export async function runCli(
   argv: string[],
-  opts: { cwd: string; env?: Record<string, string>; stdin?: string },
+  opts: { cwd: string; env?: Record<string, string>; stdin?: string; signal?: AbortSignal },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -26,6 +26,7 @@ export async function runCli(
       stderr += t;
     },
     readStdin: () => opts.stdin ?? '',
+    signal: opts.signal,
   });
   return { code, stdout, stderr };
 }

@@ -239,6 +239,29 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
     expect(Object.keys(await ids()).sort()).toEqual(['api', 'db']);
   }, 60_000);
 
+  it('attached up follows the logs and stops the containers on Ctrl-C', async () => {
+    const interrupt = new AbortController();
+    const attached = runCli(['-p', project, 'up'], { cwd: dir, env, signal: interrupt.signal });
+    for (let i = 0; i < 100; i++) {
+      const r = await berth('ps', '--format', 'json');
+      if (r.stdout.split('\n').filter((l) => l.includes('"running"')).length === 2) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await new Promise((res) => setTimeout(res, 500));
+    interrupt.abort();
+    const r = await attached;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Attaching to .*-api-1/);
+    expect(r.stdout).toMatch(/-api-1 +\| api two/);
+    expect(r.stderr).toContain('Gracefully stopping');
+    const ps = await berth('ps', '-a', '--format', 'json');
+    const states = ps.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { State: string }).State);
+    expect(states).toEqual(['exited', 'exited']);
+  }, 60_000);
+
   it('down -v leaves no container, network, volume or mount of the project', async () => {
     expect((await berth('down', '-v', '-t', '1')).code).toBe(0);
     expect(await ids()).toEqual({});

@@ -31,7 +31,8 @@ export async function logsCommand(
       .filter((c) => services.length === 0 || services.includes(c.Labels?.[LABEL.service] ?? ''))
       .map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, '') }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const color = opts.color !== false && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb';
+    const color =
+      opts.color !== false && ctx.isTTY === true && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb';
     const prefix = prefixer(
       chosen.map((c) => c.name),
       color,

@@ -147,7 +147,7 @@ async function followUntilInterrupted(
     .filter((c) => c.id);
   const prefix = prefixer(
     attached.map((c) => c.name),
-    ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb',
+    ctx.isTTY === true && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb',
   );
   const stop = new AbortController();
   signal?.addEventListener('abort', () => stop.abort(), { once: true });

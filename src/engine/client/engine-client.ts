@@ -34,7 +34,11 @@ export class EngineClient {
   }
 
   /** The raw response; the caller reads (or streams) the body. Rejects only when the engine cannot be reached. */
-  raw(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<IncomingMessage> {
+  raw(
+    method: string,
+    path: string,
+    opts: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
+  ): Promise<IncomingMessage> {
     const qs = queryString(opts.query);
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
     return new Promise((resolve, reject) => {
@@ -42,6 +46,7 @@ export class EngineClient {
         {
           socketPath: this.socketPath,
           agent: this.agent,
+          signal: opts.signal,
           method,
           path: `/v${CLIENT_API_VERSION}${path}${qs}`,
           headers: payload
