@@ -11,6 +11,8 @@ import { logsCommand } from './commands/logs.js';
 import type { PsOptions } from './commands/ps.js';
 import { psCommand } from './commands/ps.js';
 import type { UpOptions } from './commands/up.js';
+import type { Verb, VerbOptions } from './commands/verbs.js';
+import { imagesCommand, lsCommand, portCommand, topCommand, verbCommand } from './commands/verbs.js';
 import { planCommand, upCommand } from './commands/up.js';
 import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } from './commands/engine.js';
 import type { ConfigOptions } from './commands/config.js';
@@ -128,6 +130,54 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (services: string[], opts: LogsOptions & { logPrefix?: boolean }) => {
       await logsCommand(ctx, program.opts<ProjectOptions>(), services, { ...opts, prefix: opts.logPrefix });
     });
+  const verb = (name: Verb, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .argument('[services...]', 'only these services')
+      .action(async (services: string[], opts: VerbOptions) => {
+        await verbCommand(ctx, program.opts<ProjectOptions>(), name, services, opts);
+      });
+  verb('start', "start the stack's stopped containers");
+  verb('stop', "stop the stack's running containers").option('-t, --timeout <seconds>', 'seconds before SIGKILL');
+  verb('restart', "restart the stack's containers").option('-t, --timeout <seconds>', 'seconds before SIGKILL');
+  verb('kill', "send a signal to the stack's running containers").option(
+    '-s, --signal <signal>',
+    'signal to send',
+    'SIGKILL',
+  );
+  verb('pause', "pause the stack's running containers");
+  verb('unpause', "unpause the stack's paused containers");
+  verb('rm', "remove the stack's stopped containers")
+    .option('-f, --force', "don't ask (berth never asks; accepted for Compose's scripts)")
+    .option('-s, --stop', 'stop running containers first')
+    .option('-v, --volumes', 'also remove their anonymous volumes');
+  program
+    .command('port')
+    .description('print the public address of a published port')
+    .argument('<service>')
+    .argument('<private_port>', 'PORT or PORT/PROTOCOL')
+    .option('--index <n>', 'container number of the service', '1')
+    .option('--protocol <proto>', 'tcp or udp', 'tcp')
+    .action(async (service: string, port: string, opts: { index?: string; protocol?: string }) => {
+      await portCommand(ctx, program.opts<ProjectOptions>(), service, port, opts);
+    });
+  program
+    .command('top')
+    .description("the processes of the stack's running containers")
+    .argument('[services...]', 'only these services')
+    .action(async (services: string[]) => topCommand(ctx, program.opts<ProjectOptions>(), services));
+  program
+    .command('images')
+    .description("the images the stack's containers use")
+    .argument('[services...]', 'only these services')
+    .action(async (services: string[]) => imagesCommand(ctx, program.opts<ProjectOptions>(), services));
+  program
+    .command('ls')
+    .description('the projects on the engine')
+    .option('-a, --all', 'also projects with no running container')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, opts));
   const engine = program
     .command('engine')
     .description('manage berthd, the built-in engine (data root BERTH_ROOT, socket BERTH_SOCKET)');

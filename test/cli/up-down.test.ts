@@ -188,6 +188,34 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
     expect(rows.map((x) => `${x.Service} ${x.State}`).sort()).toEqual(['api running', 'db running', 'web running']);
   }, 60_000);
 
+  it('stop, start, port, top, images, ls, pause and unpause act on the project as Compose does', async () => {
+    const state = async (service: string): Promise<string> => {
+      const rows = (await berth('ps', '-a', '--format', 'json')).stdout.split('\n').filter(Boolean);
+      const row = rows
+        .map((l) => JSON.parse(l) as { Service: string; State: string })
+        .find((x) => x.Service === service);
+      return row?.State ?? 'missing';
+    };
+    const stopped = await berth('stop', '-t', '1', 'api');
+    expect(stopped.stderr).toMatch(/Container .*-api-1 {2}Stopped/);
+    expect(await state('api')).toBe('exited');
+    expect(await state('db')).toBe('running');
+    expect((await berth('start', 'api')).code).toBe(0);
+    expect(await state('api')).toBe('running');
+    expect((await berth('port', 'web', '80')).stdout).toBe(`127.0.0.1:${env.PORT}\n`);
+    expect((await berth('port', 'web', '81')).code).not.toBe(0);
+    expect((await berth('top', 'db')).stdout).toMatch(/sleep 3600/);
+    expect((await berth('images')).stdout).toContain(image.slice(0, image.lastIndexOf(':')));
+    const ls = await runCli(['ls', '--format', 'json'], { cwd: dir, env });
+    expect(
+      (JSON.parse(ls.stdout) as Array<{ Name: string; Status: string }>).find((p) => p.Name === project)?.Status,
+    ).toBe('running(3)');
+    expect((await berth('pause', 'api')).code).toBe(0);
+    expect(await state('api')).toBe('paused');
+    expect((await berth('unpause', 'api')).code).toBe(0);
+    expect(await state('api')).toBe('running');
+  }, 60_000);
+
   it('an unchanged up plans nothing and makes no changing call', async () => {
     const plan = await berth('plan');
     expect(plan.stdout).toMatch(/0 to create, 0 to recreate, 0 to start, 0 to remove, 3 unchanged/);

@@ -1,0 +1,232 @@
+// The commands that apply one engine call to the project's containers: start, stop, restart, kill, pause, unpause,
+// rm; plus the read-only ones built on the same listing: top, port, images, ls. Progress lines are Compose's.
+import { EngineClient, filters } from '../../engine/client/engine-client.js';
+import { BerthError } from '../../errors.js';
+import { LABEL } from '../../planner/labels.js';
+import type { CliContext, ProjectOptions } from '../context.js';
+import { engineEndpoint } from '../../engine/client/endpoint.js';
+import { openSession } from '../stack-session.js';
+
+interface Summary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  State: string;
+  Labels: Record<string, string> | null;
+  Ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> | null;
+}
+
+export type Verb = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';
+
+const WORDS: Record<Verb, [string, string]> = {
+  start: ['Starting', 'Started'],
+  stop: ['Stopping', 'Stopped'],
+  restart: ['Restarting', 'Started'],
+  kill: ['Killing', 'Killed'],
+  pause: ['Pausing', 'Paused'],
+  unpause: ['Unpausing', 'Unpaused'],
+  rm: ['Removing', 'Removed'],
+};
+
+async function projectContainers(
+  client: EngineClient,
+  project: string,
+  services: readonly string[],
+): Promise<Summary[]> {
+  const list = await client.call<Summary[]>('GET', '/containers/json', {
+    query: { all: 1, filters: filters({ label: [`${LABEL.project}=${project}`] }) },
+  });
+  return list
+    .filter((c) => (c.Labels?.[LABEL.oneoff] ?? 'False') !== 'True')
+    .filter((c) => services.length === 0 || services.includes(c.Labels?.[LABEL.service] ?? ''))
+    .sort((a, b) => (a.Names[0] ?? '').localeCompare(b.Names[0] ?? ''));
+}
+
+const nameOf = (c: Summary): string => (c.Names[0] ?? '').replace(/^\//, '');
+
+export interface VerbOptions {
+  timeout?: string;
+  signal?: string;
+  force?: boolean;
+  stop?: boolean;
+  volumes?: boolean;
+}
+
+export async function verbCommand(
+  ctx: CliContext,
+  global: ProjectOptions,
+  verb: Verb,
+  services: string[],
+  opts: VerbOptions,
+): Promise<void> {
+  const session = await openSession(ctx, global, services);
+  const { client } = session;
+  try {
+    const all = await projectContainers(client, session.stack.name, services);
+    const chosen = all.filter((c) => {
+      if (verb === 'start') return c.State !== 'running';
+      if (verb === 'stop' || verb === 'kill' || verb === 'pause') return c.State === 'running';
+      if (verb === 'unpause') return c.State === 'paused';
+      if (verb === 'rm') return c.State !== 'running' || opts.stop === true;
+      return true;
+    });
+    if (verb === 'rm' && chosen.length === 0) {
+      ctx.stderr('No stopped containers\n');
+      return;
+    }
+    if (verb === 'rm' && !opts.force) {
+      ctx.stderr(`Going to remove ${chosen.map(nameOf).join(', ')} (use -f to skip this note)\n`);
+    }
+    const t = opts.timeout === undefined ? undefined : Number(opts.timeout);
+    const errors: string[] = [];
+    await Promise.all(
+      chosen.map(async (c) => {
+        const [doing, done] = WORDS[verb];
+        ctx.stderr(` Container ${nameOf(c)}  ${doing}\n`);
+        try {
+          if (verb === 'rm') {
+            if (opts.stop) await client.call('POST', `/containers/${c.Id}/stop`, { query: { t } });
+            await client.call('DELETE', `/containers/${c.Id}`, { query: { v: opts.volumes ? 1 : undefined } });
+          } else if (verb === 'kill') {
+            await client.call('POST', `/containers/${c.Id}/kill`, { query: { signal: opts.signal ?? 'SIGKILL' } });
+          } else if (verb === 'stop' || verb === 'restart') {
+            await client.call('POST', `/containers/${c.Id}/${verb}`, { query: { t } });
+          } else {
+            await client.call('POST', `/containers/${c.Id}/${verb}`);
+          }
+          ctx.stderr(` Container ${nameOf(c)}  ${done}\n`);
+        } catch (e) {
+          errors.push(`${nameOf(c)}: ${e instanceof Error ? e.message : String(e)}`);
+          ctx.stderr(` Container ${nameOf(c)}  Error\n`);
+        }
+      }),
+    );
+    if (errors.length > 0) throw new BerthError('CLI_COMMAND_FAILED', errors.join('; '));
+  } finally {
+    client.close();
+  }
+}
+
+/** `berth port SERVICE PRIVATE_PORT[/PROTO]`: the public address of a published port, as `host:port`. */
+export async function portCommand(
+  ctx: CliContext,
+  global: ProjectOptions,
+  service: string,
+  privatePort: string,
+  opts: { index?: string; protocol?: string },
+): Promise<void> {
+  const session = await openSession(ctx, global, [service]);
+  try {
+    const [port, proto] = privatePort.split('/');
+    const protocol = proto ?? opts.protocol ?? 'tcp';
+    const containers = await projectContainers(session.client, session.stack.name, [service]);
+    const index = Number(opts.index ?? '1');
+    const c = containers.find((x) => Number(x.Labels?.[LABEL.number] ?? '1') === index);
+    if (!c) throw new BerthError('CLI_NO_CONTAINER', `service "${service}" has no container number ${index}`);
+    const binding = (c.Ports ?? []).find((p) => String(p.PrivatePort) === port && p.Type === protocol && p.PublicPort);
+    if (!binding) throw new BerthError('CLI_NO_PORT', `no port ${port}/${protocol} is published for "${service}"`);
+    ctx.stdout(`${binding.IP ?? '0.0.0.0'}:${binding.PublicPort}\n`);
+  } finally {
+    session.client.close();
+  }
+}
+
+/** `berth top`: the processes of each container, as `docker compose top` prints them. */
+export async function topCommand(ctx: CliContext, global: ProjectOptions, services: string[]): Promise<void> {
+  const session = await openSession(ctx, global, services);
+  try {
+    const running = (await projectContainers(session.client, session.stack.name, services)).filter(
+      (c) => c.State === 'running',
+    );
+    for (const c of running) {
+      const top = await session.client.call<{ Titles: string[]; Processes: string[][] }>(
+        'GET',
+        `/containers/${c.Id}/top`,
+      );
+      const rows = [top.Titles, ...top.Processes];
+      const widths = top.Titles.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+      ctx.stdout(`${nameOf(c)}\n`);
+      for (const r of rows)
+        ctx.stdout(
+          `${r
+            .map((v, i) => v.padEnd(widths[i] ?? 0))
+            .join('   ')
+            .trimEnd()}\n`,
+        );
+      ctx.stdout('\n');
+    }
+  } finally {
+    session.client.close();
+  }
+}
+
+/** `berth images`: the images the project's containers use. */
+export async function imagesCommand(ctx: CliContext, global: ProjectOptions, services: string[]): Promise<void> {
+  const session = await openSession(ctx, global, services);
+  try {
+    const containers = await projectContainers(session.client, session.stack.name, services);
+    const rows = [['CONTAINER', 'REPOSITORY', 'TAG', 'IMAGE ID']];
+    for (const c of containers) {
+      const colon = c.Image.lastIndexOf(':');
+      const [repo, tag] =
+        colon > c.Image.lastIndexOf('/') ? [c.Image.slice(0, colon), c.Image.slice(colon + 1)] : [c.Image, 'latest'];
+      rows.push([nameOf(c), repo, tag, c.ImageID.replace(/^sha256:/, '').slice(0, 12)]);
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+    ctx.stdout(
+      rows
+        .map(
+          (r) =>
+            `${r
+              .map((v, i) => v.padEnd(widths[i] ?? 0))
+              .join('   ')
+              .trimEnd()}\n`,
+        )
+        .join(''),
+    );
+  } finally {
+    session.client.close();
+  }
+}
+
+/** `berth ls`: the projects on the engine, with their container states and config files (no stack file needed). */
+export async function lsCommand(ctx: CliContext, opts: { all?: boolean; format?: string }): Promise<void> {
+  const client = new EngineClient(engineEndpoint(ctx.env).socketPath);
+  try {
+    const list = await client.call<Summary[]>('GET', '/containers/json', {
+      query: { all: 1, filters: filters({ label: [LABEL.project] }) },
+    });
+    const projects = new Map<string, { states: Map<string, number>; files: string }>();
+    for (const c of list) {
+      const name = c.Labels?.[LABEL.project] ?? '';
+      const p = projects.get(name) ?? { states: new Map<string, number>(), files: c.Labels?.[LABEL.configFiles] ?? '' };
+      p.states.set(c.State, (p.states.get(c.State) ?? 0) + 1);
+      projects.set(name, p);
+    }
+    const rows = [...projects.entries()]
+      .filter(([, p]) => opts.all || p.states.has('running'))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, p]) => ({
+        Name: name,
+        Status: [...p.states.entries()].map(([s, n]) => `${s}(${n})`).join(', '),
+        ConfigFiles: p.files,
+      }));
+    if (opts.format === 'json') return ctx.stdout(`${JSON.stringify(rows)}\n`);
+    const table = [['NAME', 'STATUS', 'CONFIG FILES'], ...rows.map((r) => [r.Name, r.Status, r.ConfigFiles])];
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
+    ctx.stdout(
+      table
+        .map(
+          (r) =>
+            `${r
+              .map((v, i) => v.padEnd(widths[i] ?? 0))
+              .join('   ')
+              .trimEnd()}\n`,
+        )
+        .join(''),
+    );
+  } finally {
+    client.close();
+  }
+}
