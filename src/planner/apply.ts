@@ -168,7 +168,20 @@ async function execute(action: Action, ctx: ApplyContext): Promise<string | unde
     case 'create-network': {
       const net = stack.networks[action.key as string];
       if (!net) return undefined;
-      await client.call('POST', '/networks/create', { body: networkBody(stack, action.key as string) });
+      await client
+        .call('POST', '/networks/create', { body: networkBody(stack, action.key as string) })
+        .catch(async (e: unknown) => {
+          // Made meanwhile (by a run that was cut short, say): fine if it is this project's network.
+          if (!(e instanceof EngineApiError && e.status === 409)) throw e;
+          const found = await client.find<{ Labels?: Record<string, string> | null }>(`/networks/${net.name}`);
+          if (found?.Labels?.[LABEL.project] !== stack.name) {
+            throw new BerthError(
+              'PLAN_NETWORK_FOREIGN',
+              `network ${net.name} exists but was not created by project "${stack.name}"`,
+              { hint: `remove it, or declare it \`external: true\`` },
+            );
+          }
+        });
       return undefined;
     }
     case 'create-volume': {
@@ -234,10 +247,22 @@ async function createAndStart(action: Action, ctx: ApplyContext, replaces?: stri
     ...req.body,
     Labels: { ...(req.body.Labels ?? {}), [LABEL.keyHashes]: JSON.stringify(serviceKeyHashes(service)) },
   };
-  const created = await client.call<{ Id: string }>('POST', '/containers/create', {
-    query: { name: req.name, platform: req.platform },
-    body,
-  });
+  const created = await client
+    .call<{ Id: string }>('POST', '/containers/create', { query: { name: req.name, platform: req.platform }, body })
+    .catch(async (e: unknown) => {
+      // The name is taken: by this very container, if a run cut short made it after this run looked. Use it.
+      if (!(e instanceof EngineApiError && e.status === 409)) throw e;
+      const found = await client.find<{ Id: string; Config: { Labels?: Record<string, string> | null } }>(
+        `/containers/${req.name}/json`,
+      );
+      const labels = found?.Config.Labels ?? {};
+      const same =
+        labels[LABEL.project] === stack.name &&
+        labels[LABEL.service] === service.name &&
+        labels[LABEL.configHash] === serviceConfigHash(service);
+      if (!found || !same) throw e;
+      return { Id: found.Id };
+    });
   for (const extra of req.extraNetworks ?? []) {
     await client.call('POST', `/networks/${extra.network}/connect`, {
       body: { Container: created.Id, EndpointConfig: extra.endpoint },

@@ -41,6 +41,8 @@ const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export class Lifecycle {
   readonly deps: LifecycleDeps;
   private readonly waiters = new Map<string, Array<(c: ContainerRecord) => void>>();
+  /** The start under way for a container, if any (see start). */
+  private readonly startLocks = new Map<string, Promise<void>>();
   /** Folders of removed containers still being deleted in the background. */
   private readonly deleting = new Set<Promise<void>>();
   /** Containers between runc create and being recorded as running, with an exit that came in meanwhile. */
@@ -130,10 +132,27 @@ export class Lifecycle {
     return { Id: id, Warnings: [] };
   }
 
-  /** `byPolicy`: a restart policy starts it, which keeps its restart count (a user's start resets it). */
+  /**
+   * Starts a created or exited container. Starts of one container run one after the other: a client that gave up
+   * on a start (and retries) must not interleave with the start still under way. `byPolicy`: a restart policy
+   * starts it, which keeps its restart count (a user's start resets it).
+   */
   async start(ref: string, opts: { byPolicy?: boolean } = {}): Promise<void> {
+    const id = this.deps.store.get(ref).id;
+    const previous = this.startLocks.get(id) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.startUnlocked(id, opts));
+    const settled = mine.catch(() => undefined);
+    this.startLocks.set(id, settled);
+    void settled.then(() => {
+      if (this.startLocks.get(id) === settled) this.startLocks.delete(id);
+    });
+    return mine;
+  }
+
+  private async startUnlocked(ref: string, opts: { byPolicy?: boolean }): Promise<void> {
     const { store, runc } = this.deps;
-    const c = store.get(ref);
+    const c = store.find(ref);
+    if (!c) throw new EngineError('not-found', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
     if (c.state.Running) return; // Docker answers 304; the route says so
     const p = this.paths(c);
     if (!(await isMounted(p.rootfs))) {
