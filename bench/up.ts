@@ -1,0 +1,331 @@
+// `berth up` / `berth down` benchmark: berth on berthd, docker-compose 1.29.2 on Debian's dockerd, and berth on the
+// same dockerd (so engine and CLI effects can be told apart), all in the same run, interleaved round by round.
+// Run from the repository root, as root: npm run build && npm run bench:up
+// Needs dockerd (apt-get install docker.io) and docker-compose (apt-get install --no-install-recommends
+// docker-compose); without them those columns are left out and the output says so.
+// Each daemon gets its own temporary data root and socket; dockerd runs with --bridge=none --iptables=false, so the
+// stacks publish no ports. Every command is a whole process, as a user starts it, wrapped in GNU time for peak RSS.
+// RUNS (default 15) measured rounds after 2 warm-ups; CASES=3,20 picks the stack sizes.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pingEngine } from '../src/engine/client/endpoint.js';
+import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
+
+const RUNS = Number(process.env.RUNS ?? 15);
+const WARMUP = Number(process.env.WARMUP ?? 2);
+const SIZES = (process.env.CASES ?? '3,20').split(',').map(Number);
+const TARGET_UNCHANGED_MS = 150;
+const TARGET_RATIO_20 = 5;
+const dir = mkdtempSync(join(tmpdir(), 'berth-bench-up-'));
+const image = `bench-up-${process.pid}/busybox:1`;
+const berthBin = join(process.cwd(), 'bin/berth.js');
+const gnuTime =
+  existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', '-o', '/dev/null', 'true']).status === 0;
+let interrupted = false;
+let firstColumn: Column | undefined;
+
+interface Daemon {
+  name: string;
+  socket: string;
+  process: ChildProcess;
+}
+
+/** One column: a CLI on an engine. `argv` builds the command line for a stack file and project. */
+interface Column {
+  name: string;
+  daemon: Daemon;
+  env: NodeJS.ProcessEnv;
+  argv: (file: string, project: string, args: string[]) => string[];
+  isBerth: boolean;
+}
+
+interface Sample {
+  ms: number;
+  rssKb?: number;
+}
+
+function api(socket: string, method: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, method, path }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function withoutDockerHost(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DOCKER_HOST;
+  return env;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function waitForSocket(socket: string, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await pingEngine(socket, 200)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not answer on ${socket}`);
+}
+
+async function startBerthd(): Promise<Daemon> {
+  const socket = join(dir, 'berth.sock');
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin/berthd.js')], {
+    env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForSocket(socket, 'berthd');
+  return { name: 'berthd', socket, process: child };
+}
+
+const hasCommand = (cmd: string, arg = '--version'): boolean => spawnSync(cmd, [arg]).status === 0;
+
+async function startDockerd(): Promise<Daemon> {
+  const socket = join(dir, 'docker.sock');
+  const root = join(dir, 'docker');
+  const child = spawn(
+    'dockerd',
+    [
+      ...['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'pid')],
+      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false'],
+      ...['--containerd-namespace', `bench-${process.pid}`, '--containerd-plugins-namespace', `bench-p-${process.pid}`],
+    ],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  await waitForSocket(socket, 'dockerd');
+  return { name: 'dockerd', socket, process: child };
+}
+
+async function stop(d: Daemon): Promise<void> {
+  if (d.process.exitCode !== null || d.process.signalCode !== null) return;
+  const exited = new Promise((r) => d.process.once('exit', r));
+  d.process.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+  if (d.process.exitCode === null && d.process.signalCode === null) d.process.kill('SIGKILL');
+}
+
+/** Stack of n busybox services, a depends_on chain s02 -> s01 ..., one named volume on s01, no published ports. */
+function writeStack(n: number): string {
+  const lines = ['services:'];
+  for (let i = 1; i <= n; i++) {
+    const name = `s${String(i).padStart(2, '0')}`;
+    lines.push(`  ${name}:`, `    image: ${image}`, '    command: ["sleep", "3600"]');
+    if (i === 1) lines.push('    volumes:', '      - data:/data');
+    else lines.push('    depends_on:', `      - s${String(i - 1).padStart(2, '0')}`);
+  }
+  lines.push('volumes:', '  data: {}', '');
+  const folder = join(dir, `stack-${n}`);
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, 'compose.yaml');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+/** Runs one command as a process; wall time around spawnSync, peak RSS from GNU time. Throws on a non-zero exit. */
+function run(col: Column, argv: string[], what: string): Sample {
+  const rssFile = join(dir, 'rss');
+  const cmd = gnuTime ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...argv] : argv;
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd[0] as string, cmd.slice(1), { env: col.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (interrupted) throw new Error('interrupted');
+  if (r.status !== 0) throw new Error(`${col.name}: ${what} exited ${r.status}: ${r.stderr.toString().slice(-2000)}`);
+  const rssKb = gnuTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : undefined;
+  return { ms, rssKb };
+}
+
+type Key = string; // `${column}|${case}`
+const samples = new Map<Key, Sample[]>();
+const keep = (col: Column, label: string, s: Sample, measured: boolean): void => {
+  if (!measured) return;
+  const k = `${col.name}|${label}`;
+  samples.set(k, [...(samples.get(k) ?? []), s]);
+};
+
+function project(col: Column, n: number): string {
+  return `bu${process.pid}-${n}-${col.name.startsWith('berth on berthd') ? 'bb' : col.isBerth ? 'bd' : 'cd'}`;
+}
+
+function roundFor(col: Column, n: number, file: string, measured: boolean): void {
+  const p = project(col, n);
+  const timeout = col.isBerth ? ['-t', '0'] : ['--timeout', '0'];
+  run(col, col.argv(file, p, ['down', '-v', ...timeout]), 'down -v (reset)');
+  keep(col, `up -d, ${n} services`, run(col, col.argv(file, p, ['up', '-d']), `up -d ${n}`), measured);
+  keep(col, `unchanged up -d, ${n} services`, run(col, col.argv(file, p, ['up', '-d']), `unchanged up ${n}`), measured);
+  if (col.isBerth && n === Math.max(...SIZES)) {
+    // Breakdown of the unchanged up, each step a whole process: Node's start-up alone; start + loading the bundled CLI
+    // (--version); + reading and validating the stack (config -q); + observing the engine and planning no change
+    // (plan). The rest of an unchanged up is what applying an empty plan costs.
+    if (col === firstColumn) {
+      keep(col, "  node -e '' (Node start)", run(col, [process.execPath, '-e', ''], 'node floor'), measured);
+      keep(
+        col,
+        '  berth --version (+ load CLI)',
+        run(col, [process.execPath, berthBin, '--version'], '--version'),
+        measured,
+      );
+    }
+    keep(col, `  config -q, ${n} services`, run(col, col.argv(file, p, ['config', '-q']), 'config -q'), measured);
+    keep(col, `  plan (unchanged), ${n} services`, run(col, col.argv(file, p, ['plan']), 'plan'), measured);
+  }
+  keep(col, `down -t 0, ${n} services`, run(col, col.argv(file, p, ['down', ...timeout]), `down ${n}`), measured);
+}
+
+/** Our own daemons hold only what this script made: remove every container, non-default network and volume. */
+async function purge(d: Daemon): Promise<void> {
+  if (d.process.exitCode !== null || !(await pingEngine(d.socket, 1000))) return;
+  const list = async (path: string): Promise<Array<Record<string, unknown>>> => {
+    const r = await api(d.socket, 'GET', path);
+    return r.status === 200 ? (JSON.parse(r.body) as Array<Record<string, unknown>>) : [];
+  };
+  for (const c of await list('/v1.41/containers/json?all=1'))
+    await api(d.socket, 'DELETE', `/v1.41/containers/${String(c.Id)}?force=1&v=1`);
+  for (const n of await list('/v1.41/networks')) {
+    if (!['bridge', 'host', 'none'].includes(String(n.Name)))
+      await api(d.socket, 'DELETE', `/v1.41/networks/${String(n.Id)}`);
+  }
+  const vols = JSON.parse((await api(d.socket, 'GET', '/v1.41/volumes')).body || '{}') as {
+    Volumes?: Array<{ Name: string }>;
+  };
+  for (const v of vols.Volumes ?? [])
+    await api(d.socket, 'DELETE', `/v1.41/volumes/${encodeURIComponent(v.Name)}?force=1`);
+}
+
+function machineLine(): string {
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model;
+  return `${cpus().length} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
+
+function report(columns: Column[]): void {
+  const b = columns[0] as Column;
+  const labels = [...new Set([...samples.keys()].map((k) => k.split('|')[1] as string))];
+  const fmt = (x?: number): string => (x === undefined ? '' : `${x.toFixed(1)} ms`);
+  console.log(`\n${RUNS} rounds after ${WARMUP} warm-ups, interleaved; ${machineLine()}`);
+  console.log(`| case | ${columns.map((c) => c.name).join(' | ')} | compose on dockerd ÷ berth on berthd |`);
+  console.log(`| --- | ${columns.map(() => '---:').join(' | ')} | ---: |`);
+  const med = (c: Column, l: string): number | undefined => {
+    const s = samples.get(`${c.name}|${l}`);
+    return s ? median(s.map((x) => x.ms)) : undefined;
+  };
+  for (const l of labels) {
+    const cells = columns.map((c) => fmt(med(c, l)));
+    const base = med(b, l);
+    const peer = columns.find((c) => !c.isBerth);
+    const pm = peer ? med(peer, l) : undefined;
+    console.log(`| ${l} | ${cells.join(' | ')} | ${base && pm ? `${(pm / base).toFixed(2)}x` : ''} |`);
+  }
+  if (gnuTime) {
+    console.log('\npeak RSS of the CLI process (median, MiB):');
+    for (const l of labels.filter((x) => !x.startsWith(' '))) {
+      const cells = columns.map((c) => {
+        const s = samples.get(`${c.name}|${l}`)?.map((x) => x.rssKb ?? 0);
+        return s ? (median(s) / 1024).toFixed(1) : 'n/a';
+      });
+      console.log(`  ${l.padEnd(32)} ${cells.map((x, i) => `${columns[i]?.name}: ${x}`).join(', ')}`);
+    }
+  }
+  const n = Math.max(...SIZES);
+  const unchanged = SIZES.map((s) => med(b, `unchanged up -d, ${s} services`) as number);
+  console.log(
+    `\ntarget unchanged up < ${TARGET_UNCHANGED_MS} ms (berth on berthd): ${Math.max(...unchanged) < TARGET_UNCHANGED_MS ? 'met' : 'NOT met'}`,
+  );
+  const peer = columns.find((c) => !c.isBerth);
+  const pm = peer ? med(peer, `up -d, ${n} services`) : undefined;
+  const bm = med(b, `up -d, ${n} services`) as number;
+  if (pm)
+    console.log(
+      `target ${n}-service up -d >= ${TARGET_RATIO_20}x faster than docker-compose on dockerd: ${(pm / bm).toFixed(2)}x, ${pm / bm >= TARGET_RATIO_20 ? 'met' : 'NOT met'}`,
+    );
+}
+
+async function main(): Promise<void> {
+  const onSignal = (): void => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const daemons: Daemon[] = [];
+  try {
+    const berthd = await startBerthd();
+    daemons.push(berthd);
+    const hasDocker = hasCommand('dockerd');
+    const dockerd = hasDocker ? await startDockerd() : undefined;
+    if (dockerd) daemons.push(dockerd);
+    const berthArgv = (file: string, p: string, args: string[]): string[] => [
+      process.execPath,
+      berthBin,
+      '-f',
+      file,
+      '-p',
+      p,
+      ...args,
+    ];
+    const columns: Column[] = [
+      {
+        name: 'berth on berthd',
+        daemon: berthd,
+        env: { ...withoutDockerHost(), BERTH_SOCKET: berthd.socket, BERTH_ROOT: join(dir, 'berth-root') },
+        argv: berthArgv,
+        isBerth: true,
+      },
+    ];
+    if (dockerd) {
+      const env = { ...process.env, DOCKER_HOST: `unix://${dockerd.socket}` };
+      if (hasCommand('docker-compose', 'version')) {
+        const argv = (file: string, p: string, args: string[]): string[] => [
+          'docker-compose',
+          '--ansi',
+          'never',
+          '-f',
+          file,
+          '-p',
+          p,
+          ...args,
+        ];
+        columns.push({ name: 'docker-compose on dockerd', daemon: dockerd, env, argv, isBerth: false });
+      } else console.log('docker-compose: not installed, so no docker-compose column in this run');
+      columns.push({ name: 'berth on dockerd', daemon: dockerd, env, argv: berthArgv, isBerth: true });
+    } else console.log('dockerd: not installed (apt-get install docker.io), so only berth on berthd in this run');
+
+    firstColumn = columns[0];
+    const tar = join(dir, 'busybox.tar');
+    writeFileSync(tar, await makeBusyboxSaveTar({ tags: [image] }));
+    for (const d of daemons) {
+      execFileSync('docker', ['load', '-i', tar], {
+        env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` },
+        stdio: 'ignore',
+      });
+    }
+    const files = new Map(SIZES.map((n) => [n, writeStack(n)]));
+    if (!gnuTime) console.log('GNU time not found: no peak RSS figures');
+    for (let i = 0; i < RUNS + WARMUP; i++) {
+      const t = Date.now();
+      for (const n of SIZES) for (const col of columns) roundFor(col, n, files.get(n) as string, i >= WARMUP);
+      console.error(
+        `round ${i + 1}/${RUNS + WARMUP}${i < WARMUP ? ' (warm-up)' : ''}: ${((Date.now() - t) / 1000).toFixed(1)} s`,
+      );
+    }
+    report(columns);
+  } finally {
+    for (const d of daemons) await purge(d).catch((e: unknown) => console.error(`purge ${d.name}: ${String(e)}`));
+    for (const d of daemons) await stop(d);
+    await new Promise((r) => setTimeout(r, 500));
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(dir))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) spawnSync('umount', ['-l', m]);
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
