@@ -3,6 +3,7 @@
 import type { CliContext, ProjectOptions } from '../context.js';
 import { LABEL } from '../../planner/labels.js';
 import { openSession } from '../stack-session.js';
+import { renderTable } from '../table.js';
 import { filters } from '../../engine/client/engine-client.js';
 
 interface Summary {
@@ -89,18 +90,7 @@ export async function psCommand(
         ports(r),
       ]),
     ];
-    const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
-    ctx.stdout(
-      table
-        .map(
-          (row) =>
-            `${row
-              .map((c, i) => c.padEnd(widths[i] ?? 0))
-              .join('   ')
-              .trimEnd()}\n`,
-        )
-        .join(''),
-    );
+    ctx.stdout(renderTable(table));
   } finally {
     session.client.close();
   }

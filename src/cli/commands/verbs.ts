@@ -6,6 +6,7 @@ import { LABEL } from '../../planner/labels.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { engineEndpoint } from '../../engine/client/endpoint.js';
 import { openSession } from '../stack-session.js';
+import { renderTable } from '../table.js';
 
 interface Summary {
   Id: string;
@@ -145,16 +146,7 @@ export async function topCommand(ctx: CliContext, global: ProjectOptions, servic
         `/containers/${c.Id}/top`,
       );
       const rows = [top.Titles, ...top.Processes];
-      const widths = top.Titles.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-      ctx.stdout(`${nameOf(c)}\n`);
-      for (const r of rows)
-        ctx.stdout(
-          `${r
-            .map((v, i) => v.padEnd(widths[i] ?? 0))
-            .join('   ')
-            .trimEnd()}\n`,
-        );
-      ctx.stdout('\n');
+      ctx.stdout(`${nameOf(c)}\n${renderTable(rows)}\n`);
     }
   } finally {
     session.client.close();
@@ -173,18 +165,7 @@ export async function imagesCommand(ctx: CliContext, global: ProjectOptions, ser
         colon > c.Image.lastIndexOf('/') ? [c.Image.slice(0, colon), c.Image.slice(colon + 1)] : [c.Image, 'latest'];
       rows.push([nameOf(c), repo, tag, c.ImageID.replace(/^sha256:/, '').slice(0, 12)]);
     }
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-    ctx.stdout(
-      rows
-        .map(
-          (r) =>
-            `${r
-              .map((v, i) => v.padEnd(widths[i] ?? 0))
-              .join('   ')
-              .trimEnd()}\n`,
-        )
-        .join(''),
-    );
+    ctx.stdout(renderTable(rows));
   } finally {
     session.client.close();
   }
@@ -214,18 +195,7 @@ export async function lsCommand(ctx: CliContext, opts: { all?: boolean; format?:
       }));
     if (opts.format === 'json') return ctx.stdout(`${JSON.stringify(rows)}\n`);
     const table = [['NAME', 'STATUS', 'CONFIG FILES'], ...rows.map((r) => [r.Name, r.Status, r.ConfigFiles])];
-    const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
-    ctx.stdout(
-      table
-        .map(
-          (r) =>
-            `${r
-              .map((v, i) => v.padEnd(widths[i] ?? 0))
-              .join('   ')
-              .trimEnd()}\n`,
-        )
-        .join(''),
-    );
+    ctx.stdout(renderTable(table));
   } finally {
     client.close();
   }
