@@ -3,16 +3,15 @@
 // interleaved round by round; and idle memory of both daemons.
 // Run from the repository root, as root: npm run build && npm run bench:engine
 // Each daemon gets its own temporary data root and socket. dockerd (apt-get install docker.io) runs with
-// --bridge=none --iptables=false and its containers with NetworkMode none, the same as berthd's loopback-only
-// containers until networks exist. Without dockerd the peer rows are left out and the output says so.
+// --bridge=none --iptables=false, and the containers of both engines with NetworkMode none (loopback only), so this
+// measures container start alone. Without dockerd the peer rows are left out and the output says so.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { pingEngine } from '../src/engine/client/endpoint.js';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
+import { median, ms, ok, waitForSocket } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = 2;
@@ -28,39 +27,8 @@ interface Engine {
   rssPids: () => number[];
 }
 
-function api(socket: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { socketPath: socket, method, path, headers: { 'Content-Type': 'application/json' } },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-async function ok(socket: string, method: string, path: string, body?: unknown): Promise<string> {
-  const r = await api(socket, method, path, body);
-  if (r.status >= 300 && r.status !== 304) throw new Error(`${method} ${path}: ${r.status} ${r.body}`);
-  return r.body;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 const rssKb = (pid: number): number =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-
-async function waitForSocket(socket: string, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await pingEngine(socket, 200)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not answer on ${socket}`);
-}
 
 async function startBerthd(): Promise<Engine> {
   const socket = join(dir, 'berth.sock');
@@ -69,7 +37,13 @@ async function startBerthd(): Promise<Engine> {
     stdio: 'ignore',
   });
   await waitForSocket(socket, 'berthd');
-  return { name: 'berthd', socket, process: child, hostConfig: {}, rssPids: () => [child.pid as number] };
+  return {
+    name: 'berthd',
+    socket,
+    process: child,
+    hostConfig: { NetworkMode: 'none' },
+    rssPids: () => [child.pid as number],
+  };
 }
 
 function hasDockerd(): boolean {

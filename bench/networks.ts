@@ -12,12 +12,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { pingEngine } from '../src/engine/client/endpoint.js';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
+import { median, ms, ok, sleep, waitForSocket } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = 2;
@@ -51,37 +50,9 @@ interface Figures {
   direct: number[];
 }
 
-function api(socket: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { socketPath: socket, method, path, headers: { 'Content-Type': 'application/json' } },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-async function ok<T = unknown>(socket: string, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await api(socket, method, `${V}${path}`, body);
-  if (r.status >= 300 && r.status !== 304) throw new Error(`${method} ${path}: ${r.status} ${r.body}`);
-  return (r.body ? JSON.parse(r.body) : undefined) as T;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
-const sleep = (n: number): Promise<void> => new Promise((r) => setTimeout(r, n));
-
-async function waitForSocket(socket: string, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await pingEngine(socket, 200)) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not answer on ${socket}`);
+async function okJson<T = unknown>(socket: string, method: string, path: string, body?: unknown): Promise<T> {
+  const text = await ok(socket, method, `${V}${path}`, body);
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /** A free TCP port on 127.0.0.1, to publish on. */
@@ -211,7 +182,7 @@ function leftovers(engines: readonly Engine[], before: Tables): string[] {
 
 /** Creates network `name`; returns its id. */
 async function createNetwork(e: Engine, name: string): Promise<string> {
-  const { Id } = await ok<{ Id: string }>(e.socket, 'POST', '/networks/create', {
+  const { Id } = await okJson<{ Id: string }>(e.socket, 'POST', '/networks/create', {
     Name: name,
     Driver: 'bridge',
     CheckDuplicate: true,
@@ -220,11 +191,11 @@ async function createNetwork(e: Engine, name: string): Promise<string> {
 }
 
 async function trackNetwork(e: Engine, id: string): Promise<void> {
-  const n = await ok<{ Id: string; Options: Record<string, string>; IPAM: { Config: { Subnet: string }[] | null } }>(
-    e.socket,
-    'GET',
-    `/networks/${id}`,
-  );
+  const n = await okJson<{
+    Id: string;
+    Options: Record<string, string>;
+    IPAM: { Config: { Subnet: string }[] | null };
+  }>(e.socket, 'GET', `/networks/${id}`);
   e.bridges.add(n.Options?.['com.docker.network.bridge.name'] ?? `br-${n.Id.slice(0, 12)}`);
   for (const c of n.IPAM.Config ?? []) e.subnets.add(c.Subnet);
 }
@@ -258,7 +229,7 @@ async function prepare(e: Engine, tar: string): Promise<void> {
     ['conn', ['sleep', '3600'], {}],
   ];
   for (const [role, cmd, host] of containers) {
-    const { Id } = await ok<{ Id: string }>(e.socket, 'POST', `/containers/create?name=${tag}-${role}`, {
+    const { Id } = await okJson<{ Id: string }>(e.socket, 'POST', `/containers/create?name=${tag}-${role}`, {
       Image: image,
       Cmd: cmd,
       Env: [`LOOP=${lookupScript()}`],
@@ -267,9 +238,9 @@ async function prepare(e: Engine, tar: string): Promise<void> {
       HostConfig: { NetworkMode: base, Dns: ['127.0.0.1'], ...host },
       NetworkingConfig: { EndpointsConfig: { [base]: {} } },
     });
-    await ok(e.socket, 'POST', `/containers/${Id}/start`);
+    await okJson(e.socket, 'POST', `/containers/${Id}/start`);
   }
-  const srv = await ok<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>(
+  const srv = await okJson<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>(
     e.socket,
     'GET',
     `/containers/${tag}-srv/json`,
@@ -322,11 +293,11 @@ async function round(e: Engine, f: Figures, i: number, keep: boolean): Promise<v
   const id = await createNetwork(e, `${tag}-r${i}`);
   const create = ms(t0);
   const t1 = process.hrtime.bigint();
-  await ok(e.socket, 'POST', `/networks/${id}/connect`, { Container: `${tag}-conn` });
+  await okJson(e.socket, 'POST', `/networks/${id}/connect`, { Container: `${tag}-conn` });
   const conn = ms(t1);
   await trackNetwork(e, id);
-  await ok(e.socket, 'POST', `/networks/${id}/disconnect`, { Container: `${tag}-conn`, Force: true });
-  await ok(e.socket, 'DELETE', `/networks/${id}`);
+  await okJson(e.socket, 'POST', `/networks/${id}/disconnect`, { Container: `${tag}-conn`, Force: true });
+  await okJson(e.socket, 'DELETE', `/networks/${id}`);
 
   let t = process.hrtime.bigint();
   const out = await dnsLoop(e, e.resolver);
@@ -354,10 +325,10 @@ async function round(e: Engine, f: Figures, i: number, keep: boolean): Promise<v
 async function clean(e: Engine): Promise<void> {
   try {
     const filters = encodeURIComponent(JSON.stringify({ label: [`bench.berth=${tag}`] }));
-    const cs = await ok<{ Id: string }[]>(e.socket, 'GET', `/containers/json?all=1&filters=${filters}`);
-    for (const c of cs) await ok(e.socket, 'DELETE', `/containers/${c.Id}?force=1`);
-    const ns = await ok<{ Id: string; Name: string }[]>(e.socket, 'GET', '/networks');
-    for (const n of ns.filter((x) => x.Name.startsWith(tag))) await ok(e.socket, 'DELETE', `/networks/${n.Id}`);
+    const cs = await okJson<{ Id: string }[]>(e.socket, 'GET', `/containers/json?all=1&filters=${filters}`);
+    for (const c of cs) await okJson(e.socket, 'DELETE', `/containers/${c.Id}?force=1`);
+    const ns = await okJson<{ Id: string; Name: string }[]>(e.socket, 'GET', '/networks');
+    for (const n of ns.filter((x) => x.Name.startsWith(tag))) await okJson(e.socket, 'DELETE', `/networks/${n.Id}`);
   } catch (err) {
     console.error(`cleaning ${e.name}: ${String(err)}`);
   }

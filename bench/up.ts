@@ -9,11 +9,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { pingEngine } from '../src/engine/client/endpoint.js';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
+import { pingEngine } from '../src/engine/client/endpoint.js';
+import { api, median, waitForSocket } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = Number(process.env.WARMUP ?? 2);
@@ -48,32 +48,10 @@ interface Sample {
   rssKb?: number;
 }
 
-function api(socket: string, method: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, method, path }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 function withoutDockerHost(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.DOCKER_HOST;
   return env;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-async function waitForSocket(socket: string, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await pingEngine(socket, 200)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not answer on ${socket}`);
 }
 
 async function startBerthd(): Promise<Daemon> {
