@@ -146,8 +146,13 @@ export interface ApiServerOptions {
   log: (line: string) => void;
 }
 
+export interface ApiServer extends Server {
+  /** Ends every connection, hijacked ones included, so that close() can finish. */
+  closeEverything(): void;
+}
+
 /** Listens on a unix socket only readable and writable by root (mode 0600, in a 0700 folder). */
-export async function startApiServer(opts: ApiServerOptions): Promise<Server> {
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   mkdirSync(dirname(opts.socketPath), { recursive: true, mode: 0o700 });
   rmSync(opts.socketPath, { force: true });
   const server = createServer((raw, res) => {
@@ -180,12 +185,23 @@ export async function startApiServer(opts: ApiServerOptions): Promise<Server> {
     });
   });
   server.keepAliveTimeout = 0;
+  // Hijacked connections (attach, exec) leave the HTTP server's books: closeAllConnections does not see them, and
+  // server.close would wait for them forever. Every socket is tracked so that closeEverything ends them all.
+  const sockets = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  (server as ApiServer).closeEverything = () => {
+    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.socketPath, () => resolve());
   });
   chmodSync(opts.socketPath, 0o600);
-  return server;
+  return server as ApiServer;
 }
 
 /** A plain request to a hijack route (no Upgrade header): the handler still gets a socket-like stream. */

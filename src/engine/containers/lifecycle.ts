@@ -197,6 +197,13 @@ export class Lifecycle {
       await this.startProcess(c, bundle, p);
     } catch (e) {
       await this.networks.disconnect(c).catch((d: unknown) => this.deps.log(`disconnect ${c.id}: ${String(d)}`));
+      // As dockerd does: a container that should remove itself and cannot start is removed, so that a client
+      // waiting for its removal (docker run --rm) is not left waiting.
+      if (c.hostConfig.AutoRemove === true) {
+        void this.remove(c.id, { force: true, volumes: true }).catch((r: unknown) =>
+          this.deps.log(`auto-remove of ${c.id} after a failed start: ${String(r)}`),
+        );
+      }
       throw e;
     } finally {
       const early = this.starting.get(c.id);

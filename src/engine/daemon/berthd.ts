@@ -1,6 +1,5 @@
 // berthd: the composition root of the built-in engine. Opens the stores under the data root, re-adopts the
 // containers conmon kept running, and serves the Docker Engine API on a root-only unix socket. No TCP listener.
-import type { Server } from 'node:http';
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
@@ -94,15 +93,16 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   archiveRoutes(router, lifecycle);
   networkRoutes(router, networks);
   volumeRoutes(router, volumes);
-  const server: Server = await startApiServer({ socketPath: opts.socket, router, log });
+  const server = await startApiServer({ socketPath: opts.socket, router, log });
   const pidFile = join(opts.root, 'berthd.pid');
   await writeFileAtomic(pidFile, `${process.pid}\n`);
   log(`berthd ${BERTHD_VERSION} listening on ${opts.socket}, data root ${opts.root}`);
   const close = async (): Promise<void> => {
     exits.stop();
     supervision.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeEverything();
+    await closed;
     await lifecycle.settle();
     rmSync(opts.socket, { force: true });
     rmSync(pidFile, { force: true });
