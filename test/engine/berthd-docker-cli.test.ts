@@ -178,4 +178,14 @@ describe.runIf(hasRunc)('berthd with the docker CLI as client', () => {
     expect((await docker('load', '-i', tar)).stdout).toContain(`Loaded image: ${image}`);
     expect((await docker('image', 'inspect', '--format', '{{.Id}}', image)).stdout.trim()).toBe(before);
   });
+
+  it('two concurrent creates with one name: exactly one wins, the other gets a conflict', async () => {
+    const name = `${tag}-race`;
+    const results = await Promise.all([1, 2, 3].map(() => docker('create', '--name', name, image, 'true')));
+    expect(results.filter((r) => r.code === 0)).toHaveLength(1);
+    for (const r of results.filter((x) => x.code !== 0)) expect(r.stderr).toMatch(/already in use/);
+    const ids = (await docker('ps', '-aq', '--filter', `name=${name}`)).stdout.split('\n').filter(Boolean);
+    expect(ids).toHaveLength(1);
+    await docker('rm', '-f', name);
+  });
 });

@@ -41,6 +41,8 @@ const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export class Lifecycle {
   readonly deps: LifecycleDeps;
   private readonly waiters = new Map<string, Array<(c: ContainerRecord) => void>>();
+  /** Names of containers whose create is under way (see create). */
+  private readonly creating = new Set<string>();
   /** The start under way for a container, if any (see start). */
   private readonly startLocks = new Map<string, Promise<void>>();
   /** Folders of removed containers still being deleted in the background. */
@@ -84,7 +86,7 @@ export class Lifecycle {
   }
 
   async create(name: string | undefined, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
-    const { store, images, events } = this.deps;
+    const { store, images } = this.deps;
     if (name !== undefined && name !== '' && !NAME.test(name)) {
       throw new EngineError(
         'invalid',
@@ -93,6 +95,13 @@ export class Lifecycle {
       );
     }
     const cleanName = name ? name.replace(/^\//, '') : undefined;
+    if (cleanName && this.creating.has(cleanName)) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_NAME_IN_USE',
+        `Conflict. The container name "/${cleanName}" is already in use by a container being created.`,
+      );
+    }
     if (cleanName && store.find(cleanName)?.name === cleanName) {
       const other = store.get(cleanName);
       throw new EngineError(
@@ -117,11 +126,28 @@ export class Lifecycle {
       state: newState(),
       restartCount: 0,
     };
+    // The name is held from here until the record is saved: two creates with one name must not both pass the check.
+    this.creating.add(record.name);
+    try {
+      return await this.createRecord(record, config, NetworkingConfig, imageRef);
+    } finally {
+      this.creating.delete(record.name);
+    }
+  }
+
+  private async createRecord(
+    record: ContainerRecord,
+    config: Record<string, unknown>,
+    networkingConfig: unknown,
+    imageRef: string,
+  ): Promise<{ Id: string; Warnings: string[] }> {
+    const { store, events } = this.deps;
+    const id = record.id;
     const p = this.paths(record);
     logSizeMax(record.hostConfig); // a bad max-size fails here, at create, as with Docker
     validateRestartPolicy(record.hostConfig);
     validateHealthcheck(config);
-    await this.networks.create(record, NetworkingConfig);
+    await this.networks.create(record, networkingConfig);
     await this.volumes.create(record);
     for (const d of [p.rootfs, p.upper, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
     // The log exists from create on (conmon appends to it): a client that attaches before start holds it open
