@@ -1,16 +1,16 @@
 // berthd driven by the real docker CLI (DOCKER_HOST=unix://...): images loaded without a registry, containers
 // run with runc under conmon. Each run has its own data root, socket and names, and removes what it made.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
+import type { DockerResult } from './docker-cli.js';
+import { runDocker } from './docker-cli.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
 
-const run = promisify(execFile);
 const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
 
 describe.runIf(hasRunc)('berthd with the docker CLI as client', () => {
@@ -18,18 +18,7 @@ describe.runIf(hasRunc)('berthd with the docker CLI as client', () => {
   let dir: string;
   const tag = `berth-test-${process.pid}`;
   const image = `${tag}/busybox:1`;
-  const docker = async (...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> => {
-    try {
-      const r = await run('docker', args, {
-        env: { ...process.env, DOCKER_HOST: `unix://${daemon.socket}` },
-        timeout: 30_000,
-      });
-      return { ...r, code: 0 };
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: err.stdout ?? '', stderr: err.stderr ?? '', code: typeof err.code === 'number' ? err.code : 1 };
-    }
-  };
+  const docker = (...args: string[]): Promise<DockerResult> => runDocker(daemon.socket, args);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berthd-cli-'));

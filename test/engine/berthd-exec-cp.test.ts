@@ -1,18 +1,17 @@
 // docker exec and docker cp against berthd, with the real docker CLI (DOCKER_HOST=unix://...) and runc. Each run
 // has its own data root, socket and names, and removes what it made, also when a check fails.
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
+import { runDocker } from './docker-cli.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
 
-const run = promisify(execFile);
 const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
 
 interface Result {
@@ -28,14 +27,7 @@ describe.runIf(hasRunc)('berthd exec and archive with the docker CLI', () => {
   const image = `${tag}/busybox:1`;
   const name = `${tag}-c`;
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon?.socket}` });
-  const docker = async (...args: string[]): Promise<Result> => {
-    try {
-      return { ...(await run('docker', args, { env: env(), timeout: 30_000 })), code: 0 };
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: err.stdout ?? '', stderr: err.stderr ?? '', code: typeof err.code === 'number' ? err.code : 1 };
-    }
-  };
+  const docker = (...args: string[]): Promise<Result> => runDocker(daemon?.socket ?? '', args);
   /** docker with `input` on stdin. */
   const dockerIn = (input: string, ...args: string[]): Promise<Result> =>
     new Promise((resolve) => {

@@ -1,17 +1,17 @@
 // Healthchecks and restart policies in berthd, driven by the real docker CLI: probes run as execs on a timer and
 // set State.Health; restart policies bring exited containers back with Docker's backoff and stop at a user's stop.
 // Each daemon has its own data root and socket, names carry the pid, and everything made is removed afterwards.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
+import type { DockerResult } from './docker-cli.js';
+import { runDocker } from './docker-cli.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { makeBusyboxImage, makeSaveTar } from './fixtures/busybox-image.js';
 
-const run = promisify(execFile);
 const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -46,22 +46,7 @@ function berthdWithCli(prefix: string) {
       }
       ctx.daemon = await startBerthd({ root: ctx.root, socket });
     },
-    docker: async (...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> => {
-      try {
-        const r = await run('docker', args, {
-          env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
-          timeout: 30_000,
-        });
-        return { ...r, code: 0 };
-      } catch (e) {
-        const err = e as { stdout?: string; stderr?: string; code?: number };
-        return {
-          stdout: err.stdout ?? '',
-          stderr: err.stderr ?? '',
-          code: typeof err.code === 'number' ? err.code : 1,
-        };
-      }
-    },
+    docker: (...args: string[]): Promise<DockerResult> => runDocker(socket, args),
     inspect: async (name: string): Promise<Inspected> =>
       (JSON.parse((await ctx.docker('inspect', name)).stdout) as Inspected[])[0] as Inspected,
     /** Polls inspect until `ok` holds (bounded); returns the last state seen. */

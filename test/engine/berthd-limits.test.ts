@@ -1,13 +1,14 @@
 // berthd's pause, rename, top, stats, memory and pids limits, and image archives it must refuse or import, driven
 // by the real docker CLI. Each run has its own data root, socket and names, and removes what it made.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
+import type { DockerResult } from './docker-cli.js';
+import { runDocker } from './docker-cli.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import {
   busyboxLayerEntries,
@@ -17,7 +18,6 @@ import {
   makeSaveTar,
 } from './fixtures/busybox-image.js';
 
-const run = promisify(execFile);
 const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
 
 /** The first `count` JSON lines of a streaming GET, then closes the connection (as `docker stats` does). */
@@ -61,18 +61,7 @@ describe.runIf(hasRunc)('berthd limits and container extras with the docker CLI'
   let dir: string;
   const tag = `berth-limits-${process.pid}`;
   const image = `${tag}/busybox:1`;
-  const docker = async (...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> => {
-    try {
-      const r = await run('docker', args, {
-        env: { ...process.env, DOCKER_HOST: `unix://${daemon.socket}` },
-        timeout: 60_000,
-      });
-      return { ...r, code: 0 };
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: err.stdout ?? '', stderr: err.stderr ?? '', code: typeof err.code === 'number' ? err.code : 1 };
-    }
-  };
+  const docker = (...args: string[]): Promise<DockerResult> => runDocker(daemon.socket, args, 60_000);
   const inspect = async <T>(name: string, format: string): Promise<T> =>
     JSON.parse((await docker('inspect', '--format', `{{json ${format}}}`, name)).stdout) as T;
 

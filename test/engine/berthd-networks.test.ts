@@ -2,17 +2,17 @@
 // and alias, isolation between networks, internal networks, published ports on loopback. Traffic goes only to
 // loopback and to the bridges and namespaces this file makes (every container uses --dns 127.0.0.1, so that no
 // name is ever forwarded off the host). Afterwards nothing of it is left: links, mounts, iptables rules.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
+import type { DockerResult } from './docker-cli.js';
+import { runDocker } from './docker-cli.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
 
-const run = promisify(execFile);
 const hasTools = ['runc', 'docker', '/usr/lib/podman/netavark', 'iptables-save'].every(
   (t) => spawnSync(t, ['--version']).status === 0,
 );
@@ -65,18 +65,7 @@ describe.runIf(hasTools)('berthd networks with the docker CLI as client', () => 
   const netA = `${tag}-a`;
   const netB = `${tag}-b`;
   const netI = `${tag}-i`;
-  const docker = async (...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> => {
-    try {
-      const r = await run('docker', args, {
-        env: { ...process.env, DOCKER_HOST: `unix://${daemon.socket}` },
-        timeout: 30_000,
-      });
-      return { ...r, code: 0 };
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: err.stdout ?? '', stderr: err.stderr ?? '', code: typeof err.code === 'number' ? err.code : 1 };
-    }
-  };
+  const docker = (...args: string[]): Promise<DockerResult> => runDocker(daemon.socket, args);
   const inspect = async <T>(what: string, format: string): Promise<T> =>
     JSON.parse((await docker('inspect', '--format', `{{json ${format}}}`, what)).stdout) as T;
   /** A busybox httpd answering `body` on port 80. */

@@ -1,16 +1,14 @@
 // A berthd of its own for a volume test file: temp data root and socket, the docker CLI pointed at it, a fixture
 // image loaded, and a cleanup that removes every container and volume it made and checks nothing stays mounted.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Berthd } from '../../../src/engine/daemon/berthd.js';
+import { runDocker } from '../docker-cli.js';
 import { startBerthd } from '../../../src/engine/daemon/berthd.js';
 import type { FixtureImage, LayerEntry } from '../fixtures/busybox-image.js';
 import { makeBusyboxImage, makeSaveTar, sha256 } from '../fixtures/busybox-image.js';
-
-const run = promisify(execFile);
 
 export const hasRuncAndDocker =
   spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
@@ -38,22 +36,7 @@ export async function startHarness(prefix: string): Promise<Harness> {
   const h: Harness = {
     dir,
     daemon: await startBerthd(opts),
-    docker: async (...args) => {
-      try {
-        const r = await run('docker', args, {
-          env: { ...process.env, DOCKER_HOST: `unix://${h.daemon.socket}` },
-          timeout: 30_000,
-        });
-        return { ...r, code: 0 };
-      } catch (e) {
-        const err = e as { stdout?: string; stderr?: string; code?: number };
-        return {
-          stdout: err.stdout ?? '',
-          stderr: err.stderr ?? '',
-          code: typeof err.code === 'number' ? err.code : 1,
-        };
-      }
-    },
+    docker: (...args) => runDocker(h.daemon.socket, args),
     restart: async () => {
       await h.daemon.close();
       h.daemon = await startBerthd(opts);
