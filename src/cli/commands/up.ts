@@ -20,7 +20,6 @@ export interface UpOptions {
   noDeps?: boolean;
   scale: string[];
   timeout?: string;
-  wait?: boolean;
   format?: 'text' | 'json';
 }
 
