@@ -73,7 +73,8 @@ export class Lifecycle {
       rootfs: join(dir, 'rootfs'),
       upper: join(dir, 'diff'),
       work: join(dir, 'work'),
-      lowerdirs: this.deps.images.rootfsLayers(c.imageId),
+      // overlayfs wants the topmost layer first; the image lists its layers lowest first.
+      lowerdirs: [...this.deps.images.rootfsLayers(c.imageId)].reverse(),
       hostsPath: join(dir, 'hosts'),
       hostnamePath: join(dir, 'hostname'),
       resolvConfPath: join(dir, 'resolv.conf'),
@@ -149,7 +150,9 @@ export class Lifecycle {
     validateHealthcheck(config);
     await this.networks.create(record, networkingConfig);
     await this.volumes.create(record);
-    for (const d of [p.rootfs, p.upper, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    for (const d of [p.rootfs, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    // The container's "/" takes the upper folder's mode: 0755 as in Docker, or a non-root USER can open nothing.
+    mkdirSync(p.upper, { recursive: true, mode: 0o755 });
     // The log exists from create on (conmon appends to it): a client that attaches before start holds it open
     // from its first byte, so it reads everything even when the container exits and is removed at once.
     writeFileSync(p.logPath, '', { flag: 'a', mode: 0o640 });
@@ -176,11 +179,38 @@ export class Lifecycle {
   }
 
   private async startUnlocked(ref: string, opts: { byPolicy?: boolean }): Promise<void> {
-    const { store, runc } = this.deps;
+    const { store } = this.deps;
     const c = store.find(ref);
     if (!c) throw new EngineError('not-found', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
     if (c.state.Running) return; // Docker answers 304; the route says so
     const p = this.paths(c);
+    let prepared: { bundle: string };
+    try {
+      prepared = await this.prepareStart(c, p);
+    } catch (e) {
+      await this.networks.disconnect(c).catch((d: unknown) => this.deps.log(`disconnect ${c.id}: ${String(d)}`));
+      this.autoRemoveAfterFailedStart(c);
+      throw e;
+    }
+    const { bundle } = prepared;
+    // A short-lived process can exit before this method records it as running: its exit waits here until then.
+    this.starting.set(c.id, undefined);
+    this.hooks.starting(c, { byPolicy: opts.byPolicy === true });
+    try {
+      await this.startProcess(c, bundle, p);
+    } catch (e) {
+      await this.networks.disconnect(c).catch((d: unknown) => this.deps.log(`disconnect ${c.id}: ${String(d)}`));
+      this.autoRemoveAfterFailedStart(c);
+      throw e;
+    } finally {
+      const early = this.starting.get(c.id);
+      this.starting.delete(c.id);
+      if (early) await this.recordExit(c.id, early.exitCode, early.oomKilled);
+    }
+  }
+
+  /** Everything before the process starts: the root filesystem, mounts, network, /etc files and the OCI bundle. */
+  private async prepareStart(c: ContainerRecord, p: ContainerPaths): Promise<{ bundle: string }> {
     if (!(await isMounted(p.rootfs))) {
       await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
     }
@@ -213,29 +243,21 @@ export class Lifecycle {
       hardLimits: readHardLimits(),
       hostCapabilities: readBoundingCapabilities(),
     } as SpecInput);
-    const bundle = store.dirOf(c.id);
+    const bundle = this.deps.store.dirOf(c.id);
     writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));
-    if (runc.hasState(c.id)) await runc.delete(c.id, { force: true }).catch(() => undefined); // left by a crash
-    // A short-lived process can exit before this method records it as running: its exit waits here until then.
-    this.starting.set(c.id, undefined);
-    this.hooks.starting(c, { byPolicy: opts.byPolicy === true });
-    try {
-      await this.startProcess(c, bundle, p);
-    } catch (e) {
-      await this.networks.disconnect(c).catch((d: unknown) => this.deps.log(`disconnect ${c.id}: ${String(d)}`));
-      // As dockerd does: a container that should remove itself and cannot start is removed, so that a client
-      // waiting for its removal (docker run --rm) is not left waiting.
-      if (c.hostConfig.AutoRemove === true) {
-        void this.remove(c.id, { force: true, volumes: true }).catch((r: unknown) =>
-          this.deps.log(`auto-remove of ${c.id} after a failed start: ${String(r)}`),
-        );
-      }
-      throw e;
-    } finally {
-      const early = this.starting.get(c.id);
-      this.starting.delete(c.id);
-      if (early) await this.recordExit(c.id, early.exitCode, early.oomKilled);
-    }
+    if (this.deps.runc.hasState(c.id)) await this.deps.runc.delete(c.id, { force: true }).catch(() => undefined); // left by a crash
+    return { bundle };
+  }
+
+  /**
+   * As dockerd does: a container that should remove itself and cannot start is removed, so that a client waiting
+   * for its removal (docker run --rm) is not left waiting.
+   */
+  private autoRemoveAfterFailedStart(c: ContainerRecord): void {
+    if (c.hostConfig.AutoRemove !== true) return;
+    void this.remove(c.id, { force: true, volumes: true }).catch((r: unknown) =>
+      this.deps.log(`auto-remove of ${c.id} after a failed start: ${String(r)}`),
+    );
   }
 
   private async startProcess(c: ContainerRecord, bundle: string, p: ContainerPaths): Promise<void> {

@@ -89,8 +89,12 @@ export class ContainerVolumes implements VolumeAttachments {
           'read/write': String(m.rw),
         });
       } else if (m.type === 'bind') {
-        if (m.createSource) await mkdir(m.source, { recursive: true, mode: 0o755 });
-        else await checkBindSource(m);
+        // -v makes a missing source folder, as Docker does; an existing file (-v /etc/app.conf:/x) is bound as is.
+        if (m.createSource) {
+          if ((await stat(m.source).catch(() => undefined)) === undefined) {
+            await mkdir(m.source, { recursive: true, mode: 0o755 });
+          }
+        } else await checkBindSource(m);
         out.push({
           source: m.source,
           destination: m.destination,
