@@ -1,0 +1,121 @@
+// Unpacking a received build context: plain and gzip, nothing written outside the folder or through a
+// symlink, hard links inside only, and the daemon's removal of an ignored Dockerfile and .dockerignore.
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import type { Pack } from 'tar-stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pruneBuildFiles } from '../../../../src/engine/build/context/prune-build-files.js';
+import { unpackContext } from '../../../../src/engine/build/context/unpack-context.js';
+
+let sandbox: string;
+let out: string;
+beforeEach(() => {
+  sandbox = mkdtempSync(join(tmpdir(), 'berth-unpack-'));
+  out = join(sandbox, 'ctx');
+});
+afterEach(() => rmSync(sandbox, { recursive: true, force: true }));
+
+type Entry = Parameters<Pack['entry']>[0] & { body?: string };
+
+async function tarOf(entries: Entry[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const { body, ...header } of entries) pack.entry({ ...header, mode: header.mode ?? 0o644 }, body ?? '');
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const unsafe = { kind: 'invalid', code: 'ENGINE_BUILD_CONTEXT', hint: expect.any(String) };
+
+describe('unpackContext', () => {
+  it('unpacks plain and gzip tars, keeping modes, making absolute names relative, owning everything 0:0', async () => {
+    const data = await tarOf([
+      { name: '/abs/file', body: 'x', mode: 0o640, uid: 1000, gid: 1000 },
+      { name: 'run.sh', body: '#!', mode: 0o755 },
+      { name: 'link', type: 'symlink', linkname: 'run.sh' },
+      { name: 'hard', type: 'link', linkname: 'run.sh' },
+    ]);
+    for (const [i, bytes] of [data, gzipSync(data)].entries()) {
+      const dir = join(out, String(i));
+      await unpackContext(Readable.from([bytes]), dir);
+      expect(readFileSync(join(dir, 'abs/file'), 'utf8')).toBe('x');
+      expect(lstatSync(join(dir, 'abs/file'))).toMatchObject({ uid: 0, gid: 0 });
+      expect(lstatSync(join(dir, 'abs/file')).mode & 0o7777).toBe(0o640);
+      expect(lstatSync(join(dir, 'run.sh')).mode & 0o7777).toBe(0o755);
+      expect(readlinkSync(join(dir, 'link'))).toBe('run.sh');
+      expect(lstatSync(join(dir, 'hard')).ino).toBe(lstatSync(join(dir, 'run.sh')).ino);
+    }
+  });
+
+  it('refuses an entry that climbs out with ..', async () => {
+    const data = await tarOf([{ name: 'a/../../escape', body: 'x' }]);
+    await expect(unpackContext(Readable.from([data]), out)).rejects.toMatchObject(unsafe);
+    expect(existsSync(join(sandbox, 'escape'))).toBe(false);
+  });
+
+  it('refuses to write through a symlink planted by an earlier entry', async () => {
+    const outside = join(sandbox, 'outside');
+    mkdirSync(outside);
+    const data = await tarOf([
+      { name: 'evil', type: 'symlink', linkname: outside },
+      { name: 'evil/pwned', body: 'x' },
+    ]);
+    await expect(unpackContext(Readable.from([data]), out)).rejects.toMatchObject({
+      ...unsafe,
+      message: expect.stringContaining('through the symbolic link "evil"'),
+    });
+    expect(existsSync(join(outside, 'pwned'))).toBe(false);
+  });
+
+  it('refuses a hard link to a file outside the context', async () => {
+    writeFileSync(join(sandbox, 'secret'), 's');
+    const data = await tarOf([{ name: 'h', type: 'link', linkname: '../secret' }]);
+    await expect(unpackContext(Readable.from([data]), out)).rejects.toMatchObject(unsafe);
+  });
+
+  it('refuses bzip2 with a clear message, and a non-empty folder', async () => {
+    const file = join(sandbox, 'x');
+    writeFileSync(file, 'hello');
+    const bz = execFileSync('bzip2', ['-c', file]);
+    await expect(unpackContext(Readable.from([bz]), out)).rejects.toMatchObject({
+      ...unsafe,
+      message: expect.stringContaining('bzip2-compressed'),
+    });
+    await expect(unpackContext(Readable.from([await tarOf([])]), sandbox)).rejects.toMatchObject({
+      code: 'ENGINE_BUILD_CONTEXT',
+    });
+  });
+
+  it('refuses garbage that is not a tar', async () => {
+    await expect(unpackContext(Readable.from([Buffer.alloc(700, 7)]), out)).rejects.toMatchObject(unsafe);
+  });
+});
+
+describe('pruneBuildFiles', () => {
+  it('removes the Dockerfile and .dockerignore only when the .dockerignore excludes them', async () => {
+    mkdirSync(out);
+    writeFileSync(join(out, '.dockerignore'), '.dockerignore\nDockerfile*\n');
+    writeFileSync(join(out, 'Dockerfile'), 'FROM x');
+    writeFileSync(join(out, 'app'), 'a');
+    expect(await pruneBuildFiles(out, 'Dockerfile')).toEqual(['.dockerignore', 'Dockerfile']);
+    expect(existsSync(join(out, 'app'))).toBe(true);
+    expect(existsSync(join(out, 'Dockerfile'))).toBe(false);
+    writeFileSync(join(out, 'Dockerfile'), 'FROM x');
+    expect(await pruneBuildFiles(out, 'Dockerfile')).toEqual([]);
+  });
+});
