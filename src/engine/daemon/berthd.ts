@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { ApiRouter, startApiServer } from '../api/server.js';
 import { archiveRoutes } from '../api/routes/archive.js';
+import { buildRoutes } from '../api/routes/build.js';
+import { removeAllWorkDirs } from '../build/work-dirs.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { openNetworking } from '../networks/container-networking.js';
 import { containerRoutes } from '../api/routes/containers.js';
@@ -64,6 +66,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
     volumes: containerVolumes,
     networks,
   });
+  await removeAllWorkDirs(opts.root); // what a build cut short by a crash left
   const execs = new ExecStore(lifecycle);
   const supervision = superviseContainers(lifecycle, execs); // health checks and restart policies
   const exits = new ExitWatcher(lifecycle);
@@ -93,6 +96,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   archiveRoutes(router, lifecycle);
   networkRoutes(router, networks);
   volumeRoutes(router, volumes);
+  buildRoutes(router, { root: opts.root, images, lifecycle, events });
   const server = await startApiServer({ socketPath: opts.socket, router, log });
   const pidFile = join(opts.root, 'berthd.pid');
   await writeFileAtomic(pidFile, `${process.pid}\n`);

@@ -28,6 +28,8 @@ export interface ImageRecord {
   chainIds: Digest[];
   layers: LayerBlob[];
   parent?: string;
+  /** Set on the images a build made for its steps: the cache key of the step (see engine/build/build-cache.ts). */
+  buildKey?: string;
 }
 
 interface IndexFile {

@@ -12,6 +12,7 @@ import { readArchiveImages } from './archive-images.js';
 import { type HistoryItem, imageHistory } from './image-history.js';
 import { type ImageRecord, isDangling, moveTag, readIndex, writeIndex } from './image-index.js';
 import { type ImportOptions, type Stores, importImage, installImage } from './install-image.js';
+import { type CommitInput, commitImage } from './commit-image.js';
 import { isIdReference, resolveImage } from './resolve-image.js';
 import { familiarName, familiarTag, parseReference } from './reference.js';
 import { stageArchive } from './stage-archive.js';
@@ -21,6 +22,7 @@ export type { ContainerConfig, HistoryEntry, ImageConfig } from './image-config.
 export type { ImageRecord, LayerBlob } from './image-index.js';
 export type { HistoryItem } from './image-history.js';
 export type { ImportOptions } from './install-image.js';
+export type { CommitInput } from './commit-image.js';
 
 export interface ImageStoreOptions {
   /** Whether a container uses the image; such an image is never deleted, only untagged (with force). */
@@ -128,6 +130,46 @@ export class ImageStore {
   }
 
   /**
+   * A new image on `input.parent` (a build step, or docker commit), recorded untagged unless `tags` are given
+   * (moved from whichever image had them). Committing an image that exists (same config) returns that record.
+   */
+  async commit(input: CommitInput, tags: readonly string[] = []): Promise<ImageRecord> {
+    const refs = tags.map((t) => this.#tagReference(t));
+    return this.#lock(async () => {
+      const before = new Set(this.#content.list());
+      try {
+        const committed = await commitImage(this.#stores(), input);
+        const record = this.#records.get(committed.id) ?? committed;
+        this.#records.set(record.id, record);
+        for (const ref of refs) moveTag(this.#records, ref, record);
+        writeIndex(this.root, this.#records);
+        return record;
+      } finally {
+        await this.#dropUnusedBlobs(this.#content.list().filter((d) => !before.has(d)));
+      }
+    });
+  }
+
+  /** Tags an image with several references at once (a build's `-t` flags). */
+  tagAll(ref: string, newRefs: readonly string[]): void {
+    const record = this.#need(ref);
+    for (const newRef of newRefs) moveTag(this.#records, this.#tagReference(newRef), record);
+    writeIndex(this.root, this.#records);
+  }
+
+  /** The image a build made for the step `buildKey` on `parentId` (none: on scratch), if it is still there. */
+  findBuildStep(parentId: string | undefined, buildKey: string): ImageRecord | undefined {
+    for (const r of this.#records.values()) if (r.buildKey === buildKey && r.parent === parentId) return r;
+    return undefined;
+  }
+
+  /** Whether another image was made on top of this one (docker images hides such untagged intermediates). */
+  hasChildren(imageId: string): boolean {
+    const record = this.#records.get(imageId as Digest);
+    return record !== undefined && this.#hasChildren(record);
+  }
+
+  /**
    * `docker save`: writes the images to `out` in the layout of Docker 25+, which every docker load accepts. A name
    * without a tag saves every tag of that repository; an ID saves the image untagged.
    */
@@ -207,20 +249,25 @@ export class ImageStore {
         writeIndex(this.root, this.#records);
         return { untagged, deleted: [] };
       }
-      return { untagged, deleted: await this.#delete(record) };
+      return { untagged, deleted: await this.#deleteWithBuildParents(record) };
     });
   }
 
-  /** `docker image prune`: deletes dangling images (all unused ones with `dangling: false`) no container uses. */
-  async prune(opts: { dangling?: boolean } = {}): Promise<PruneReport> {
+  /**
+   * `docker image prune`: deletes dangling images (all unused ones with `dangling: false`) no container uses, with
+   * the untagged build steps below them. `buildStepsOnly`: only a build's step images that no image builds on
+   * (`docker builder prune`); the steps of an image that exists stay, as they are its parent chain.
+   */
+  async prune(opts: { dangling?: boolean; buildStepsOnly?: boolean } = {}): Promise<PruneReport> {
     return this.#lock(async () => {
       const report: PruneReport = { ImagesDeleted: [], SpaceReclaimed: 0 };
       for (const record of [...this.#records.values()]) {
         if (opts.dangling !== false && !isDangling(record)) continue;
-        if (this.#isInUse(record.id) || this.#hasChildren(record)) continue;
+        if (opts.buildStepsOnly === true && record.buildKey === undefined) continue;
+        if (!this.#records.has(record.id) || this.#isInUse(record.id) || this.#hasChildren(record)) continue;
         for (const name of [...record.repoTags, ...record.repoDigests]) report.ImagesDeleted.push({ Untagged: name });
         const sizes = new Map<string, number>(record.chainIds.map((c) => [c, this.#layers.get(c)?.size ?? 0]));
-        for (const deleted of await this.#delete(record)) {
+        for (const deleted of await this.#deleteWithBuildParents(record)) {
           report.ImagesDeleted.push({ Deleted: deleted });
           report.SpaceReclaimed += sizes.get(deleted) ?? 0;
         }
@@ -275,6 +322,25 @@ export class ImageStore {
     const layers = await this.#layers.release(record.chainIds, record.id);
     await this.#dropUnusedBlobs([record.id, ...record.layers.map((l) => l.digest)]);
     return [record.id, ...layers];
+  }
+
+  /**
+   * Deletes the image, then the untagged build steps below it that nothing else uses, as dockerd deletes a built
+   * image's intermediate images with it.
+   */
+  async #deleteWithBuildParents(record: ImageRecord): Promise<string[]> {
+    const deleted = await this.#delete(record);
+    let parent = record.parent === undefined ? undefined : this.#records.get(record.parent as Digest);
+    while (
+      parent?.buildKey !== undefined &&
+      isDangling(parent) &&
+      !this.#isInUse(parent.id) &&
+      !this.#hasChildren(parent)
+    ) {
+      deleted.push(...(await this.#delete(parent)));
+      parent = parent.parent === undefined ? undefined : this.#records.get(parent.parent as Digest);
+    }
+    return deleted;
   }
 
   /** Deletes those of `candidates` that no image references. */

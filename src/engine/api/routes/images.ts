@@ -57,7 +57,10 @@ function need(images: ImageStore, ref: string): ImageRecord {
 export function imageRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
   router.on('GET', '/images/json', (req, res) => {
     const filters = parseFilters(req.query.get('filters'));
-    sendJson(res, 200, filterImages(images.list(), filters, (ref) => images.resolve(ref)).map(summary));
+    // As dockerd does, an untagged image that others were built on (a build step) is listed only with all=1.
+    const all = truthy(req.query.get('all'));
+    const listed = images.list().filter((i) => all || i.repoTags.length > 0 || !images.hasChildren(i.id));
+    sendJson(res, 200, filterImages(listed, filters, (ref) => images.resolve(ref)).map(summary));
   });
 
   router.on('POST', '/images/load', async (req, res) => {

@@ -1,0 +1,161 @@
+// A build step's changes as an OCI layer: the overlay upper folder of the step, written as a tar changeset
+// (image-spec layer.md) that is the same bytes on every machine for the same changes.
+import { createWriteStream } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import tar from 'tar-stream';
+import type { Header } from 'tar-stream';
+
+type Headers = Partial<Header> & Pick<Header, 'name'>;
+import { runTool } from '../runtime/run-tool.js';
+
+/**
+ * How to write the layer. `mtime`: seconds since the epoch given to every entry (SOURCE_DATE_EPOCH, or 0), so that
+ * file times never make two builds differ. `skip`: paths (relative, no leading slash) that the runtime made as
+ * mount points and that are not the step's changes (/proc, /etc/hosts...); they are left out when empty, and a
+ * folder that holds nothing else and was only copied up for them is left out too.
+ */
+export interface LayerTarOptions {
+  mtime: number;
+  skip?: ReadonlySet<string>;
+}
+
+/** What was written: the number of entries (0: the step changed nothing, so no layer is needed). */
+export interface LayerTarResult {
+  entries: number;
+}
+
+interface Node {
+  path: string; // relative to the upper folder, '/'-separated
+  stat: Stats;
+  children?: Node[];
+}
+
+/**
+ * Writes the changes in `upper` (an overlayfs upper folder) to `outFile` as a tar layer: entries sorted by path,
+ * owners and modes kept, times fixed, hard links within the layer as tar hard links, overlay whiteouts (0/0
+ * character devices) as `.wh.<name>` files and opaque folders (xattr trusted.overlay.opaque=y) as
+ * `<dir>/.wh..wh..opq`. Extended attributes other than the overlay's are not carried.
+ */
+export async function writeLayerTar(upper: string, outFile: string, opts: LayerTarOptions): Promise<LayerTarResult> {
+  const opaque = await opaqueFolders(upper);
+  const tree = await walk(upper, '');
+  const kept = prune(tree, opts.skip ?? new Set());
+  const pack = tar.pack();
+  const written = pipeline(pack, createWriteStream(outFile, { mode: 0o600 }));
+  const links = new Map<string, string>(); // dev:ino → first path, for hard links
+  let entries = 0;
+  const mtime = new Date(opts.mtime * 1000);
+  const add = async (header: Headers, file?: string): Promise<void> => {
+    entries++;
+    if (file === undefined) {
+      // An empty buffer: without one, tar-stream waits for a body for entries of type file (whiteouts).
+      await new Promise<void>((res, rej) => pack.entry(header, Buffer.alloc(0), (e) => (e ? rej(e) : res())));
+      return;
+    }
+    const sink = pack.entry(header);
+    await pipeline(createReadStream(file), sink);
+  };
+  try {
+    for (const node of kept) {
+      const { stat, path } = node;
+      const base = { uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777, mtime };
+      const slash = path.lastIndexOf('/');
+      if (stat.isCharacterDevice() && stat.rdev === 0) {
+        await add({ ...base, name: `${path.slice(0, slash + 1)}.wh.${path.slice(slash + 1)}`, type: 'file', size: 0 });
+      } else if (stat.isDirectory()) {
+        await add({ ...base, name: `${path}/`, type: 'directory' });
+        if (opaque.has(path)) await add({ ...base, name: `${path}/.wh..wh..opq`, type: 'file', size: 0, mode: 0 });
+      } else if (stat.isSymbolicLink()) {
+        await add({ ...base, name: path, type: 'symlink', linkname: await readlink(join(upper, path)) });
+      } else if (stat.isFile()) {
+        const key = `${stat.dev}:${stat.ino}`;
+        const first = stat.nlink > 1 ? links.get(key) : undefined;
+        if (first !== undefined) await add({ ...base, name: path, type: 'link', linkname: first });
+        else {
+          if (stat.nlink > 1) links.set(key, path);
+          await add({ ...base, name: path, type: 'file', size: stat.size }, join(upper, path));
+        }
+      } else if (stat.isFIFO()) await add({ ...base, name: path, type: 'fifo' });
+      else if (stat.isCharacterDevice() || stat.isBlockDevice()) {
+        const type = stat.isCharacterDevice() ? 'character-device' : 'block-device';
+        await add({ ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) });
+      } // sockets are not carried by tar, as in Docker
+    }
+    pack.finalize();
+    await written;
+  } catch (e) {
+    pack.destroy(e as Error);
+    await written.catch(() => undefined);
+    throw e;
+  }
+  return { entries };
+}
+
+async function walk(root: string, rel: string): Promise<Node[]> {
+  const names = (await readdir(rel === '' ? root : join(root, rel))).sort();
+  const out: Node[] = [];
+  for (const name of names) {
+    const path = rel === '' ? name : `${rel}/${name}`;
+    const stat = await lstat(join(root, path));
+    out.push({ path, stat, children: stat.isDirectory() ? await walk(root, path) : undefined });
+  }
+  return out;
+}
+
+/**
+ * Flattens the tree in path order without the runtime's mount points: an empty folder or empty file named in
+ * `skip`, and a folder left with no kept entries that is itself a skipped path or an ancestor of one.
+ */
+function prune(nodes: readonly Node[], skip: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  for (const node of nodes) {
+    if (node.children === undefined) {
+      if (!(skip.has(node.path) && node.stat.isFile() && node.stat.size === 0)) out.push(node);
+      continue;
+    }
+    const inner = prune(node.children, skip);
+    const mountRelated = [...skip].some((s) => s === node.path || s.startsWith(`${node.path}/`));
+    if (inner.length === 0 && mountRelated) continue;
+    out.push(node, ...inner);
+  }
+  return out;
+}
+
+/** The folders of `upper` that overlayfs marked opaque, by one getfattr over the tree. */
+async function opaqueFolders(upper: string): Promise<Set<string>> {
+  const r = await runTool('getfattr', [
+    '-R',
+    '-P',
+    '--absolute-names',
+    '-m',
+    '^trusted\\.overlay\\.opaque$',
+    '-d',
+    upper,
+  ]);
+  const out = new Set<string>();
+  let file: string | undefined;
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('# file: ')) file = unescapeName(line.slice(8));
+    else if (file !== undefined && /^trusted\.overlay\.opaque="y"/.test(line) && file.startsWith(`${upper}/`)) {
+      out.add(file.slice(upper.length + 1));
+    }
+  }
+  return out;
+}
+
+// getfattr escapes unusual bytes in names as \ooo octal.
+function unescapeName(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+}
+
+function major(rdev: number): number {
+  return ((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfff);
+}
+
+function minor(rdev: number): number {
+  return (rdev & 0xff) | ((rdev >> 12) & ~0xff);
+}

@@ -1,0 +1,126 @@
+// A build step's overlay upper folder written as an OCI layer tar: whiteouts, opaque folders, hard links, the
+// runtime's mount points left out, and the same bytes whatever the files' times.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tar from 'tar-stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeLayerTar } from '../../../src/engine/build/layer-tar.js';
+
+interface Seen {
+  name: string;
+  type: string;
+  linkname?: string | null;
+  mtime?: Date;
+  mode?: number;
+  uid?: number;
+}
+
+async function entriesOf(file: string): Promise<Seen[]> {
+  const out: Seen[] = [];
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (h, stream, next) => {
+      out.push({
+        name: h.name,
+        type: h.type ?? 'file',
+        linkname: h.linkname,
+        mtime: h.mtime,
+        mode: h.mode,
+        uid: h.uid,
+      });
+      stream.on('end', next);
+      stream.resume();
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  extract.end(readFileSync(file));
+  await done;
+  return out;
+}
+
+describe('writeLayerTar', () => {
+  const dirs: string[] = [];
+  const temp = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'layer-tar-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('writes files sorted, with whiteouts, opaque markers, symlinks and hard links, at the fixed time', async () => {
+    const d = temp();
+    const upper = join(d, 'upper');
+    mkdirSync(join(upper, 'b/opaque'), { recursive: true });
+    writeFileSync(join(upper, 'b/file'), 'x');
+    linkSync(join(upper, 'b/file'), join(upper, 'b/hard'));
+    symlinkSync('file', join(upper, 'b/link'));
+    writeFileSync(join(upper, 'a.txt'), 'a');
+    expect(spawnSync('mknod', [join(upper, 'b/gone'), 'c', '0', '0']).status).toBe(0);
+    expect(spawnSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(upper, 'b/opaque')]).status).toBe(0);
+    const out = join(d, 'layer.tar');
+    const r = await writeLayerTar(upper, out, { mtime: 1_700_000_000 });
+    const seen = await entriesOf(out);
+    expect(r.entries).toBe(seen.length);
+    expect(seen.map((e) => `${e.type} ${e.name}${e.linkname ? ` -> ${e.linkname}` : ''}`)).toEqual([
+      'file a.txt',
+      'directory b/',
+      'file b/file',
+      'file b/.wh.gone',
+      'link b/hard -> b/file',
+      'symlink b/link -> file',
+      'directory b/opaque/',
+      'file b/opaque/.wh..wh..opq',
+    ]);
+    expect(new Set(seen.map((e) => e.mtime?.getTime()))).toEqual(new Set([1_700_000_000_000]));
+  });
+
+  it('gives the same bytes when only file times differ', async () => {
+    const d = temp();
+    const upper = join(d, 'upper');
+    mkdirSync(join(upper, 'app'), { recursive: true });
+    writeFileSync(join(upper, 'app/main.js'), 'console.log(1)\n');
+    await writeLayerTar(upper, join(d, 'one.tar'), { mtime: 0 });
+    const later = new Date(Date.now() + 86_400_000);
+    utimesSync(join(upper, 'app/main.js'), later, later);
+    utimesSync(join(upper, 'app'), later, later);
+    await writeLayerTar(upper, join(d, 'two.tar'), { mtime: 0 });
+    const hash = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+    expect(hash(join(d, 'two.tar'))).toBe(hash(join(d, 'one.tar')));
+  });
+
+  it("leaves out the runtime's empty mount points and the folders made only for them", async () => {
+    const d = temp();
+    const upper = join(d, 'upper');
+    mkdirSync(join(upper, 'proc'), { recursive: true });
+    mkdirSync(join(upper, 'dev/pts'), { recursive: true });
+    mkdirSync(join(upper, 'etc'), { recursive: true });
+    writeFileSync(join(upper, 'etc/hosts'), '');
+    writeFileSync(join(upper, 'etc/app.conf'), 'kept');
+    writeFileSync(join(upper, 'made-by-run'), 'kept');
+    const out = join(d, 'layer.tar');
+    await writeLayerTar(upper, out, { mtime: 0, skip: new Set(['proc', 'dev', 'dev/pts', 'etc/hosts']) });
+    expect((await entriesOf(out)).map((e) => e.name)).toEqual(['etc/', 'etc/app.conf', 'made-by-run']);
+  });
+
+  it('writes nothing but the end marker when the step changed nothing', async () => {
+    const d = temp();
+    mkdirSync(join(d, 'upper'));
+    const r = await writeLayerTar(join(d, 'upper'), join(d, 'layer.tar'), { mtime: 0 });
+    expect(r.entries).toBe(0);
+  });
+});
