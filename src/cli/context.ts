@@ -9,6 +9,18 @@ export interface CliContext {
   signal?: AbortSignal;
   /** Whether stdout is a terminal: colors and in-place progress only then. */
   isTTY?: boolean;
+  /**
+   * The process's own streams, for commands that pass bytes through (exec, run, cp with "-"): binary-safe, and
+   * stdin read as it comes rather than at once. Absent in tests that capture text; readStdin stands in then.
+   */
+  stdio?: CliStdio;
+}
+
+/** Standard streams; a terminal is a `tty.ReadStream`/`tty.WriteStream` with `isTTY` set. */
+export interface CliStdio {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
 }
 
 /** Options every stack command takes (Compose's global flags). */
@@ -18,4 +30,6 @@ export interface ProjectOptions {
   projectDirectory?: string;
   envFile: string[];
   profile: string[];
+  /** --progress: auto, tty, plain, json or quiet (default COMPOSE_PROGRESS, then auto). */
+  progress?: string;
 }

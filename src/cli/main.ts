@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { BerthError } from '../errors.js';
 import { configCommand } from './commands/config.js';
+import type { BuildOptions } from './commands/build.js';
+import { buildCommand } from './commands/build.js';
 import type { DownOptions } from './commands/down.js';
 import { downCommand } from './commands/down.js';
 import type { LogsOptions } from './commands/logs.js';
@@ -19,6 +21,9 @@ import type { ConfigOptions } from './commands/config.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProject } from './load-project.js';
 import { renderError } from './render-error.js';
+import { addContainerCommands } from './container-commands.js';
+import { ExitStatus } from './exit-status.js';
+import { PROGRESS_MODES } from './progress/select.js';
 
 export const VERSION = '0.1.0';
 
@@ -43,6 +48,11 @@ export function buildProgram(ctx: CliContext): Command {
       [],
     )
     .option('--profile <name>', 'enable services of this profile (repeatable; default: COMPOSE_PROFILES)', collect, [])
+    .addOption(
+      new Option('--progress <type>', 'progress output of up and down (default: COMPOSE_PROGRESS, then auto)').choices(
+        PROGRESS_MODES,
+      ),
+    )
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride()
     .showHelpAfterError('(run berth --help for usage)');
@@ -76,13 +86,28 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--no-deps', "don't start the services the named ones depend on")
     .option('--scale <service=n>', 'run n containers of a service (repeatable)', collectScale, [])
     .option('-t, --timeout <seconds>', 'seconds to wait for a container to stop before killing it')
+    .option('--wait', 'wait for the services to be running, and healthy if they have a healthcheck (implies -d)')
+    .option('--wait-timeout <seconds>', 'with --wait, fail after this many seconds')
+    .option('--abort-on-container-exit', 'stop every container when one stops (attached mode only)')
+    .option('--exit-code-from <service>', "exit with this service's exit code (implies --abort-on-container-exit)")
+    .option('--build', 'build the images of services with a build: section before starting them')
+    .option('--no-build', "don't build images, even missing ones")
+    .option('--pull <policy>', 'pull images of services that are not built: always, missing or never', 'policy')
     .argument('[services...]', 'services to bring up (with what they depend on)')
     .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
+      // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.
+      const noBuild = opts.build === false;
       await upCommand(
         ctx,
         program.opts<ProjectOptions>(),
         services,
-        { ...opts, noRecreate: opts.recreate === false, noDeps: opts.deps === false },
+        {
+          ...opts,
+          build: opts.build === true,
+          noBuild,
+          noRecreate: opts.recreate === false,
+          noDeps: opts.deps === false,
+        },
         ctx.signal,
       );
     });
@@ -96,6 +121,22 @@ export function buildProgram(ctx: CliContext): Command {
     .argument('[services...]', 'services to plan for (with what they depend on)')
     .action(async (services: string[], opts: UpOptions) => {
       await planCommand(ctx, program.opts<ProjectOptions>(), services, opts);
+    });
+  program
+    .command('build')
+    .description('build the images of services that have a build: section (tagged image: or <project>-<service>)')
+    .option('--no-cache', "don't use the build cache")
+    .option('--pull', 'always try to pull a newer version of the base images')
+    .option('-q, --quiet', 'print only the image IDs')
+    .option(
+      '--build-arg <key=value>',
+      'set a build argument (repeatable; KEY alone takes it from the environment)',
+      collect,
+      [],
+    )
+    .argument('[services...]', 'only these services')
+    .action(async (services: string[], opts: BuildOptions & { cache?: boolean }) => {
+      await buildCommand(ctx, program.opts<ProjectOptions>(), services, { ...opts, noCache: opts.cache === false });
     });
   program
     .command('down')
@@ -178,6 +219,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('-a, --all', 'also projects with no running container')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, opts));
+  addContainerCommands(program, ctx);
   const engine = program
     .command('engine')
     .description('manage berthd, the built-in engine (data root BERTH_ROOT, socket BERTH_SOCKET)');
@@ -213,6 +255,7 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ExitStatus) return e.status;
     ctx.stderr(renderError(e, { cwd: ctx.cwd, argv, version: VERSION, debug: ctx.env.BERTH_DEBUG === '1' }));
     return 1;
   }
@@ -231,6 +274,7 @@ function processContext(): CliContext {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+    stdio: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     readStdin: () => readFileSync(0, 'utf8'),
   };
 }

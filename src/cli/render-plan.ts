@@ -1,5 +1,6 @@
 // A plan as a person reads it, like a terraform plan: `+` create, `~` recreate (with the keys that changed),
-// `>` start a stopped container, `=` unchanged, `-` remove; and the same as JSON for scripts.
+// `>` start a stopped container, `*` restart (depends_on restart: true), `=` unchanged, `-` remove; and the same as
+// JSON for scripts.
 import type { Action, Plan } from '../planner/plan.js';
 
 const SIGN: Record<Action['kind'], string> = {
@@ -8,6 +9,7 @@ const SIGN: Record<Action['kind'], string> = {
   create: '+',
   recreate: '~',
   start: '>',
+  restart: '*',
   unchanged: '=',
   remove: '-',
   'remove-network': '-',
@@ -21,10 +23,12 @@ export function renderPlan(plan: Plan): string {
     lines.push(`  ${SIGN[a.kind]} ${a.resource} ${a.name}${why}`);
   }
   const count = (kinds: Array<Action['kind']>): number => plan.actions.filter((a) => kinds.includes(a.kind)).length;
+  // "N to restart" only when there are restarts, so the summary of a stack without depends_on.restart is unchanged
+  const restarts = count(['restart']);
   lines.push(
     `${count(['create', 'create-network', 'create-volume'])} to create, ${count(['recreate'])} to recreate, ` +
-      `${count(['start'])} to start, ${count(['remove', 'remove-network', 'remove-volume'])} to remove, ` +
-      `${count(['unchanged'])} unchanged`,
+      `${count(['start'])} to start, ${restarts > 0 ? `${restarts} to restart, ` : ''}` +
+      `${count(['remove', 'remove-network', 'remove-volume'])} to remove, ${count(['unchanged'])} unchanged`,
   );
   for (const w of plan.warnings) lines.push(`WARN ${w}`);
   return `${lines.join('\n')}\n`;

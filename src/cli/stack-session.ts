@@ -40,21 +40,35 @@ export function serviceImage(stack: Stack, service: Service): string {
   return service.image ?? `${stack.name}-${service.name}`;
 }
 
-/** Resolves each service's image to its ID on the engine, pulling what is missing (and says what it pulls). */
+/**
+ * Resolves each service's image to its ID on the engine, pulling what is missing (and says what it pulls); `pull`
+ * is Compose's --pull policy for services that are not built. `unbuilt`: services whose image a dry run would build.
+ */
 export async function resolveImages(
   session: StackSession,
   services: readonly string[],
   say: (line: string) => void,
+  opts: { pull?: 'always' | 'missing' | 'never'; unbuilt?: ReadonlySet<string> } = {},
 ): Promise<Record<string, { ref: string; id: string }>> {
   const { client, stack } = session;
   const out: Record<string, { ref: string; id: string }> = {};
   const byRef = new Map<string, Promise<string>>();
-  const resolve = (ref: string): Promise<string> => {
+  const resolve = (ref: string, pull: 'always' | 'missing' | 'never'): Promise<string> => {
     let p = byRef.get(ref);
     if (!p) {
       p = (async (): Promise<string> => {
-        const found = await client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
+        const found =
+          pull === 'always' ? undefined : await client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
         if (found) return found.Id;
+        if (pull === 'never') {
+          throw new BerthError(
+            'PLAN_IMAGE_MISSING',
+            `image ${ref} is not on the engine, and --pull never forbids pulling it`,
+            {
+              hint: 'load it with `docker load`, or allow pulling with --pull missing',
+            },
+          );
+        }
         say(` ${ref} Pulling`);
         const [name, tag] = splitTag(ref);
         try {
@@ -81,7 +95,10 @@ export async function resolveImages(
     services.map(async (name) => {
       const service = stack.services[name] as Service;
       const ref = serviceImage(stack, service);
-      out[name] = { ref, id: await resolve(ref) };
+      // A service that is built (its image is made, not pulled) and not built yet, as in a dry run.
+      if (opts.unbuilt?.has(name)) out[name] = { ref, id: '(to be built)' };
+      else
+        out[name] = { ref, id: await resolve(ref, service.build !== undefined ? 'missing' : (opts.pull ?? 'missing')) };
     }),
   );
   return out;

@@ -193,6 +193,10 @@ async function execute(action: Action, ctx: ApplyContext): Promise<string | unde
     case 'start':
       await client.call('POST', `/containers/${action.containerId}/start`);
       return action.containerId;
+    case 'restart':
+      // depends_on.restart: after the dependency changed (and met its condition: this runs after the wait)
+      await client.call('POST', `/containers/${action.containerId}/restart`, { query: { t } });
+      return action.containerId;
     case 'create':
       return createAndStart(action, ctx);
     case 'recreate': {
@@ -327,6 +331,8 @@ function workingText(a: Action): string {
       return 'Recreating';
     case 'start':
       return 'Starting';
+    case 'restart':
+      return 'Restarting';
     case 'unchanged':
       return 'Running';
     default:
@@ -342,6 +348,7 @@ function doneText(a: Action): string {
     case 'create':
     case 'recreate':
     case 'start':
+    case 'restart':
       return 'Started';
     case 'unchanged':
       return 'Running';

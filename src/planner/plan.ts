@@ -5,6 +5,8 @@ import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';
 import type { DependsOn, Service, Stack } from '../spec/model.js';
 import { LABEL } from './labels.js';
 import type { Observed, ObservedContainer } from './observed.js';
+import { withDependentRestarts } from './plan-restarts.js';
+import { serviceSpecWarnings } from './spec-warnings.js';
 
 export type ActionKind =
   | 'create-network'
@@ -12,6 +14,7 @@ export type ActionKind =
   | 'create'
   | 'recreate'
   | 'start'
+  | 'restart'
   | 'unchanged'
   | 'remove'
   | 'remove-network'
@@ -28,9 +31,12 @@ export interface Action {
   key?: string;
   service?: string;
   number?: number;
-  /** The existing container that the action acts on (recreate, start, unchanged, remove). */
+  /** The existing container that the action acts on (recreate, start, restart, unchanged, remove). */
   containerId?: string;
-  /** Why: for a recreate the changed keys (or `image`, `--force-recreate`); for a remove `orphan` or `scale`. */
+  /**
+   * Why: for a recreate the changed keys (or `image`, `--force-recreate`); for a restart the dependencies with
+   * `restart: true` that change (`dependency db recreated`); for a remove `orphan` or `scale`.
+   */
   reasons?: string[];
   /** Ids of actions that must have finished first. */
   after: string[];
@@ -143,7 +149,7 @@ function parseKeyHashes(c: ObservedContainer): Record<string, string> | undefine
 export function planUp(input: UpInput): Plan {
   const { stack, observed } = input;
   const opts = input.options ?? {};
-  const actions: Action[] = [];
+  let actions: Action[] = [];
   const warnings: string[] = [];
   const selected = selectServices(stack, opts.services, opts.noDeps);
 
@@ -223,6 +229,9 @@ export function planUp(input: UpInput): Plan {
       });
     }
   }
+
+  actions = withDependentRestarts(stack, actions);
+  warnings.push(...serviceSpecWarnings(stack, selected));
 
   const known = new Set([...Object.keys(stack.services), ...stack.disabledServices]);
   const orphans = observed.containers.filter((c) => !c.oneoff && !known.has(c.service));

@@ -4,8 +4,9 @@ import { applyPlan } from '../../planner/apply.js';
 import { planDown } from '../../planner/plan.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
+import { selectProgress } from '../progress/select.js';
+import { applyEventsTo, inPhase } from '../progress/sink.js';
 import { openSession } from '../stack-session.js';
-import { progressPrinter } from './up.js';
 
 export interface DownOptions {
   volumes?: boolean;
@@ -20,19 +21,17 @@ export async function downCommand(ctx: CliContext, global: ProjectOptions, opts:
       volumes: opts.volumes,
       removeOrphans: opts.removeOrphans,
     });
-    for (const w of plan.warnings) ctx.stderr(`WARN ${w}\n`);
-    const result = await applyPlan(
-      plan,
-      {
-        client: session.client,
-        stack: session.stack,
-        images: {},
-        workingDir: session.projectDir,
-        configFiles: session.files,
-        stopTimeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
-      },
-      { onStatus: progressPrinter(ctx) },
-    );
+    const sink = await selectProgress(ctx, global.progress);
+    for (const w of plan.warnings) sink.warn(w);
+    const applyContext = {
+      client: session.client,
+      stack: session.stack,
+      images: {},
+      workingDir: session.projectDir,
+      configFiles: session.files,
+      stopTimeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
+    };
+    const result = await inPhase(sink, plan.actions, () => applyPlan(plan, applyContext, applyEventsTo(sink)));
     const first = result.failed[0];
     if (first) {
       throw new BerthError('PLAN_APPLY_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {

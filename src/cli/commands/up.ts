@@ -1,15 +1,24 @@
 // `berth up` and `berth plan`: load, observe, resolve images, plan, then (up) apply with progress and, unless
-// detached, follow the containers' logs until Ctrl-C, which stops them, as `docker compose up` does.
+// detached, follow the containers' logs until they exit or Ctrl-C stops them, as `docker compose up` does; with
+// --wait, wait for the services to run (and be healthy) instead.
 import { BerthError } from '../../errors.js';
-import type { ApplyResult, ActionStatus } from '../../planner/apply.js';
+import type { ActionStatus, ApplyResult } from '../../planner/apply.js';
 import { applyPlan } from '../../planner/apply.js';
 import type { Action, Plan } from '../../planner/plan.js';
 import { planUp, selectServices } from '../../planner/plan.js';
 import type { CliContext, ProjectOptions } from '../context.js';
-import { prefixer, streamContainerLogs } from '../log-stream.js';
+import { ExitStatus } from '../exit-status.js';
+import { plainSink } from '../progress/plain.js';
+import { selectProgress } from '../progress/select.js';
+import type { ProgressSink } from '../progress/sink.js';
+import { applyEventsTo, inPhase } from '../progress/sink.js';
 import { planJson, renderPlan } from '../render-plan.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, resolveImages } from '../stack-session.js';
+import { buildServices, servicesToBuild } from '../build-services.js';
+import type { AttachedContainer } from './up-attach.js';
+import { attachUntilDone } from './up-attach.js';
+import { waitForServices } from './up-wait.js';
 
 export interface UpOptions {
   detach?: boolean;
@@ -21,6 +30,19 @@ export interface UpOptions {
   scale: string[];
   timeout?: string;
   format?: 'text' | 'json';
+  /** Set by `berth plan`: nothing is built, as with --dry-run. */
+  planOnly?: boolean;
+  /** --wait: run detached, but return only once the services run (and are healthy). */
+  wait?: boolean;
+  /** --wait-timeout, in seconds. */
+  waitTimeout?: string;
+  abortOnContainerExit?: boolean;
+  exitCodeFrom?: string;
+  /** --build: build the images of services with build: before starting; --no-build: never build. */
+  build?: boolean;
+  noBuild?: boolean;
+  /** --pull always|missing|never, for images that are not built. */
+  pull?: string;
 }
 
 function parseScale(values: readonly string[]): Record<string, number> {
@@ -34,6 +56,35 @@ function parseScale(values: readonly string[]): Record<string, number> {
   return out;
 }
 
+function pullPolicy(value: string | undefined): 'always' | 'missing' | 'never' | undefined {
+  if (value === undefined || value === 'policy') return undefined;
+  if (value === 'always' || value === 'missing' || value === 'never') return value;
+  throw new BerthError('CLI_BAD_PULL', `--pull ${value}: expected always, missing or never`, {
+    hint: 'e.g. --pull never',
+  });
+}
+
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new BerthError('CLI_BAD_DURATION', `${flag} ${value}: expected a number of seconds`, {
+      hint: `e.g. ${flag} 30`,
+    });
+  }
+  return n;
+}
+
+/** Compose's rules for the flags that decide how `up` ends (compose/cmd/compose/up.go validateFlags). */
+function upMode(opts: UpOptions): { mode: 'detach' | 'wait' | 'attach'; abortOnExit: boolean } {
+  const abortOnExit = opts.abortOnContainerExit === true || opts.exitCodeFrom !== undefined;
+  const conflict = (a: string): BerthError =>
+    new BerthError('CLI_FLAG_CONFLICT', `${a} cannot be combined with --abort-on-container-exit or --exit-code-from`);
+  if (opts.wait && abortOnExit) throw conflict('--wait');
+  if (opts.detach && abortOnExit) throw conflict('--detach');
+  return { mode: opts.wait ? 'wait' : opts.detach ? 'detach' : 'attach', abortOnExit };
+}
+
 async function makeUpPlan(
   ctx: CliContext,
   session: StackSession,
@@ -41,7 +92,14 @@ async function makeUpPlan(
   opts: UpOptions,
 ): Promise<{ plan: Plan; images: Awaited<ReturnType<typeof resolveImages>> }> {
   const selected = selectServices(session.stack, services, opts.noDeps);
-  const images = await resolveImages(session, selected, (line) => ctx.stderr(`${line}\n`));
+  if (opts.build && opts.noBuild) throw new BerthError('CLI_FLAG_CONFLICT', '--build and --no-build are incompatible');
+  const pull = pullPolicy(opts.pull);
+  const policy = opts.build ? 'always' : opts.noBuild ? 'never' : 'missing';
+  const toBuild = await servicesToBuild(session, selected, policy);
+  // A dry run or plan builds nothing: what would be built shows as a new image.
+  const unbuilt = new Set(opts.dryRun || opts.planOnly ? toBuild : []);
+  if (unbuilt.size === 0 && toBuild.length > 0) await buildServices(ctx, session, toBuild, { pull: pull === 'always' });
+  const images = await resolveImages(session, selected, (line) => ctx.stderr(`${line}\n`), { pull, unbuilt });
   const imageIds = Object.fromEntries(Object.entries(images).map(([k, v]) => [k, v.id]));
   const plan = planUp({
     stack: session.stack,
@@ -67,21 +125,17 @@ export async function planCommand(
 ): Promise<void> {
   const session = await openSession(ctx, global, services);
   try {
-    const { plan } = await makeUpPlan(ctx, session, services, opts);
+    const { plan } = await makeUpPlan(ctx, session, services, { ...opts, planOnly: true });
     ctx.stdout(opts.format === 'json' ? planJson(plan) : renderPlan(plan));
   } finally {
     session.client.close();
   }
 }
 
-/** Compose's plain progress: ` Container hello-db-1  Started`. */
+/** Compose's plain progress lines (` Container hello-db-1  Started`) as applyPlan's onStatus, for callers with no sink. */
 export function progressPrinter(ctx: CliContext): (a: Action, status: ActionStatus, text: string) => void {
-  const kind = (a: Action): string => a.resource.charAt(0).toUpperCase() + a.resource.slice(1);
-  return (a, status, text) => {
-    if (status === 'waiting') return;
-    if (status === 'failed') ctx.stderr(` ${kind(a)} ${a.name}  Error: ${text}\n`);
-    else ctx.stderr(` ${kind(a)} ${a.name}  ${text}\n`);
-  };
+  const onStatus = applyEventsTo(plainSink(ctx.stderr)).onStatus;
+  return (a, status, text) => onStatus?.(a, status, text);
 }
 
 function failures(result: ApplyResult): BerthError | undefined {
@@ -95,6 +149,31 @@ function failures(result: ApplyResult): BerthError | undefined {
   });
 }
 
+/** The containers the plan made or kept, in plan order: what attached `up` follows and `--wait` waits for. */
+function upContainers(plan: Plan, result: ApplyResult): AttachedContainer[] {
+  return plan.actions
+    .filter((a) => a.resource === 'container' && a.kind !== 'remove')
+    .map((a) => ({
+      id: a.id,
+      resource: 'container' as const,
+      name: a.name,
+      service: a.service ?? '',
+      containerId: result.containers[a.id] ?? a.containerId ?? '',
+    }))
+    .filter((c) => c.containerId);
+}
+
+/** Services something depends on with `service_completed_successfully`: --wait accepts their exit 0. */
+function completingServices(session: StackSession): Set<string> {
+  const out = new Set<string>();
+  for (const s of Object.values(session.stack.services)) {
+    for (const [dep, rule] of Object.entries(s.depends_on ?? {})) {
+      if (rule.condition === 'service_completed_successfully') out.add(dep);
+    }
+  }
+  return out;
+}
+
 export async function upCommand(
   ctx: CliContext,
   global: ProjectOptions,
@@ -102,75 +181,56 @@ export async function upCommand(
   opts: UpOptions,
   signal?: AbortSignal,
 ): Promise<void> {
+  const { mode, abortOnExit } = upMode(opts);
+  const waitTimeout = seconds('--wait-timeout', opts.waitTimeout);
+  const stopTimeout = seconds('-t', opts.timeout);
   const session = await openSession(ctx, global, services);
   try {
+    const exitCodeFrom = opts.exitCodeFrom;
+    if (exitCodeFrom !== undefined && !session.stack.services[exitCodeFrom]) {
+      throw new BerthError('CLI_NO_SUCH_SERVICE', `--exit-code-from: no such service: ${exitCodeFrom}`, {
+        hint: `the stack has: ${Object.keys(session.stack.services).sort().join(', ')}`,
+      });
+    }
+    const sink = await selectProgress(ctx, global.progress);
     const { plan, images } = await makeUpPlan(ctx, session, services, opts);
-    for (const w of plan.warnings) ctx.stderr(`WARN ${w}\n`);
+    for (const w of plan.warnings) sink.warn(w);
     if (opts.dryRun) {
       ctx.stdout(renderPlan(plan));
       return;
     }
-    const result = await applyPlan(
-      plan,
-      {
-        client: session.client,
-        stack: session.stack,
-        images,
-        workingDir: session.projectDir,
-        configFiles: session.files,
-        stopTimeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
-        signal,
-      },
-      { onStatus: progressPrinter(ctx) },
-    );
+    const applyContext = {
+      client: session.client,
+      stack: session.stack,
+      images,
+      workingDir: session.projectDir,
+      configFiles: session.files,
+      stopTimeout,
+      signal,
+    };
+    const result = await inPhase(sink, plan.actions, () => applyPlan(plan, applyContext, applyEventsTo(sink)));
     const failed = failures(result);
     if (failed) throw failed;
-    if (opts.detach) return;
-    await followUntilInterrupted(ctx, session, plan, result, opts, signal);
+    const containers = upContainers(plan, result);
+    if (mode === 'detach') return;
+    if (mode === 'wait') {
+      const wait = { sink, mayComplete: completingServices(session), signal };
+      const timeoutMs = waitTimeout === undefined ? undefined : waitTimeout * 1000;
+      await inPhase(sink, containers, () => waitForServices(session.client, containers, { ...wait, timeoutMs }));
+      return;
+    }
+    await attach(ctx, session, containers, { sink, abortOnExit, exitCodeFrom, stopTimeout, signal });
   } finally {
     session.client.close();
   }
 }
 
-async function followUntilInterrupted(
+async function attach(
   ctx: CliContext,
   session: StackSession,
-  plan: Plan,
-  result: ApplyResult,
-  opts: UpOptions,
-  signal?: AbortSignal,
+  containers: AttachedContainer[],
+  opts: { sink: ProgressSink; abortOnExit: boolean; exitCodeFrom?: string; stopTimeout?: number; signal?: AbortSignal },
 ): Promise<void> {
-  const attached = plan.actions
-    .filter((a) => a.resource === 'container' && a.kind !== 'remove')
-    .map((a) => ({ name: a.name, id: result.containers[a.id] ?? (a.containerId as string) }))
-    .filter((c) => c.id);
-  const prefix = prefixer(
-    attached.map((c) => c.name),
-    ctx.isTTY === true && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb',
-  );
-  const stop = new AbortController();
-  signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  ctx.stdout(`Attaching to ${attached.map((c) => c.name).join(', ')}\n`);
-  await Promise.all(
-    attached.map((c) =>
-      streamContainerLogs(
-        session.client,
-        c.id,
-        { follow: true, tail: 'all', tty: false },
-        (line) => ctx.stdout(`${prefix(c.name, line.text)}\n`),
-        stop.signal,
-      ).catch(() => undefined),
-    ),
-  );
-  if (stop.signal.aborted) {
-    ctx.stderr('Gracefully stopping... (press Ctrl+C again to force)\n');
-    const t = opts.timeout === undefined ? undefined : Number(opts.timeout);
-    await Promise.all(
-      attached.map(async (c) => {
-        ctx.stderr(` Container ${c.name}  Stopping\n`);
-        await session.client.call('POST', `/containers/${c.id}/stop`, { query: { t } }).catch(() => undefined);
-        ctx.stderr(` Container ${c.name}  Stopped\n`);
-      }),
-    );
-  }
+  const code = await attachUntilDone(ctx, session.client, containers, { project: session.stack.name, ...opts });
+  if (code !== 0) throw new ExitStatus(code, `a container exited with code ${code}`);
 }

@@ -86,6 +86,7 @@ export function systemRoutes(router: ApiRouter, events: EventBus, info: SystemIn
     const until = req.query.get('until');
     const untilNs = until ? Number(until) * 1e9 : undefined;
     res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.flushHeaders(); // as dockerd: a client knows it is subscribed before the first event comes
     const send = (e: Parameters<Parameters<EventBus['subscribe']>[0]>[0]): void => {
       if (untilNs !== undefined && e.timeNano > untilNs) return;
       if (eventMatches(e, filters)) res.write(`${JSON.stringify(e)}\n`);

@@ -1,0 +1,129 @@
+// Building the images of services that have `build:`: what `berth build` does, and what `up` does for images that
+// are missing (or for all, with --build). The context goes to the engine as a tar, so berthd and dockerd both build.
+import { BerthError } from '../errors.js';
+import type { Build, Service } from '../spec/model.js';
+import { buildImage } from '../engine/client/build-image.js';
+import { packBuildContext } from '../engine/client/build-context.js';
+import type { CliContext } from './context.js';
+import type { StackSession } from './stack-session.js';
+import { serviceImage } from './stack-session.js';
+
+/** How a build runs: `noCache` and `pull` as docker build's flags; `args` override the services' build args. */
+export interface BuildSettings {
+  noCache?: boolean;
+  pull?: boolean;
+  quiet?: boolean;
+  args?: Record<string, string>;
+}
+
+/** build: keys the engine's /build cannot honor; they are reported, not silently dropped. */
+const UNSUPPORTED_BUILD_KEYS = [
+  'ssh',
+  'secrets',
+  'cache_to',
+  'platforms',
+  'additional_contexts',
+  'extra_hosts',
+  'shm_size',
+  'isolation',
+  'privileged',
+  'tags',
+  'ulimits',
+  'entitlements',
+];
+
+/**
+ * Builds the named services (those without `build:` are skipped) one after the other; returns each built
+ * service's image ID. Progress goes to stderr, prefixed by the service; a failure names the service.
+ */
+export async function buildServices(
+  ctx: CliContext,
+  session: StackSession,
+  services: readonly string[],
+  settings: BuildSettings = {},
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of services) {
+    const service = session.stack.services[name] as Service;
+    const build = service.build;
+    if (build === undefined) continue;
+    const ref = serviceImage(session.stack, service);
+    for (const key of UNSUPPORTED_BUILD_KEYS) {
+      if (build[key] !== undefined)
+        ctx.stderr(`WARN: service "${name}": build.${key} is not supported yet and is ignored\n`);
+    }
+    if (!settings.quiet) ctx.stderr(`[+] Building ${name} (${ref})\n`);
+    const packed = packBuildContext(build.context, {
+      dockerfile: build.dockerfile,
+      dockerfileInline: build.dockerfile_inline,
+    });
+    try {
+      out[name] = await buildImage(
+        session.client,
+        {
+          context: packed.stream,
+          dockerfile: packed.dockerfileName,
+          tags: [ref],
+          buildArgs: { ...buildArgs(build, ctx.env), ...settings.args },
+          target: build.target,
+          labels: build.labels,
+          noCache: settings.noCache === true || build.no_cache === true,
+          pull: settings.pull === true || build.pull === true,
+          networkMode: typeof build.network === 'string' ? build.network : undefined,
+        },
+        (text) => {
+          if (!settings.quiet) ctx.stderr(prefixLines(name, text));
+        },
+        ctx.signal,
+      );
+    } catch (e) {
+      if (e instanceof BerthError) {
+        throw new BerthError(e.code, `service "${name}" failed to build: ${e.message}`, { hint: e.hint, cause: e });
+      }
+      throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * The services `up` (or `run`) must build first: with `always` (--build) every selected service that has `build:`;
+ * otherwise those whose image is missing on the engine or whose pull_policy is `build`; none with `never`.
+ */
+export async function servicesToBuild(
+  session: StackSession,
+  services: readonly string[],
+  policy: 'missing' | 'always' | 'never',
+): Promise<string[]> {
+  if (policy === 'never') return [];
+  const out: string[] = [];
+  for (const name of services) {
+    const service = session.stack.services[name] as Service;
+    if (service.build === undefined) continue;
+    if (policy === 'always' || service.pull_policy === 'build') {
+      out.push(name);
+      continue;
+    }
+    const ref = serviceImage(session.stack, service);
+    const found = await session.client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
+    if (found === undefined) out.push(name);
+  }
+  return out;
+}
+
+/** The service's build args; one listed without a value takes it from the environment, if set there (Compose). */
+function buildArgs(build: Build, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(build.args ?? {})) {
+    const value = v ?? env[k];
+    if (value !== undefined && value !== null) out[k] = String(value);
+  }
+  return out;
+}
+
+function prefixLines(service: string, text: string): string {
+  return text
+    .split(/(?<=\n)/)
+    .map((l) => ` ${service}  ${l}`)
+    .join('');
+}

@@ -1,0 +1,81 @@
+// Which container of a service a command acts on, chosen as Compose does (pkg/compose/containers.go): by the
+// project and service labels, running ones unless stopped ones are asked for, replicas by number, one-off
+// (`run`) containers after them; and the errors Compose gives when there is none.
+import type { EngineClient } from '../engine/client/engine-client.js';
+import { filters } from '../engine/client/engine-client.js';
+import { BerthError } from '../errors.js';
+import { LABEL } from '../planner/labels.js';
+
+/** The fields of `GET /containers/json` these commands read. */
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  State: string;
+  Labels: Record<string, string> | null;
+}
+
+export interface ContainerQuery {
+  services?: readonly string[];
+  /** Stopped containers too (Compose's `stopped` argument). */
+  stopped?: boolean;
+  /** One-off containers: left out by default. */
+  oneoff?: 'include' | 'exclude';
+  /** Only the replica with this com.docker.compose.container-number. */
+  number?: number;
+}
+
+export const nameOf = (c: ContainerSummary): string => (c.Names[0] ?? '').replace(/^\//, '');
+const isOneoff = (c: ContainerSummary): boolean => c.Labels?.[LABEL.oneoff] === 'True';
+const numberOf = (c: ContainerSummary): number => Number(c.Labels?.[LABEL.number] ?? '0') || 0;
+
+/** The project's containers that match, replicas by number first, then one-off containers. */
+export async function findContainers(
+  client: EngineClient,
+  project: string,
+  query: ContainerQuery,
+): Promise<ContainerSummary[]> {
+  const label = [`${LABEL.project}=${project}`];
+  if (query.services?.length === 1) label.push(`${LABEL.service}=${query.services[0]}`);
+  if (query.number !== undefined) label.push(`${LABEL.number}=${query.number}`);
+  if (query.oneoff !== 'include') label.push(`${LABEL.oneoff}=False`);
+  const list = await client.call<ContainerSummary[]>('GET', '/containers/json', {
+    query: { all: query.stopped ? 1 : undefined, filters: filters({ label }) },
+  });
+  return list
+    .filter((c) => !query.services?.length || query.services.includes(c.Labels?.[LABEL.service] ?? ''))
+    .sort((a, b) => {
+      if (isOneoff(a) || isOneoff(b)) return Number(isOneoff(a)) - Number(isOneoff(b));
+      return numberOf(a) - numberOf(b) || nameOf(a).localeCompare(nameOf(b));
+    });
+}
+
+/** The container `exec` and `cp --index` act on: replica `index` (0 means the first), else Compose's error. */
+export async function specifiedContainer(
+  client: EngineClient,
+  project: string,
+  service: string,
+  opts: { index: number; stopped: boolean; oneoff: 'include' | 'exclude' },
+): Promise<ContainerSummary> {
+  const found = await findContainers(client, project, {
+    services: [service],
+    stopped: opts.stopped,
+    oneoff: opts.oneoff,
+    number: opts.index > 0 ? opts.index : undefined,
+  });
+  const first = found[0];
+  if (first) return first;
+  const which = opts.index > 0 ? ` container #${opts.index}` : '';
+  throw new BerthError('CLI_SERVICE_NOT_RUNNING', `service "${service}" is not running${which}`, {
+    hint: `start it with: berth up -d ${service}`,
+  });
+}
+
+/** `--index N` as a number: a positive integer, or 0 when not given. */
+export function parseIndex(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d+$/.test(value)) {
+    throw new BerthError('CLI_BAD_INDEX', `--index ${value}: expected a container number`, { hint: 'e.g. --index 2' });
+  }
+  return Number(value);
+}

@@ -1,0 +1,119 @@
+// `berth build` and `berth up --build` on the built-in engine: two services built from Dockerfiles on the busybox
+// test image; a code change in one followed by `up --build` recreates only that one. Own data root and names.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Berthd } from '../../src/engine/daemon/berthd.js';
+import { startBerthd } from '../../src/engine/daemon/berthd.js';
+import { EngineClient } from '../../src/engine/client/engine-client.js';
+import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
+import { runDocker } from '../engine/docker-cli.js';
+import { runCli } from './run-cli.js';
+
+const hasTools = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
+
+interface Summary {
+  Id: string;
+  Names: string[];
+  Labels: Record<string, string>;
+}
+
+describe.runIf(hasTools)('berth build and up --build', () => {
+  let daemon: Berthd | undefined;
+  let dir: string;
+  let proj: string;
+  let client: EngineClient;
+  let env: Record<string, string>;
+  const project = `berth-build-${process.pid}`;
+  const base = `${project}/busybox:1`;
+  const berth = (...args: string[]): ReturnType<typeof runCli> => runCli(args, { cwd: proj, env });
+  const containers = async (): Promise<Record<string, string>> => {
+    const list = await client.call<Summary[]>('GET', '/containers/json', {
+      query: { all: 1, filters: JSON.stringify({ label: [`com.docker.compose.project=${project}`] }) },
+    });
+    return Object.fromEntries(list.map((c) => [c.Labels['com.docker.compose.service'] ?? '', c.Id]));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-build-cli-'));
+    daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
+    env = { BERTH_SOCKET: daemon.socket, BERTH_ROOT: daemon.root, BASE: base };
+    client = new EngineClient(daemon.socket);
+    writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [base] }));
+    expect((await runDocker(daemon.socket, ['load', '-i', join(dir, 'busybox.tar')])).code).toBe(0);
+    proj = join(dir, project);
+    for (const svc of ['web', 'worker']) {
+      mkdirSync(join(proj, svc), { recursive: true });
+      writeFileSync(
+        join(proj, svc, 'Dockerfile'),
+        `ARG BASE\nFROM \${BASE}\nCOPY app.txt /app.txt\nCMD ["sh", "-c", "cat /app.txt; sleep 3600"]\n`,
+      );
+      writeFileSync(join(proj, svc, 'app.txt'), `${svc} v1\n`);
+    }
+    writeFileSync(
+      join(proj, 'compose.yaml'),
+      `name: ${project}
+services:
+  web:
+    build: { context: ./web, args: { BASE: "\${BASE}" } }
+    stop_grace_period: 1s
+  worker:
+    image: ${project}/worker:dev
+    build:
+      context: ./worker
+      args: [BASE]
+      labels: { org.example.built-by: berth }
+    stop_grace_period: 1s
+`,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    try {
+      await berth('down', '-v');
+      client?.close();
+    } finally {
+      await daemon?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('berth build tags <project>-<service> or the image: name, with the build labels', async () => {
+    const r = await berth('build');
+    expect(r.code, r.stderr).toBe(0);
+    const web = await client.find<{ Id: string }>(`/images/${project}-web/json`);
+    const worker = await client.find<{ Config: { Labels: Record<string, string> } }>(
+      `/images/${encodeURIComponent(`${project}/worker:dev`)}/json`,
+    );
+    expect(web?.Id).toMatch(/^sha256:/);
+    expect(worker?.Config.Labels['org.example.built-by']).toBe('berth');
+  }, 120_000);
+
+  it('up --build starts both; after a code change only the changed service is recreated', async () => {
+    const up = await berth('up', '--build', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    const first = await containers();
+    expect(Object.keys(first).sort()).toEqual(['web', 'worker']);
+    writeFileSync(join(proj, 'web', 'app.txt'), 'web v2\n');
+    const again = await berth('up', '--build', '-d');
+    expect(again.code, again.stderr).toBe(0);
+    const second = await containers();
+    expect(second.worker).toBe(first.worker);
+    expect(second.web).not.toBe(first.web);
+    const logs = await runDocker(daemon?.socket ?? '', ['logs', second.web ?? '']);
+    expect(logs.stdout).toBe('web v2\n');
+  }, 180_000);
+
+  it('a failing build names the service and the Dockerfile line, and up changes nothing', async () => {
+    const before = await containers();
+    writeFileSync(join(proj, 'worker', 'Dockerfile'), `ARG BASE\nFROM \${BASE}\nRUN exit 5\n`);
+    const r = await berth('up', '--build', '-d');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /service "worker" failed to build: Dockerfile:3: The command .* returned a non-zero code: 5/,
+    );
+    expect(await containers()).toEqual(before);
+  }, 120_000);
+});
