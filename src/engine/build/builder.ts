@@ -283,7 +283,8 @@ async function cachedOrRun(
   }
   const made = await stepDef.make();
   const epoch = run.options.sourceDateEpoch;
-  const created = epoch === undefined ? new Date().toISOString() : new Date(epoch * 1000).toISOString();
+  // RFC 3339 as Go prints it (no zero fraction), so that inspect shows what dockerd would.
+  const created = new Date(epoch === undefined ? Date.now() : epoch * 1000).toISOString().replace('.000Z', 'Z');
   const image = await deps.images.commit({
     parent: state.image,
     layerTar: made.layerTar,

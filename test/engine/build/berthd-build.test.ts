@@ -250,6 +250,41 @@ describe.runIf(hasTools)('berthd builds Dockerfiles (docker build against berthd
     expect((await inspect(`${tag}/repro:b`)).RootFS.Layers).toEqual((await inspect(`${tag}/repro:a`)).RootFS.Layers);
   }, 120_000);
 
+  it('with SOURCE_DATE_EPOCH two builds without the cache give the same image ID', async () => {
+    const c = join(dir, 'ctx-epoch');
+    mkdirSync(c);
+    writeFileSync(join(c, 'Dockerfile'), `FROM ${base}\nENV A=1\nCOPY f.txt /f.txt\nRUN echo made > /made\n`);
+    writeFileSync(join(c, 'f.txt'), 'same\n');
+    const epoch = ['--build-arg', 'SOURCE_DATE_EPOCH=1700000000', '--no-cache'];
+    expect((await build(...epoch, '-t', `${tag}/epoch:a`, c)).code).toBe(0);
+    expect((await build(...epoch, '-t', `${tag}/epoch:b`, c)).code).toBe(0);
+    const [a, b] = [await inspect(`${tag}/epoch:a`), await inspect(`${tag}/epoch:b`)];
+    expect(b.Id).toBe(a.Id);
+    const created = await docker('image', 'inspect', '-f', '{{.Created}}', `${tag}/epoch:a`);
+    expect(created.stdout.trim()).toBe('2023-11-14T22:13:20Z');
+  }, 120_000);
+
+  it('ONBUILD triggers of a base image run when it is used in FROM', async () => {
+    const parent = join(dir, 'ctx-onbuild-parent');
+    mkdirSync(parent);
+    writeFileSync(
+      join(parent, 'Dockerfile'),
+      `FROM ${base}\nONBUILD COPY hello.txt /from-child.txt\nONBUILD RUN echo triggered > /triggered\n`,
+    );
+    expect((await build('-t', `${tag}/onbuild:1`, parent)).code).toBe(0);
+    const child = join(dir, 'ctx-onbuild-child');
+    mkdirSync(child);
+    writeFileSync(join(child, 'Dockerfile'), `FROM ${tag}/onbuild:1\nCMD ["cat", "/from-child.txt", "/triggered"]\n`);
+    writeFileSync(join(child, 'hello.txt'), 'hello from the child context\n');
+    const r = await build('-t', `${tag}/onbuild-child:1`, child);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('# Executing 2 build triggers');
+    const run = await docker('run', '--rm', `${tag}/onbuild-child:1`);
+    expect(run.stdout).toBe('hello from the child context\ntriggered\n');
+    const grandchild = await inspect(`${tag}/onbuild-child:1`);
+    expect(grandchild.Config.OnBuild ?? null).toBeNull(); // triggers are not inherited further
+  }, 120_000);
+
   it('a failing RUN names the Dockerfile line and exit code, shows its output, and tags nothing', async () => {
     const bad = join(dir, 'ctx-fail');
     mkdirSync(bad);
