@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { resolveInRoot } from '../../containers/archive.js';
 import { EngineError } from '../../errors.js';
 import { copyError } from './context-errors.js';
-import { decompress, detectCompression, peek } from './compression.js';
+import { decompress, detectCompression, peek } from '../../content/compression.js';
 import { placeIn } from './copy-rootfs.js';
 import { type TarTarget, writeTarEntries } from './tar-writer.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError } from '../../errors.js';
 import { lstatOrNull } from '../../layers/entry-path.js';
-import { decompress, detectCompression, peek } from './compression.js';
+import { decompress, detectCompression, peek } from '../../content/compression.js';
 import { contextError } from './context-errors.js';
 import { type TarTarget, writeTarEntries } from './tar-writer.js';
 

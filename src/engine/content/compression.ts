@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { EngineError } from '../../errors.js';
+import { EngineError } from '../errors.js';
 
 /** What the first bytes of a stream say about it. */
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
