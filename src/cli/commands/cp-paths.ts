@@ -28,6 +28,9 @@ const assertsDir = (p: string): boolean => p.endsWith('/') || wantsContents(p);
 const localPath = (cwd: string, p: string): string =>
   resolve(cwd, p) + (p.endsWith('/.') || p === '.' ? '/.' : p.endsWith('/') ? '/' : '');
 const containerPath = (p: string): string => (p.startsWith('/') ? p : `/${p}`);
+/** Where a container symlink at `path` points: an absolute target as is, a relative one from the link's folder. */
+const linkedPath = (path: string, target: string): string =>
+  posix.isAbsolute(target) ? target : posix.join(posix.dirname(path), target);
 
 /** SERVICE:SRC to a local path (or "-": the tar to stdout). */
 export async function copyFromContainer(
@@ -43,7 +46,7 @@ export async function copyFromContainer(
     const st = await statContainerPath(client, id, src);
     if (st && isSymlinkMode(st.mode) && st.linkTarget) {
       rebaseName = posix.basename(src);
-      src = posix.isAbsolute(st.linkTarget) ? st.linkTarget : posix.join(posix.dirname(src), st.linkTarget);
+      src = linkedPath(src, st.linkTarget);
     }
   }
   const { stat: srcStat, tar } = await getContainerArchive(client, id, src);
@@ -84,8 +87,7 @@ export async function copyToContainer(
   let dst = containerPath(paths.dst);
   let dstStat = await statContainerPath(client, id, dst);
   if (dstStat && isSymlinkMode(dstStat.mode) && dstStat.linkTarget) {
-    const target = dstStat.linkTarget;
-    dst = posix.isAbsolute(target) ? target : posix.join(posix.dirname(dst), target);
+    dst = linkedPath(dst, dstStat.linkTarget);
     dstStat = await statContainerPath(client, id, dst);
   }
   const dstIsDir = dstStat !== undefined && isDirMode(dstStat.mode);
