@@ -17,7 +17,7 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'berth.js');
 const ready =
   spawnSync('runc', ['--version']).status === 0 &&
   spawnSync('docker', ['--version']).status === 0 &&
-  existsSync(join(import.meta.dirname, '..', '..', 'dist', 'berth.mjs'));
+  existsSync(join(import.meta.dirname, '..', '..', 'dist', 'berth.cjs'));
 
 const STACK = (mode: string): string => `
 services:

@@ -17,7 +17,7 @@ export function engineSettings(env: Readonly<Record<string, string | undefined>>
 }
 
 function berthdBin(): string {
-  // dist/berth.mjs (bundled) and dist/cli/commands/engine.js both sit below the repository's dist/.
+  // dist/berth.cjs (bundled) and dist/cli/commands/engine.js both sit below the repository's dist/.
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'bin', 'berthd.js')) && dirname(dir) !== dir) dir = dirname(dir);
   return join(dir, 'bin', 'berthd.js');
