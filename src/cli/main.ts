@@ -53,6 +53,14 @@ export function buildProgram(ctx: CliContext): Command {
         PROGRESS_MODES,
       ),
     )
+    .option(
+      '-H, --host <address>',
+      'engine socket, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST, then berthd)',
+    )
+    .option(
+      '--context <name>',
+      'docker CLI context whose engine to use (default: DOCKER_CONTEXT, then the current one)',
+    )
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride()
     .showHelpAfterError('(run berth --help for usage)');
@@ -142,6 +150,7 @@ export function buildProgram(ctx: CliContext): Command {
     .command('down')
     .description("stop and remove the stack's containers and networks (and with -v its volumes)")
     .option('-v, --volumes', 'also remove the named volumes of the stack')
+    .option('--rmi <type>', 'also remove images: "local" (built ones without image:) or "all"')
     .option('--remove-orphans', 'also remove containers of services no longer in the stack file')
     .option('-t, --timeout <seconds>', 'seconds to wait for a container to stop before killing it')
     .action(async (opts: DownOptions) => {
@@ -218,7 +227,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description('the projects on the engine')
     .option('-a, --all', 'also projects with no running container')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, opts));
+    .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, program.opts<ProjectOptions>(), opts));
   addContainerCommands(program, ctx);
   const engine = program
     .command('engine')

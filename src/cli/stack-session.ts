@@ -30,7 +30,7 @@ export async function openSession(
       });
     }
   }
-  const client = await connectEngine(ctx);
+  const client = await connectEngine(ctx, opts);
   const observed = await observeProject(client, stack.name);
   return { stack, files, projectDir, client, observed };
 }

@@ -1,6 +1,7 @@
 // `berth build` and `berth up --build` on the built-in engine: two services built from Dockerfiles on the busybox
 // test image; a code change in one followed by `up --build` recreates only that one. Own data root and names.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,4 +117,33 @@ services:
     );
     expect(await containers()).toEqual(before);
   }, 120_000);
+
+  it('--context and -H choose the engine as the docker CLI does; an unknown context is an error', async () => {
+    const config = join(dir, 'docker-config');
+    const hash = createHash('sha256').update('mine').digest('hex');
+    mkdirSync(join(config, 'contexts', 'meta', hash), { recursive: true });
+    writeFileSync(
+      join(config, 'contexts', 'meta', hash, 'meta.json'),
+      JSON.stringify({ Name: 'mine', Endpoints: { docker: { Host: `unix://${daemon?.socket}` } } }),
+    );
+    // BERTH_SOCKET points nowhere: only the context (or -H) can reach the test's berthd.
+    const elsewhere = { BERTH_SOCKET: join(dir, 'none.sock'), BERTH_ROOT: join(dir, 'none'), DOCKER_CONFIG: config };
+    const viaContext = await runCli(['--context', 'mine', 'ls', '--format', 'json'], { cwd: proj, env: elsewhere });
+    expect(viaContext.code, viaContext.stderr).toBe(0);
+    expect(viaContext.stdout).toContain(project);
+    const viaHost = await runCli(['-H', `unix://${daemon?.socket}`, 'ps', '-q'], { cwd: proj, env: elsewhere });
+    expect(viaHost.code, viaHost.stderr).toBe(0);
+    expect(viaHost.stdout.trim().split('\n')).toHaveLength(2);
+    const unknown = await runCli(['--context', 'nope', 'ps'], { cwd: proj, env: elsewhere });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('context "nope" does not exist');
+  });
+
+  it('down --rmi local removes the images built for services without image:, and keeps the others', async () => {
+    const r = await berth('down', '--rmi', 'local');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Image ${project}-web  Removed`);
+    expect(await client.find(`/images/${project}-web/json`)).toBeUndefined();
+    expect(await client.find(`/images/${encodeURIComponent(`${project}/worker:dev`)}/json`)).toBeDefined();
+  }, 60_000);
 });

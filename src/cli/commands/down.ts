@@ -6,15 +6,22 @@ import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { selectProgress } from '../progress/select.js';
 import { applyEventsTo, inPhase } from '../progress/sink.js';
-import { openSession } from '../stack-session.js';
+import type { StackSession } from '../stack-session.js';
+import { openSession, serviceImage } from '../stack-session.js';
+import { EngineApiError } from '../../engine/client/engine-client.js';
 
 export interface DownOptions {
   volumes?: boolean;
+  /** --rmi local (images built for services without image:) or all (every service's image). */
+  rmi?: string;
   removeOrphans?: boolean;
   timeout?: string;
 }
 
 export async function downCommand(ctx: CliContext, global: ProjectOptions, opts: DownOptions): Promise<void> {
+  if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all') {
+    throw new BerthError('CLI_BAD_RMI', `--rmi ${opts.rmi}: expected local or all`, { hint: 'e.g. --rmi local' });
+  }
   const session = await openSession(ctx, global);
   try {
     const plan = planDown(session.stack, session.observed, {
@@ -38,7 +45,30 @@ export async function downCommand(ctx: CliContext, global: ProjectOptions, opts:
         hint: 'run berth down again once the cause is fixed',
       });
     }
+    if (opts.rmi !== undefined) await removeImages(ctx, session, opts.rmi);
   } finally {
     session.client.close();
+  }
+}
+
+/**
+ * Compose's `down --rmi`: `all` removes every service's image, `local` only those built for services that have no
+ * `image:` (named <project>-<service>). A missing image is skipped; one still used elsewhere is a warning.
+ */
+async function removeImages(ctx: CliContext, session: StackSession, rmi: string): Promise<void> {
+  const refs = new Set<string>();
+  for (const service of Object.values(session.stack.services)) {
+    if (rmi === 'all' || (service.image === undefined && service.build !== undefined)) {
+      refs.add(serviceImage(session.stack, service));
+    }
+  }
+  for (const ref of [...refs].sort()) {
+    try {
+      await session.client.call('DELETE', `/images/${encodeURIComponent(ref)}`);
+      ctx.stderr(` Image ${ref}  Removed\n`);
+    } catch (e) {
+      if (e instanceof EngineApiError && e.status === 404) continue;
+      ctx.stderr(`WARN: image ${ref} was not removed: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   }
 }

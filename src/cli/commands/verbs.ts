@@ -172,8 +172,12 @@ export async function imagesCommand(ctx: CliContext, global: ProjectOptions, ser
 }
 
 /** `berth ls`: the projects on the engine, with their container states and config files (no stack file needed). */
-export async function lsCommand(ctx: CliContext, opts: { all?: boolean; format?: string }): Promise<void> {
-  const client = new EngineClient(engineEndpoint(ctx.env).socketPath);
+export async function lsCommand(
+  ctx: CliContext,
+  global: ProjectOptions,
+  opts: { all?: boolean; format?: string },
+): Promise<void> {
+  const client = new EngineClient(engineEndpoint(ctx.env, global).socketPath);
   try {
     const list = await client.call<Summary[]>('GET', '/containers/json', {
       query: { all: 1, filters: filters({ label: [LABEL.project] }) },
