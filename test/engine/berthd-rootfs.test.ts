@@ -67,4 +67,23 @@ describe.runIf(hasTools)("a container's root filesystem on berthd", () => {
     );
     expect(r).toMatchObject({ code: 0, stdout: 'setting=1\n' });
   });
+
+  it('docker run --rm whose mounts fail before the process starts ends with the error and leaves no container', async () => {
+    // -v makes a missing source folder at start; below a file it cannot, so the start fails after create.
+    writeFileSync(join(dir, 'a-file'), '');
+    const r = await docker('run', '--rm', '-v', `${join(dir, 'a-file', 'sub')}:/x`, image, 'true');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('a-file');
+    for (let i = 0; i < 50 && (await docker('ps', '-aq')).stdout.trim() !== ''; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect((await docker('ps', '-aq')).stdout.trim()).toBe('');
+  });
+
+  it('-v with a source berthd cannot make (under /proc) fails the start instead of hanging berthd', async () => {
+    const r = await docker('run', '--rm', '-v', '/proc/berth-cannot-exist/x:/x', image, 'true');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('berth-cannot-exist');
+    expect((await docker('version', '--format', '{{.Server.Version}}')).code).toBe(0); // berthd still answers
+  });
 });

@@ -1,18 +1,15 @@
 // What happens to a container: create, start, stop, kill, wait, remove. Processes run under conmon, so they and
 // their logs outlive berthd; exits are read from conmon's exit files by exits.ts. Every state change is saved
 // before it is announced, so a restarted berthd sees what clients were told.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { EngineError } from '../errors.js';
 import type { EventBus } from '../daemon/events.js';
 import type { ImageStore } from '../images/image-store.js';
-import { readBoundingCapabilities, readHardLimits } from '../runtime/host-limits.js';
 import { logSizeMax } from '../runtime/log-options.js';
-import { buildOciSpec, serializeOciSpec } from '../runtime/oci-spec.js';
-import type { SpecInput } from '../runtime/spec-input.js';
 import { createWithConmon } from '../runtime/conmon.js';
-import { mountOverlay, unmount, isMounted } from '../runtime/overlay.js';
+import { unmount } from '../runtime/overlay.js';
 import type { Runc } from '../runtime/runc.js';
 import type { ContainerRecord } from './container-store.js';
 import { ContainerStore, newState } from './container-store.js';
@@ -22,6 +19,7 @@ import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
 import { validateHealthcheck } from './health-config.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
 import { validateRestartPolicy } from './restart-policy.js';
+import { writeStartBundle } from './start-bundle.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -186,7 +184,7 @@ export class Lifecycle {
     const p = this.paths(c);
     let prepared: { bundle: string };
     try {
-      prepared = await this.prepareStart(c, p);
+      prepared = await writeStartBundle(this, c, p);
     } catch (e) {
       await this.networks.disconnect(c).catch((d: unknown) => this.deps.log(`disconnect ${c.id}: ${String(d)}`));
       this.autoRemoveAfterFailedStart(c);
@@ -207,46 +205,6 @@ export class Lifecycle {
       this.starting.delete(c.id);
       if (early) await this.recordExit(c.id, early.exitCode, early.oomKilled);
     }
-  }
-
-  /** Everything before the process starts: the root filesystem, mounts, network, /etc files and the OCI bundle. */
-  private async prepareStart(c: ContainerRecord, p: ContainerPaths): Promise<{ bundle: string }> {
-    if (!(await isMounted(p.rootfs))) {
-      await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
-    }
-    const hostname = (c.config.Hostname as string | undefined) || c.id.slice(0, 12);
-    const mounts = await this.volumes.mounts(c, p.rootfs);
-    const network = await this.networks.connect(c);
-    writeFileSync(p.hostnamePath, `${hostname}\n`);
-    writeFileSync(
-      p.hostsPath,
-      network.hosts ?? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
-    );
-    if (network.resolvConf !== undefined) writeFileSync(p.resolvConfPath, network.resolvConf);
-    else if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', p.resolvConfPath);
-    else writeFileSync(p.resolvConfPath, '');
-    const imageConfig = this.imageConfig(c);
-    const spec = buildOciSpec({
-      id: c.id,
-      rootfs: p.rootfs,
-      hostname,
-      image: imageConfig,
-      config: c.config,
-      host: c.hostConfig,
-      etcFiles: { hosts: p.hostsPath, hostname: p.hostnamePath, resolvConf: p.resolvConfPath },
-      mounts,
-      netns: network.netns,
-      passwd: readIfExists(join(p.rootfs, 'etc/passwd')),
-      group: readIfExists(join(p.rootfs, 'etc/group')),
-      initPath: '/usr/bin/catatonit',
-      cgroupsPath: `/berth/${c.id}`,
-      hardLimits: readHardLimits(),
-      hostCapabilities: readBoundingCapabilities(),
-    } as SpecInput);
-    const bundle = this.deps.store.dirOf(c.id);
-    writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));
-    if (this.deps.runc.hasState(c.id)) await this.deps.runc.delete(c.id, { force: true }).catch(() => undefined); // left by a crash
-    return { bundle };
   }
 
   /**
@@ -496,14 +454,6 @@ function summaryPorts(ports: unknown): unknown[] {
 
 export function labelsOf(c: ContainerRecord): Record<string, string> {
   return (c.config.Labels as Record<string, string> | undefined) ?? {};
-}
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** SIGTERM for "TERM", "SIGTERM", "15" or 15, as Docker accepts all of them. */

@@ -91,9 +91,7 @@ export class ContainerVolumes implements VolumeAttachments {
       } else if (m.type === 'bind') {
         // -v makes a missing source folder, as Docker does; an existing file (-v /etc/app.conf:/x) is bound as is.
         if (m.createSource) {
-          if ((await stat(m.source).catch(() => undefined)) === undefined) {
-            await mkdir(m.source, { recursive: true, mode: 0o755 });
-          }
+          if ((await stat(m.source).catch(() => undefined)) === undefined) await makeFolders(m.source);
         } else await checkBindSource(m);
         out.push({
           source: m.source,
@@ -185,4 +183,18 @@ function mountJson(m: ContainerMount, dataOf: (name: string) => string): unknown
     };
   }
   return { Type: m.type, Source: m.type === 'bind' ? m.source : '', Destination: m.destination, ...tail };
+}
+
+/**
+ * mkdir -p, one folder at a time: Node's recursive mkdir loops forever where mkdir answers ENOENT for a folder
+ * whose parent exists (under /proc), which would hang a libuv thread of berthd on `-v /proc/x:/y`.
+ */
+async function makeFolders(path: string): Promise<void> {
+  let at = '';
+  for (const part of path.split('/').filter(Boolean)) {
+    at = `${at}/${part}`;
+    await mkdir(at, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
 }

@@ -1,0 +1,66 @@
+// What a start needs before the process runs: the container's root filesystem mounted, its volume and network
+// attachments made, its /etc files written and the OCI bundle (config.json) built by Docker's rules.
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readBoundingCapabilities, readHardLimits } from '../runtime/host-limits.js';
+import { buildOciSpec, serializeOciSpec } from '../runtime/oci-spec.js';
+import { isMounted, mountOverlay } from '../runtime/overlay.js';
+import type { SpecInput } from '../runtime/spec-input.js';
+import type { ContainerRecord } from './container-store.js';
+import type { ContainerPaths } from './docker-json.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/**
+ * Prepares container `c` to start; returns its bundle folder. Mounting and attaching are idempotent (a start that
+ * failed after them can run again), and runc state left by a crash is deleted.
+ */
+export async function writeStartBundle(
+  lc: Lifecycle,
+  c: ContainerRecord,
+  p: ContainerPaths,
+): Promise<{ bundle: string }> {
+  if (!(await isMounted(p.rootfs))) {
+    await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
+  }
+  const hostname = (c.config.Hostname as string | undefined) || c.id.slice(0, 12);
+  const mounts = await lc.volumes.mounts(c, p.rootfs);
+  const network = await lc.networks.connect(c);
+  writeFileSync(p.hostnamePath, `${hostname}\n`);
+  writeFileSync(
+    p.hostsPath,
+    network.hosts ?? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
+  );
+  if (network.resolvConf !== undefined) writeFileSync(p.resolvConfPath, network.resolvConf);
+  else if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', p.resolvConfPath);
+  else writeFileSync(p.resolvConfPath, '');
+  const imageConfig = lc.imageConfig(c);
+  const spec = buildOciSpec({
+    id: c.id,
+    rootfs: p.rootfs,
+    hostname,
+    image: imageConfig,
+    config: c.config,
+    host: c.hostConfig,
+    etcFiles: { hosts: p.hostsPath, hostname: p.hostnamePath, resolvConf: p.resolvConfPath },
+    mounts,
+    netns: network.netns,
+    passwd: readIfExists(join(p.rootfs, 'etc/passwd')),
+    group: readIfExists(join(p.rootfs, 'etc/group')),
+    initPath: '/usr/bin/catatonit',
+    cgroupsPath: `/berth/${c.id}`,
+    hardLimits: readHardLimits(),
+    hostCapabilities: readBoundingCapabilities(),
+  } as SpecInput);
+  const bundle = lc.deps.store.dirOf(c.id);
+  writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));
+  if (lc.deps.runc.hasState(c.id)) await lc.deps.runc.delete(c.id, { force: true }).catch(() => undefined); // left by a crash
+  return { bundle };
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
