@@ -58,8 +58,8 @@ export async function buildImage(deps: BuilderDeps, run: BuildRun): Promise<Imag
   let last: ImageRecord | undefined;
   for (const stage of stages) {
     const isLast = stage === stages[stages.length - 1];
-    const state = await startStage(deps, run, { df, stage, ref: fromImage(stage), results, counter });
-    state.args = new StageArgs(given, globals, used);
+    const args = new StageArgs(given, globals, used);
+    const state = await startStage(deps, run, { df, stage, ref: fromImage(stage), results, counter, args });
     const onbuild = state.config.OnBuild ?? [];
     if (onbuild.length > 0) {
       out.line(`# Executing ${onbuild.length} build trigger${onbuild.length === 1 ? '' : 's'}\n`);
@@ -110,6 +110,7 @@ async function startStage(
     ref: string;
     results: Map<number, ImageRecord | undefined>;
     counter: { step: number; total: number };
+    args: StageArgs;
   },
 ): Promise<StageState> {
   const { stage, ref, counter } = at;
@@ -133,7 +134,7 @@ async function startStage(
   }
   run.out.line(image ? ` ---> ${short(image.id)}\n` : ' ---> scratch\n');
   const config: BuildConfig = { ...((image?.config.config as BuildConfig | undefined) ?? {}) };
-  return { image, config, cmdSet: false, args: undefined as unknown as StageArgs };
+  return { image, config, cmdSet: false, args: at.args };
 }
 
 async function step(

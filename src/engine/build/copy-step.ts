@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../images/image-store.js';
+import { resolveInRoot } from '../containers/archive.js';
 import { resolveUser } from '../runtime/oci-user.js';
 import { applyCopy } from './context/copy-apply.js';
 import { planCopy } from './context/copy-plan.js';
@@ -124,7 +125,9 @@ export async function copyStep(
 
 /** --chown=user[:group]: names from the image's passwd and group; a user alone gives its uid as the gid too. */
 async function chownIds(text: string, rootfs: string): Promise<{ uid: number; gid: number }> {
-  const read = (p: string): Promise<string | undefined> => readFile(join(rootfs, p), 'utf8').catch(() => undefined);
+  // Resolved inside the image root: an image's /etc/passwd that is a symlink must not read the host's files.
+  const read = async (p: string): Promise<string | undefined> =>
+    readFile((await resolveInRoot(rootfs, p, true)).host, 'utf8').catch(() => undefined);
   const [passwd, group] = await Promise.all([read('etc/passwd'), read('etc/group')]);
   const [user = '', grp] = text.split(':', 2);
   const uid = resolveUser(user, passwd, group).uid;

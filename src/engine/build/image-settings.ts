@@ -157,8 +157,8 @@ function healthcheckOf(
   return out;
 }
 
+/** A flag's value (`--from=x`); undefined when absent or written bare (`--link`). */
 export function flagValue(flags: Flags, name: string): string | undefined {
   const v = flags[name];
-  if (v === undefined || v === true) return undefined;
-  return Array.isArray(v) ? String(v.at(-1)) : String(v);
+  return v === undefined || v === true ? undefined : v;
 }
