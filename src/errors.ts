@@ -1,4 +1,5 @@
 // Errors and diagnostics shared by every layer. Rendering lives in one place: src/cli/render-error.ts.
+import { compareText } from './compare-text.js';
 
 /** Where a diagnostic points: a stack file position plus the Compose path of the value (services.web.ports[0]). */
 export interface SourceAt {
@@ -51,7 +52,7 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
       const x = a.d.at;
       const y = b.d.at;
       if (!x || !y) return x ? 1 : y ? -1 : a.i - b.i;
-      return x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column || a.i - b.i;
+      return compareText(x.file, y.file) || x.line - y.line || x.column - y.column || a.i - b.i;
     })
     .map(({ d }) => d);
 }

@@ -5,6 +5,7 @@ import type { EngineClient } from '../engine/client/engine-client.js';
 import { filters } from '../engine/client/engine-client.js';
 import { BerthError } from '../errors.js';
 import { LABEL } from '../planner/labels.js';
+import { compareText } from '../compare-text.js';
 
 /** The fields of `GET /containers/json` these commands read. */
 export interface ContainerSummary {
@@ -46,7 +47,7 @@ export async function findContainers(
     .filter((c) => !query.services?.length || query.services.includes(c.Labels?.[LABEL.service] ?? ''))
     .sort((a, b) => {
       if (isOneoff(a) || isOneoff(b)) return Number(isOneoff(a)) - Number(isOneoff(b));
-      return numberOf(a) - numberOf(b) || nameOf(a).localeCompare(nameOf(b));
+      return numberOf(a) - numberOf(b) || compareText(nameOf(a), nameOf(b));
     });
 }
 

@@ -5,6 +5,7 @@ import type { PortMapping, Service } from '../spec/model.js';
 import { serviceConfigHash } from '../spec/config-hash.js';
 import type { ContainerSpecInput, CreateRequest } from './container-spec.js';
 import { containerCreateRequest } from './container-spec.js';
+import { compareText } from '../compare-text.js';
 
 /** What the command line of `run` overrides. Absent fields keep the service's value. */
 export interface RunOverrides {
@@ -85,7 +86,7 @@ export function oneoffCreateRequest(input: OneoffInput): CreateRequest {
   const labels: Record<string, string> = { ...req.body.Labels, 'com.docker.compose.slug': slug };
   const body = {
     ...req.body,
-    Labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))),
+    Labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => compareText(a, b))),
   };
   if (o.interactive) Object.assign(body, { AttachStdin: true, OpenStdin: true, StdinOnce: true });
   if (o.autoRemove) body.HostConfig = { ...body.HostConfig, AutoRemove: true };

@@ -7,6 +7,7 @@ import { LABEL } from './labels.js';
 import type { Observed, ObservedContainer } from './observed.js';
 import { withDependentRestarts } from './plan-restarts.js';
 import { serviceSpecWarnings } from './spec-warnings.js';
+import { compareText } from '../compare-text.js';
 
 export type ActionKind =
   | 'create-network'
@@ -180,7 +181,7 @@ export function planUp(input: UpInput): Plan {
     const imageId = input.imageIds[name];
     const existing = observed.containers
       .filter((c) => c.service === name && !c.oneoff)
-      .sort((a, b) => a.number - b.number || a.name.localeCompare(b.name));
+      .sort((a, b) => a.number - b.number || compareText(a.name, b.name));
     const scale = desiredScale(service, opts.scale?.[name]);
     const kept = existing.slice(0, scale);
     for (const c of existing.slice(scale)) {
@@ -321,5 +322,5 @@ export function planDown(stack: Stack, observed: Observed, opts: DownOptions = {
 }
 
 function byName(a: { name: string }, b: { name: string }): number {
-  return a.name.localeCompare(b.name);
+  return compareText(a.name, b.name);
 }

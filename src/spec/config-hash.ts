@@ -4,6 +4,7 @@
 // model, key order, comments, anchors and how the stack is split across files do not change it.
 import { createHash } from 'node:crypto';
 import type { Service } from './model.js';
+import { compareText } from '../compare-text.js';
 
 const IGNORED = new Set(['build', 'pull_policy', 'scale', 'depends_on', 'profiles', 'develop']);
 
@@ -29,7 +30,7 @@ export function serviceConfigHash(service: Service): string {
  */
 export function serviceKeyHashes(service: Service): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(hashedPart(service)).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [k, v] of Object.entries(hashedPart(service)).sort(([a], [b]) => compareText(a, b))) {
     if (v !== undefined) out[k] = createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 12);
   }
   return out;

@@ -4,6 +4,7 @@ import { LABEL } from '../../planner/labels.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { prefixer, streamContainerLogs } from '../log-stream.js';
 import { openSession } from '../stack-session.js';
+import { compareText } from '../../compare-text.js';
 
 export interface LogsOptions {
   follow?: boolean;
@@ -30,7 +31,7 @@ export async function logsCommand(
     const chosen = list
       .filter((c) => services.length === 0 || services.includes(c.Labels?.[LABEL.service] ?? ''))
       .map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, '') }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
     const color =
       opts.color !== false && ctx.isTTY === true && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb';
     const prefix = prefixer(

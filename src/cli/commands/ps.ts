@@ -5,6 +5,7 @@ import { LABEL } from '../../planner/labels.js';
 import { openSession } from '../stack-session.js';
 import { renderTable } from '../table.js';
 import { filters } from '../../engine/client/engine-client.js';
+import { compareText } from '../../compare-text.js';
 
 interface Summary {
   Id: string;
@@ -47,7 +48,7 @@ export async function psCommand(
     const rows = list
       .filter((s) => (s.Labels?.[LABEL.oneoff] ?? 'False') !== 'True')
       .filter((s) => services.length === 0 || services.includes(s.Labels?.[LABEL.service] ?? ''))
-      .sort((a, b) => (a.Names[0] ?? '').localeCompare(b.Names[0] ?? ''));
+      .sort((a, b) => compareText(a.Names[0] ?? '', b.Names[0] ?? ''));
     if (opts.quiet) return ctx.stdout(rows.map((r) => `${r.Id}\n`).join(''));
     if (opts.services) {
       return ctx.stdout([...new Set(rows.map((r) => r.Labels?.[LABEL.service] ?? ''))].map((s) => `${s}\n`).join(''));

@@ -7,6 +7,7 @@ import type { CliContext, ProjectOptions } from '../context.js';
 import { engineEndpoint } from '../../engine/client/endpoint.js';
 import { openSession } from '../stack-session.js';
 import { renderTable } from '../table.js';
+import { compareText } from '../../compare-text.js';
 
 interface Summary {
   Id: string;
@@ -41,7 +42,7 @@ async function projectContainers(
   return list
     .filter((c) => (c.Labels?.[LABEL.oneoff] ?? 'False') !== 'True')
     .filter((c) => services.length === 0 || services.includes(c.Labels?.[LABEL.service] ?? ''))
-    .sort((a, b) => (a.Names[0] ?? '').localeCompare(b.Names[0] ?? ''));
+    .sort((a, b) => compareText(a.Names[0] ?? '', b.Names[0] ?? ''));
 }
 
 const nameOf = (c: Summary): string => (c.Names[0] ?? '').replace(/^\//, '');
@@ -191,7 +192,7 @@ export async function lsCommand(
     }
     const rows = [...projects.entries()]
       .filter(([, p]) => opts.all || p.states.has('running'))
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([name, p]) => ({
         Name: name,
         Status: [...p.states.entries()].map(([s, n]) => `${s}(${n})`).join(', '),

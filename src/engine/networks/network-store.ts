@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { EngineError } from '../errors.js';
 import type { ActiveContainer, NetworkRecord } from './types.js';
+import { compareText } from '../../compare-text.js';
 
 export class NetworkStore {
   readonly dir: string;
@@ -50,7 +51,7 @@ export class NetworkStore {
   }
 
   all(): NetworkRecord[] {
-    return [...this.networks.values()].sort((a, b) => a.created.localeCompare(b.created));
+    return [...this.networks.values()].sort((a, b) => compareText(a.created, b.created));
   }
 
   /** As Docker resolves a network reference: full id, then exact name, then a unique id prefix. */

@@ -10,6 +10,7 @@ import type { Lifecycle } from '../../containers/lifecycle.js';
 import { readLogs } from '../../runtime/k8s-log.js';
 import type { ApiRouter, Request } from '../server.js';
 import { beginRawStream, muxFrame, sendJson } from '../server.js';
+import { compareText } from '../../../compare-text.js';
 
 const truthy = (v: string | null): boolean => v === '1' || v === 'true' || v === 'True';
 
@@ -25,7 +26,7 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
     const filters = parseFilters(req.query.get('filters'));
     const all = truthy(req.query.get('all'));
     let list = store.all().filter((c) => (all || c.state.Running || c.state.Restarting) && matches(c, filters));
-    list.sort((a, b) => b.created.localeCompare(a.created));
+    list.sort((a, b) => compareText(b.created, a.created));
     const limit = Number(req.query.get('limit') ?? '-1');
     if (limit > 0) list = list.slice(0, limit);
     sendJson(
