@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import type { EngineClient } from './engine-client.js';
 import { CLIENT_API_VERSION, EngineApiError } from './engine-client.js';
+import { unixRequestOptions } from './endpoint.js';
 
 /** A path in a container as the engine describes it; `mode` is a Go os.FileMode (folders have bit 31 set). */
 export interface ContainerPathStat {
@@ -56,7 +57,7 @@ export function putContainerArchive(
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        socketPath: client.socketPath,
+        ...unixRequestOptions(client.socketPath),
         method: 'PUT',
         path: `/v${CLIENT_API_VERSION}/containers/${id}/archive?${params.toString()}`,
         headers: { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' },

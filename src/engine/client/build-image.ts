@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import { CLIENT_API_VERSION, type EngineClient } from './engine-client.js';
+import { unixRequestOptions } from './endpoint.js';
 
 /** One build request, in the terms of Docker's /build parameters. */
 export interface BuildRequest {
@@ -39,7 +40,7 @@ export async function buildImage(
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     const r = request(
       {
-        socketPath: client.socketPath,
+        ...unixRequestOptions(client.socketPath),
         method: 'POST',
         path: `/v${CLIENT_API_VERSION}/build?${q.toString()}`,
         headers: { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' },

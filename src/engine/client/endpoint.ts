@@ -61,24 +61,35 @@ function unixSocketOf(host: string, source: string): string {
   });
 }
 
+/**
+ * Options for an HTTP request over a unix socket. `servername: ''` stops Node's Agent from working out a TLS server
+ * name from the host, which costs the first request ~8 ms (it compiles Node's IPv6 address pattern) for nothing.
+ */
+export function unixRequestOptions(socketPath: string): { socketPath: string; servername: string } {
+  return { socketPath, servername: '' };
+}
+
 /** GET /version on the socket; undefined when nothing answers within `timeoutMs`. */
 export function pingEngine(
   socketPath: string,
   timeoutMs = 1000,
 ): Promise<{ version: string; apiVersion: string } | undefined> {
   return new Promise((resolve) => {
-    const req = request({ socketPath, path: '/version', method: 'GET', timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => {
-        try {
-          const v = JSON.parse(body) as { Version: string; ApiVersion: string };
-          resolve({ version: v.Version, apiVersion: v.ApiVersion });
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
+    const req = request(
+      { ...unixRequestOptions(socketPath), path: '/version', method: 'GET', timeout: timeoutMs },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => {
+          try {
+            const v = JSON.parse(body) as { Version: string; ApiVersion: string };
+            resolve({ version: v.Version, apiVersion: v.ApiVersion });
+          } catch {
+            resolve(undefined);
+          }
+        });
+      },
+    );
     req.on('error', () => resolve(undefined));
     req.on('timeout', () => {
       req.destroy();

@@ -4,6 +4,7 @@
 import { Agent, request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BerthError } from '../../errors.js';
+import { unixRequestOptions } from './endpoint.js';
 
 export const CLIENT_API_VERSION = '1.41';
 
@@ -44,7 +45,7 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       const req = request(
         {
-          socketPath: this.socketPath,
+          ...unixRequestOptions(this.socketPath),
           agent: this.agent,
           signal: opts.signal,
           method,

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import type { EngineClient, Query } from './engine-client.js';
 import { CLIENT_API_VERSION, EngineApiError } from './engine-client.js';
+import { unixRequestOptions } from './endpoint.js';
 
 /**
  * An open hijacked stream. `output` ends when the engine is done (the process exited, or the container stopped);
@@ -30,7 +31,7 @@ export function hijack(
   const payload = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(opts.body));
   return new Promise((resolve, reject) => {
     const req = request({
-      socketPath: client.socketPath,
+      ...unixRequestOptions(client.socketPath),
       method: 'POST',
       path: `/v${CLIENT_API_VERSION}${path}${qs}`,
       headers: {

@@ -32,7 +32,13 @@ export interface NetworkSetup {
 export interface NetworkAttachments {
   /** At create, before the record is saved: checks NetworkMode and the endpoints (throws EngineError). */
   create(record: ContainerRecord, networkingConfig: unknown): Promise<void>;
-  /** At start, before the process is created. */
+  /**
+   * At start, before the OCI spec is built: the network namespace the container will join (undefined: a new one with
+   * loopback only), made now when it is the container's own, so that the runtime creates the container while
+   * `connect` sets the namespace up. Undone by `disconnect`.
+   */
+  namespace(c: ContainerRecord): Promise<string | undefined>;
+  /** At start, after `namespace`, while or before the runtime creates the process (which must not run before). */
   connect(c: ContainerRecord): Promise<NetworkSetup>;
   /** When the process has exited, and at remove: undo connect (idempotent). */
   disconnect(c: ContainerRecord): Promise<void>;
@@ -51,6 +57,7 @@ export const NO_VOLUMES: VolumeAttachments = {
 
 export const LOOPBACK_ONLY: NetworkAttachments = {
   create: () => Promise.resolve(),
+  namespace: () => Promise.resolve(undefined),
   connect: () => Promise.resolve({}),
   disconnect: () => Promise.resolve(),
   remove: () => Promise.resolve(),

@@ -19,7 +19,7 @@ import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
 import { validateHealthcheck } from './health-config.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
 import { validateRestartPolicy } from './restart-policy.js';
-import { writeStartBundle } from './start-bundle.js';
+import { writeEtcFiles, writeStartBundle } from './start-bundle.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -220,6 +220,10 @@ export class Lifecycle {
 
   private async startProcess(c: ContainerRecord, bundle: string, p: ContainerPaths): Promise<void> {
     const { store, runc, events } = this.deps;
+    // The network is set up while conmon and runc create the process (which waits for runc start): the two
+    // costs overlap instead of adding up (~50 ms of a start on a bridge network).
+    const connecting = this.networks.connect(c);
+    connecting.catch(() => undefined); // awaited below; failing early must not be an unhandled rejection
     const started = await createWithConmon({
       id: c.id,
       bundle,
@@ -230,7 +234,16 @@ export class Lifecycle {
       persistDir: join(bundle, 'conmon'),
       pidFile: join(bundle, 'pidfile'),
       conmonPidFile: join(bundle, 'conmon.pid'),
+    }).catch(async (e: unknown) => {
+      await connecting.catch(() => undefined); // settled before the caller disconnects
+      throw e;
     });
+    try {
+      writeEtcFiles(c, p, await connecting);
+    } catch (e) {
+      await runc.delete(c.id, { force: true }).catch(() => undefined);
+      throw e;
+    }
     await runc.start(c.id);
     c.state = {
       ...c.state,

@@ -1,11 +1,13 @@
-// What a start needs before the process runs: the container's root filesystem mounted, its volume and network
-// attachments made, its /etc files written and the OCI bundle (config.json) built by Docker's rules.
+// What a start needs before the runtime creates the process: the container's root filesystem mounted, its volumes
+// attached, its network namespace made and the OCI bundle (config.json) built by Docker's rules; and, once the
+// network is set up (while the runtime creates the process), its /etc/hosts and /etc/resolv.conf.
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBoundingCapabilities, readHardLimits } from '../runtime/host-limits.js';
 import { buildOciSpec, serializeOciSpec } from '../runtime/oci-spec.js';
 import { isMounted, mountOverlay } from '../runtime/overlay.js';
 import type { SpecInput } from '../runtime/spec-input.js';
+import type { NetworkSetup } from './attachments.js';
 import type { ContainerRecord } from './container-store.js';
 import type { ContainerPaths } from './docker-json.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -22,17 +24,12 @@ export async function writeStartBundle(
   if (!(await isMounted(p.rootfs))) {
     await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
   }
-  const hostname = (c.config.Hostname as string | undefined) || c.id.slice(0, 12);
+  const hostname = hostnameOf(c);
   const mounts = await lc.volumes.mounts(c, p.rootfs);
-  const network = await lc.networks.connect(c);
+  const netns = await lc.networks.namespace(c);
   writeFileSync(p.hostnamePath, `${hostname}\n`);
-  writeFileSync(
-    p.hostsPath,
-    network.hosts ?? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
-  );
-  if (network.resolvConf !== undefined) writeFileSync(p.resolvConfPath, network.resolvConf);
-  else if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', p.resolvConfPath);
-  else writeFileSync(p.resolvConfPath, '');
+  // The runtime binds these files at create; writeEtcFiles fills them in place once the network is set up.
+  for (const file of [p.hostsPath, p.resolvConfPath]) if (!existsSync(file)) writeFileSync(file, '');
   const imageConfig = lc.imageConfig(c);
   const spec = buildOciSpec({
     id: c.id,
@@ -43,7 +40,7 @@ export async function writeStartBundle(
     host: c.hostConfig,
     etcFiles: { hosts: p.hostsPath, hostname: p.hostnamePath, resolvConf: p.resolvConfPath },
     mounts,
-    netns: network.netns,
+    netns,
     passwd: readIfExists(join(p.rootfs, 'etc/passwd')),
     group: readIfExists(join(p.rootfs, 'etc/group')),
     initPath: '/usr/bin/catatonit',
@@ -63,4 +60,23 @@ function readIfExists(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Writes /etc/hosts and /etc/resolv.conf of a started container from its network setup, in place (same inode), so
+ * that the bind mounts the runtime already made show the new content.
+ */
+export function writeEtcFiles(c: ContainerRecord, p: ContainerPaths, network: NetworkSetup): void {
+  const hostname = hostnameOf(c);
+  writeFileSync(
+    p.hostsPath,
+    network.hosts ?? `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
+  );
+  if (network.resolvConf !== undefined) writeFileSync(p.resolvConfPath, network.resolvConf);
+  else if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', p.resolvConfPath);
+  else writeFileSync(p.resolvConfPath, '');
+}
+
+function hostnameOf(c: ContainerRecord): string {
+  return (c.config.Hostname as string | undefined) || c.id.slice(0, 12);
 }

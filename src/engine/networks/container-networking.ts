@@ -2,7 +2,7 @@
 // /disconnect. A container on bridge networks gets a namespace of its own, kept as a bind-mounted file under the
 // data root from start until its process exits; "host" joins berthd's namespace and "container:<id>" another
 // container's.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { NetworkAttachments, NetworkSetup } from '../containers/attachments.js';
 import type { ContainerRecord, ContainerStore } from '../containers/container-store.js';
 import { EngineError } from '../errors.js';
@@ -41,6 +41,8 @@ export class ContainerNetworking implements NetworkAttachments {
   readonly service: NetworkService;
   private readonly containers: ContainerStore;
   private readonly log: (line: string) => void;
+  /** Containers whose namespace `namespace` made and `connect` has not taken over yet. */
+  private readonly madeNamespaces = new Set<string>();
 
   constructor(opts: ContainerNetworkingOptions) {
     this.service = opts.service;
@@ -59,6 +61,22 @@ export class ContainerNetworking implements NetworkAttachments {
     });
     portMappings(record.hostConfig, this.exposed(record)); // a bad port fails at create, as with Docker
     record.attachments = { ...record.attachments, network: desired };
+  }
+
+  async namespace(c: ContainerRecord): Promise<string | undefined> {
+    const desired = this.desiredOf(c);
+    if (desired.mode === 'none') return undefined;
+    if (desired.mode === 'host') return `/proc/${process.pid}/ns/net`;
+    if (desired.mode === 'container')
+      return `/proc/${this.joinedContainer(desired.container as string).state.Pid}/ns/net`;
+    const { store } = this.service;
+    const left = store.activeOf(c.id);
+    if (left) await this.service.exclusive(() => this.teardownAll(left)); // what a crash left behind
+    const path = store.netnsPath(c.id);
+    if (existsSync(path)) await removeNetns(path); // made by a start that a crash cut short before connect
+    await createNetns(path);
+    this.madeNamespaces.add(c.id);
+    return path;
   }
 
   async connect(c: ContainerRecord): Promise<NetworkSetup> {
@@ -84,14 +102,7 @@ export class ContainerNetworking implements NetworkAttachments {
       };
     }
     if (desired.mode === 'container') {
-      const target = this.containers.get(desired.container as string);
-      if (!target.state.Running) {
-        throw new EngineError(
-          'conflict',
-          'ENGINE_NOT_RUNNING',
-          `cannot join network of a non running container: ${target.id}`,
-        );
-      }
+      const target = this.joinedContainer(desired.container as string);
       const shared = this.service.store.activeOf(target.id);
       return { netns: `/proc/${target.state.Pid}/ns/net`, hosts: shared?.hosts, resolvConf: shared?.resolvConf };
     }
@@ -104,14 +115,30 @@ export class ContainerNetworking implements NetworkAttachments {
     return { netns: active.netns, hosts: active.hosts, resolvConf: active.resolvConf };
   }
 
+  /** The running container whose namespace `network_mode: container:` joins. */
+  private joinedContainer(ref: string): ContainerRecord {
+    const target = this.containers.get(ref);
+    if (!target.state.Running) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_NOT_RUNNING',
+        `cannot join network of a non running container: ${target.id}`,
+      );
+    }
+    return target;
+  }
+
   private async connectBridge(c: ContainerRecord, desired: ContainerNetworks): Promise<ActiveContainer> {
     const { store } = this.service;
     const left = store.activeOf(c.id);
-    if (left) await this.teardownAll(left); // what a crash left behind
+    if (left) {
+      await this.teardownAll(left); // what a crash left behind, namespace included
+      this.madeNamespaces.delete(c.id);
+    }
     const others = store.allActive().flatMap((a) => a.published);
     const published = await choosePorts(portMappings(c.hostConfig, this.exposed(c)), others);
     const active: ActiveContainer = { containerId: c.id, netns: store.netnsPath(c.id), endpoints: [], published };
-    await createNetns(active.netns);
+    if (!this.madeNamespaces.delete(c.id)) await createNetns(active.netns);
     try {
       await store.saveActive(active);
       for (const req of desired.endpoints) {
@@ -150,7 +177,10 @@ export class ContainerNetworking implements NetworkAttachments {
 
   async disconnect(c: ContainerRecord): Promise<void> {
     const active = this.service.store.activeOf(c.id);
-    if (!active) return;
+    if (!active) {
+      if (this.madeNamespaces.delete(c.id)) await removeNetns(this.service.store.netnsPath(c.id));
+      return;
+    }
     const networks = active.endpoints.map((e) => e.networkId);
     await this.service.exclusive(async () => {
       if (this.service.store.activeOf(c.id)) await this.teardownAll(active);
