@@ -14,6 +14,7 @@ import type { BuildOutput } from './build-output.js';
 import { type CopyContext, copyStep } from './copy-step.js';
 import type { Dockerfile, Instruction, Stage } from './dockerfile/index.js';
 import { expandWord, parseDockerfile, runCommandOf } from './dockerfile/index.js';
+import type { ContextDigests } from './context/context-digests.js';
 import { pruneBuildFiles } from './context/prune-build-files.js';
 import { type BuildConfig, applySettings, shellOf } from './image-settings.js';
 import { runStep } from './run-step.js';
@@ -27,6 +28,8 @@ export interface BuilderDeps {
 /** One build's inputs: the unpacked context, a scratch folder of its own, the options, where progress goes. */
 export interface BuildRun {
   contextDir: string;
+  /** What unpacking the context learned of its files (saves COPY reading them back to hash them). */
+  contextDigests?: ContextDigests;
   workDir: string;
   options: BuildOptions;
   out: BuildOutput;
@@ -156,6 +159,7 @@ async function step(
       const ctx: CopyContext = {
         images: deps.images,
         contextDir: run.contextDir,
+        contextDigests: run.contextDigests,
         workDir: run.workDir,
         stageImage: (ref) => {
           const s = stageByRef(df, ref, Number.MAX_SAFE_INTEGER);

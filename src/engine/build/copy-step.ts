@@ -9,6 +9,7 @@ import type { ImageRecord, ImageStore } from '../images/image-store.js';
 import { resolveInRoot } from '../containers/archive.js';
 import { resolveUser } from '../runtime/oci-user.js';
 import { applyCopy } from './context/copy-apply.js';
+import type { ContextDigests } from './context/context-digests.js';
 import { planCopy } from './context/copy-plan.js';
 import type { CopyRequest } from './context/copy-types.js';
 import type { Instruction } from './dockerfile/index.js';
@@ -16,10 +17,14 @@ import { type BuildConfig, flagValue } from './image-settings.js';
 import { writeLayerTar } from './layer-tar.js';
 import { type RootfsMount, mountRootfs } from './rootfs-mount.js';
 
-/** Where COPY finds things: the context, other stages' results (by name or index), images of the engine. */
+/**
+ * Where COPY finds things: the context, other stages' results (by name or index), images of the engine.
+ * `contextDigests`, when the context was unpacked by this berthd, saves reading its files back to hash them.
+ */
 export interface CopyContext {
   images: ImageStore;
   contextDir: string;
+  contextDigests?: ContextDigests;
   workDir: string;
   stageImage: (ref: string) => { found: boolean; image?: ImageRecord };
 }
@@ -97,6 +102,7 @@ export async function copyStep(
       isAdd: ins.kind === 'ADD',
       fromContext: from === undefined && ins.heredocs.length === 0,
     };
+    if (request.fromContext) request.contextDigests = ctx.contextDigests;
     const plan = await planCopy(request);
     const flags = [
       from === undefined ? '' : `--from=${expand(from)} `,

@@ -2,7 +2,7 @@
 // applied (docker/cli's build command and moby's archive.TarWithOptions), ready to POST to /build.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { open, readlink } from 'node:fs/promises';
+import { open, readFile, readlink } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -34,6 +34,9 @@ interface ExtraFile {
 }
 
 const IGNORE_FILE = '.dockerignore';
+/** Regular files up to this size are read whole, several at once; larger ones are streamed, one at a time. */
+const WHOLE_FILE = 1024 * 1024;
+const READ_AHEAD = 16;
 
 /**
  * Archives `dir`: entries sorted, folders as `name/`, symlinks stored as symlinks, hard links as links, owner
@@ -84,7 +87,6 @@ function externalDockerfile(root: string, opts: BuildContextOptions): ExtraFile 
 }
 
 async function writeEntries(pack: Pack, files: ContextFile[], extra: ExtraFile | undefined, ignore?: Buffer) {
-  const links = new Map<string, string>(); // dev:ino of a file with several links → the first name archived
   const pending: Array<ContextFile | ExtraFile> = [...files];
   if (extra !== undefined) {
     // The sent .dockerignore lists the generated Dockerfile, so the daemon drops both from what COPY sees.
@@ -95,15 +97,60 @@ async function writeEntries(pack: Pack, files: ContextFile[], extra: ExtraFile |
     pending.push(extra, { name: IGNORE_FILE, content: listed, mtime });
     pending.sort((a, b) => compare(nameOf(a), nameOf(b)));
   }
-  for (const file of pending) {
+  const links = hardLinks(pending);
+  const bodies = readAhead(pending, links);
+  for (const [i, file] of pending.entries()) {
     if (!('rel' in file)) {
       const header = { name: file.name, mode: 0o600, uid: 0, gid: 0, mtime: file.mtime, type: 'file' as const };
       await addEntry(pack, { ...header, size: file.content.length }, file.content);
-    } else await writeFileEntry(pack, file, links);
+    } else await writeFileEntry(pack, file, { linkTo: links.get(i), body: bodies(i) });
   }
 }
 
-async function writeFileEntry(pack: Pack, file: ContextFile, links: Map<string, string>): Promise<void> {
+/**
+ * For each file that is another name of a file archived before it (same dev:ino), the first name: it goes in
+ * the tar as a hard link to that name. Decided before any body is read, so read-ahead skips those.
+ */
+function hardLinks(pending: ReadonlyArray<ContextFile | ExtraFile>): Map<number, string> {
+  const first = new Map<string, string>(); // dev:ino → the first name archived
+  const links = new Map<number, string>();
+  for (const [i, file] of pending.entries()) {
+    if (!('rel' in file) || file.stat.nlink <= 1 || !file.stat.isFile()) continue;
+    const key = `${file.stat.dev}:${file.stat.ino}`;
+    const name = first.get(key);
+    if (name === undefined) first.set(key, file.rel);
+    else links.set(i, name);
+  }
+  return links;
+}
+
+/**
+ * Reads the bodies of small regular files up to READ_AHEAD entries ahead of the one being archived, so the
+ * reads overlap one another and the packing; entries still go in the tar in order. `body(i)` starts the reads
+ * from `i` on and returns entry i's, or undefined for an entry that is not a small file (it is streamed).
+ */
+function readAhead(pending: ReadonlyArray<ContextFile | ExtraFile>, links: ReadonlyMap<number, string>) {
+  const reads = new Map<number, Promise<Buffer>>();
+  let next = 0;
+  return (i: number): Promise<Buffer> | undefined => {
+    for (next = Math.max(next, i); next < Math.min(pending.length, i + READ_AHEAD); next++) {
+      const file = pending[next] as ContextFile | ExtraFile;
+      if (!('rel' in file) || links.has(next) || !file.stat.isFile() || file.stat.size > WHOLE_FILE) continue;
+      const read = readFile(file.host);
+      read.catch(() => undefined); // an entry given up after an earlier failure is not an unhandled rejection
+      reads.set(next, read);
+    }
+    const body = reads.get(i);
+    reads.delete(i);
+    return body;
+  };
+}
+
+async function writeFileEntry(
+  pack: Pack,
+  file: ContextFile,
+  opts: { linkTo: string | undefined; body: Promise<Buffer> | undefined },
+): Promise<void> {
   const { stat, rel } = file;
   const header: Header = { name: rel, mode: stat.mode & 0o7777, uid: 0, gid: 0, mtime: stat.mtime, size: 0 };
   if (stat.isDirectory()) return addEntry(pack, { ...header, name: `${rel}/`, type: 'directory' });
@@ -113,12 +160,9 @@ async function writeFileEntry(pack: Pack, file: ContextFile, links: Map<string, 
     const type = stat.isCharacterDevice() ? ('character-device' as const) : ('block-device' as const);
     return addEntry(pack, { ...header, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) });
   }
-  if (stat.nlink > 1) {
-    const key = `${stat.dev}:${stat.ino}`;
-    const first = links.get(key);
-    if (first !== undefined) return addEntry(pack, { ...header, type: 'link', linkname: first });
-    links.set(key, rel);
-  }
+  if (opts.linkTo !== undefined) return addEntry(pack, { ...header, type: 'link', linkname: opts.linkTo });
+  // The size is the lstat's: a file that changed size since fails the entry ("Size mismatch"), as when streamed.
+  if (opts.body !== undefined) return addEntry(pack, { ...header, type: 'file', size: stat.size }, await opts.body);
   const handle = await open(file.host, 'r');
   try {
     const body = handle.createReadStream({ autoClose: false });

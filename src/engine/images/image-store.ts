@@ -54,6 +54,8 @@ export class ImageStore {
   readonly #records: Map<Digest, ImageRecord>;
   readonly #isInUse: (imageId: string) => boolean;
   readonly #lock: Lock = createLock();
+  /** Build steps by parent and build key, the first recorded of each; built on demand, dropped when images go. */
+  #buildSteps: Map<string, ImageRecord> | undefined;
 
   private constructor(root: string, parts: { content: ContentStore; layers: LayerStore } & ImageStoreOptions) {
     this.root = join(root, 'images');
@@ -94,6 +96,7 @@ export class ImageStore {
         }
         const loaded: string[] = [];
         for (const [id, record] of added) this.#records.set(id, record);
+        this.#buildSteps = undefined;
         for (const image of images) {
           const record = this.#need(image.config.digest);
           for (const ref of image.refs) moveTag(this.#records, familiarTag(ref), record);
@@ -103,6 +106,7 @@ export class ImageStore {
         return { loaded };
       } catch (e) {
         for (const record of added.values()) this.#records.delete(record.id);
+        this.#buildSteps = undefined;
         for (const record of added.values()) await this.#layers.release(record.chainIds, record.id);
         throw e;
       } finally {
@@ -120,6 +124,7 @@ export class ImageStore {
         const imported = await importImage(this.#stores(), rootfs, opts);
         const record = this.#records.get(imported.id) ?? imported;
         this.#records.set(record.id, record);
+        this.#buildSteps = undefined;
         if (ref !== undefined) moveTag(this.#records, ref, record);
         writeIndex(this.root, this.#records);
         return record;
@@ -141,6 +146,7 @@ export class ImageStore {
         const committed = await commitImage(this.#stores(), input);
         const record = this.#records.get(committed.id) ?? committed;
         this.#records.set(record.id, record);
+        this.#indexBuildStep(record);
         for (const ref of refs) moveTag(this.#records, ref, record);
         writeIndex(this.root, this.#records);
         return record;
@@ -159,8 +165,18 @@ export class ImageStore {
 
   /** The image a build made for the step `buildKey` on `parentId` (none: on scratch), if it is still there. */
   findBuildStep(parentId: string | undefined, buildKey: string): ImageRecord | undefined {
-    for (const r of this.#records.values()) if (r.buildKey === buildKey && r.parent === parentId) return r;
-    return undefined;
+    if (this.#buildSteps === undefined) {
+      this.#buildSteps = new Map();
+      for (const r of this.#records.values()) this.#indexBuildStep(r);
+    }
+    return this.#buildSteps.get(buildStepKey(parentId, buildKey));
+  }
+
+  /** Adds `record` to the build step index, if the index is built and has no image for that step yet. */
+  #indexBuildStep(record: ImageRecord): void {
+    if (this.#buildSteps === undefined || record.buildKey === undefined) return;
+    const key = buildStepKey(record.parent, record.buildKey);
+    if (!this.#buildSteps.has(key)) this.#buildSteps.set(key, record);
   }
 
   /** Whether another image was made on top of this one (docker images hides such untagged intermediates). */
@@ -318,6 +334,7 @@ export class ImageStore {
   /** Forgets the image (index first, so a crash cannot leave it pointing at deleted data), then frees its data. */
   async #delete(record: ImageRecord): Promise<string[]> {
     this.#records.delete(record.id);
+    this.#buildSteps = undefined;
     writeIndex(this.root, this.#records);
     const layers = await this.#layers.release(record.chainIds, record.id);
     await this.#dropUnusedBlobs([record.id, ...record.layers.map((l) => l.digest)]);
@@ -367,4 +384,9 @@ function conflict(code: string, message: string): EngineError {
   return new EngineError('conflict', code, `conflict: ${message}`, {
     hint: 'remove the containers first, or use force',
   });
+}
+
+/** The index key of a build step: JSON, so that no parent ID or key can run into the other. */
+function buildStepKey(parentId: string | undefined, buildKey: string): string {
+  return JSON.stringify([parentId ?? null, buildKey]);
 }

@@ -1,7 +1,7 @@
 // The build context tar as the docker CLI makes it: .dockerignore rules, the Dockerfile always sent, a
 // Dockerfile from outside added under a content-derived name, and a round trip through berthd's unpacking.
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -165,6 +165,25 @@ describe('packBuildContext', () => {
     await unpackContext(packBuildContext(ctx).stream, out);
     expect(snapshot(out)).toEqual(snapshot(ctx));
     expect(statSync(join(out, 'data/a')).mtimeMs).toBe(1_000_000_000_000);
+  });
+
+  it('keeps entries in order and bodies whole while reading ahead: many files, a streamed large one, hard links', async () => {
+    const files: Record<string, string> = { Dockerfile: 'FROM scratch\n' };
+    for (let i = 0; i < 50; i++) files[`lib/m${String(i).padStart(2, '0')}`] = `module ${i}\n`.repeat(i + 1);
+    files['lib/m25-large'] = 'L'.repeat(1024 * 1024 + 7);
+    put(files);
+    linkSync(join(ctx, 'lib/m03'), join(ctx, 'lib/m40-link')); // replaces nothing: a new name sorted after m03
+    const listed = await list(packBuildContext(ctx).stream);
+    expect(listed.map((e) => e.name)).toEqual([
+      'Dockerfile',
+      'lib/',
+      ...Object.keys(files)
+        .filter((n) => n.startsWith('lib/'))
+        .concat('lib/m40-link')
+        .sort(),
+    ]);
+    for (const e of listed.filter((x) => x.type === 'file')) expect(e.body).toBe(files[e.name]);
+    expect(listed.find((e) => e.name === 'lib/m40-link')).toMatchObject({ type: 'link', linkname: 'lib/m03' });
   });
 });
 

@@ -143,6 +143,23 @@ describe('image store: tag and remove', () => {
     expect(report.ImagesDeleted).toEqual([{ Deleted: oldId }]); // the layer stays: the newer image shares it
     expect(store.list().map((r) => r.id)).toEqual([newer.configDigest]);
   });
+
+  it('finds a build step by parent and key after commits, and not once the step image is removed', async () => {
+    const [store, baseId] = await withBusybox();
+    const base = store.resolve(baseId);
+    expect(store.findBuildStep(baseId, 'ENV A=1')).toBeUndefined(); // the index is built here, then kept up to date
+    const step = async (parent: typeof base, key: string, env: string) =>
+      store.commit({ parent, config: { Env: [env] }, history: { created_by: key }, buildKey: key });
+    const a = await step(base, 'ENV A=1', 'A=1');
+    const b = await step(a, 'ENV B=2', 'B=2');
+    const scratch = await step(undefined, 'ENV A=1', 'A=scratch');
+    expect(store.findBuildStep(baseId, 'ENV A=1')?.id).toBe(a.id);
+    expect(store.findBuildStep(a.id, 'ENV B=2')?.id).toBe(b.id);
+    expect(store.findBuildStep(undefined, 'ENV A=1')?.id).toBe(scratch.id);
+    expect(store.findBuildStep(baseId, 'ENV B=2')).toBeUndefined();
+    await store.remove(b.id);
+    expect(store.findBuildStep(a.id, 'ENV B=2')).toBeUndefined();
+  });
 });
 
 describe('image store: history, save, import', () => {

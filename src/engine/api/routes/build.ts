@@ -27,10 +27,10 @@ export function buildRoutes(
     const out = jsonLinesOutput(res, { quiet: options.quiet });
     try {
       const contextDir = join(workDir, 'context');
-      await unpackContext(req.raw, contextDir);
+      const contextDigests = await unpackContext(req.raw, contextDir);
       const image = await buildImage(
         { images: deps.images, lifecycle: deps.lifecycle },
-        { contextDir, workDir, options, out, signal: abort.signal },
+        { contextDir, contextDigests, workDir, options, out, signal: abort.signal },
       );
       for (const tag of options.tags) deps.events.emit('image', 'tag', image.id, { name: tag });
     } catch (e) {

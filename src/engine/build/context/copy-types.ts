@@ -1,4 +1,5 @@
 // The data of one COPY or ADD: what the Dockerfile asked for, and the plan that resolved it against a source.
+import type { ContextDigests } from './context-digests.js';
 
 /**
  * One COPY or ADD, already variable-expanded. `sources` are relative to `sourceRoot` (the context folder, or
@@ -7,6 +8,8 @@
  * folder itself, as BuildKit reads it). `chown` replaces the owner of everything copied and of the folders
  * created; without it, files from the context are owned by 0:0 and files from a stage keep their owner.
  * `chmod` replaces the permission bits of everything copied (not of created parents, nor symlinks).
+ * `contextDigests`, for a context that unpackContext wrote, gives the content hashes of its files, so that the
+ * digest reads only the files it does not list (or that no longer match it).
  */
 export interface CopyRequest {
   sourceRoot: string;
@@ -16,6 +19,7 @@ export interface CopyRequest {
   chmod?: number;
   isAdd: boolean;
   fromContext: boolean;
+  contextDigests?: ContextDigests;
 }
 
 /**

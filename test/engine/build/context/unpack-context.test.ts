@@ -6,11 +6,14 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   readlinkSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -103,6 +106,65 @@ describe('unpackContext', () => {
 
   it('refuses garbage that is not a tar', async () => {
     await expect(unpackContext(Readable.from([Buffer.alloc(700, 7)]), out)).rejects.toMatchObject(unsafe);
+  });
+
+  it('returns the content hash, size and mode of every file left, the last entry of a path winning', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => ({ name: `lib/f${i}`, body: 'x'.repeat(i * 97) }));
+    const data = await tarOf([
+      ...files,
+      { name: 'big', body: 'b'.repeat(1024 * 1024 + 1), mode: 0o755 },
+      { name: 'lib/f3', body: 'again', mode: 0o600 }, // the same path twice: the second replaces the first
+      { name: 'lib/f4/', type: 'directory' }, // a folder where a file was
+      { name: 'lib/f4/inner', body: 'in' },
+      { name: 'gone', body: 'g' },
+      { name: 'gone', type: 'symlink', linkname: 'big' }, // a symlink where a file was
+      { name: 'hard', type: 'link', linkname: 'lib/f5' },
+    ]);
+    const digests = await unpackContext(Readable.from([data]), out);
+    const onDisk = new Map<string, { sha256: string; size: number; mode: number }>();
+    const walk = (rel: string): void => {
+      const st = lstatSync(join(out, rel));
+      if (st.isDirectory()) for (const name of readdirSync(join(out, rel))) walk(rel === '' ? name : `${rel}/${name}`);
+      else if (st.isFile()) {
+        const sha256 = createHash('sha256')
+          .update(readFileSync(join(out, rel)))
+          .digest('hex');
+        onDisk.set(rel, { sha256, size: st.size, mode: st.mode & 0o7777 });
+      }
+    };
+    walk('');
+    expect(digests.root).toBe(realpathSync(out));
+    expect(new Map([...digests.files].sort())).toEqual(new Map([...onDisk].sort()));
+    expect(digests.files.get('lib/f3')).toMatchObject({ size: 5, mode: 0o600 });
+    expect(digests.files.has('lib/f4')).toBe(false);
+    expect(digests.files.has('gone')).toBe(false);
+    expect(readlinkSync(join(out, 'gone'))).toBe('big');
+  });
+
+  it('refuses a file below a file written just before it, as written one at a time', async () => {
+    const data = await tarOf([
+      { name: 'a', body: 'file' },
+      { name: 'a/b', body: 'under a file' },
+    ]);
+    await expect(unpackContext(Readable.from([data]), out)).rejects.toMatchObject({
+      ...unsafe,
+      message: expect.stringContaining('has a parent "a" that is not a folder'),
+    });
+  });
+
+  it('refuses to write through a symlink that replaced a folder it had already checked', async () => {
+    const outside = join(sandbox, 'outside');
+    mkdirSync(outside);
+    const data = await tarOf([
+      { name: 'd/first', body: '1' },
+      { name: 'd', type: 'symlink', linkname: outside },
+      { name: 'd/second', body: '2' },
+    ]);
+    await expect(unpackContext(Readable.from([data]), out)).rejects.toMatchObject({
+      ...unsafe,
+      message: expect.stringContaining('through the symbolic link "d"'),
+    });
+    expect(existsSync(join(outside, 'second'))).toBe(false);
   });
 });
 
