@@ -6,8 +6,7 @@
 // Each daemon gets its own temporary data root and socket; dockerd runs with --bridge=none --iptables=false and its
 // own containerd namespace, and every build uses network mode none, so no RUN step touches a network.
 // RUNS (default 11) measured rounds after WARMUP (default 2) warm-ups.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -16,7 +15,7 @@ import { join } from 'node:path';
 import { packBuildContext } from '../src/engine/client/build-context.js';
 import { pingEngine } from '../src/engine/client/endpoint.js';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
-import { api, median, ms, waitForSocket } from './lib.js';
+import { type Daemon, api, median, ms, startBerthd, startDockerd, stopProcess } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 11);
 const WARMUP = Number(process.env.WARMUP ?? 2);
@@ -26,12 +25,6 @@ const base = `bench-build-${process.pid}/busybox:1`;
 const berthBin = join(process.cwd(), 'bin/berth.js');
 const ctxDir = join(dir, 'ctx');
 let interrupted = false;
-
-interface Daemon {
-  name: string;
-  socket: string;
-  process: ChildProcess;
-}
 
 /** One column: a CLI on an engine, building the context into `tag`. */
 interface Column {
@@ -102,40 +95,6 @@ function writeSource(version: string): void {
     join(ctxDir, 'src', 'main.sh'),
     `#!/bin/sh\necho "main ${version}"\nfor f in /app/src/part-*.sh; do sh "$f"; done\n`,
   );
-}
-
-async function startBerthd(): Promise<Daemon> {
-  const socket = join(dir, 'berth.sock');
-  const child = spawn(process.execPath, [join(process.cwd(), 'bin/berthd.js')], {
-    env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForSocket(socket, 'berthd');
-  return { name: 'berthd', socket, process: child };
-}
-
-async function startDockerd(): Promise<Daemon> {
-  const socket = join(dir, 'docker.sock');
-  const root = join(dir, 'docker');
-  const child = spawn(
-    'dockerd',
-    [
-      ...['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'pid')],
-      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false'],
-      ...['--containerd-namespace', `bench-${process.pid}`, '--containerd-plugins-namespace', `bench-p-${process.pid}`],
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  await waitForSocket(socket, 'dockerd');
-  return { name: 'dockerd', socket, process: child };
-}
-
-async function stop(d: Daemon): Promise<void> {
-  if (d.process.exitCode !== null || d.process.signalCode !== null) return;
-  const exited = new Promise((r) => d.process.once('exit', r));
-  d.process.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-  if (d.process.exitCode === null && d.process.signalCode === null) d.process.kill('SIGKILL');
 }
 
 /** Runs one whole process, wall time around spawnSync. Throws on a non-zero exit; returns stdout + stderr. */
@@ -307,9 +266,9 @@ async function main(): Promise<void> {
   const daemons: Daemon[] = [];
   try {
     writeContext();
-    const berthd = await startBerthd();
+    const berthd = await startBerthd(dir);
     daemons.push(berthd);
-    const dockerd = spawnSync('dockerd', ['--version']).status === 0 ? await startDockerd() : undefined;
+    const dockerd = spawnSync('dockerd', ['--version']).status === 0 ? await startDockerd(dir) : undefined;
     if (dockerd) daemons.push(dockerd);
     else console.log('dockerd: not installed (apt-get install docker.io), so no dockerd column in this run');
     const plain = { ...process.env };
@@ -372,7 +331,7 @@ async function main(): Promise<void> {
     report(columns, tarBytes);
   } finally {
     for (const d of daemons) await purge(d).catch((e: unknown) => console.error(`purge ${d.name}: ${String(e)}`));
-    for (const d of daemons) await stop(d);
+    for (const d of daemons) await stopProcess(d.process);
     await new Promise((r) => setTimeout(r, 500));
     const mounts = readFileSync('/proc/mounts', 'utf8')
       .split('\n')

@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
-import { median, ms, ok, waitForSocket } from './lib.js';
+import { median, ms, ok, startDockerd as startDockerdProcess, waitForSocket } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = 2;
@@ -51,18 +51,7 @@ function hasDockerd(): boolean {
 }
 
 async function startDockerd(): Promise<Engine> {
-  const socket = join(dir, 'docker.sock');
-  const root = join(dir, 'docker');
-  const child = spawn(
-    'dockerd',
-    [
-      ...['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'pid')],
-      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false'],
-      ...['--containerd-namespace', `bench-${process.pid}`, '--containerd-plugins-namespace', `bench-p-${process.pid}`],
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  await waitForSocket(socket, 'dockerd');
+  const { socket, process: child } = await startDockerdProcess(dir);
   const containerdPid = (): number[] => {
     const out = spawnSync('pgrep', ['-P', String(child.pid), 'containerd'], { encoding: 'utf8' }).stdout;
     return out.split('\n').filter(Boolean).map(Number);

@@ -1,6 +1,9 @@
 // What the benchmark scripts share: raw Engine API calls on a unix socket, waiting for a daemon's socket, timing
 // and medians. Each script still starts its own daemons, since each needs dockerd with other flags.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { pingEngine } from '../src/engine/client/endpoint.js';
 
 /** One Engine API call; resolves with the status and body whatever the status. */
@@ -41,4 +44,51 @@ export async function waitForSocket(socket: string, what: string): Promise<void>
     await sleep(100);
   }
   throw new Error(`${what} did not answer on ${socket}`);
+}
+
+/** A daemon a benchmark started: its name for tables, its socket, its process. */
+export interface Daemon {
+  name: string;
+  socket: string;
+  process: ChildProcess;
+}
+
+/** berthd from this checkout (dist/ built), on its own data root and socket under `dir`. */
+export async function startBerthd(dir: string): Promise<Daemon> {
+  const socket = join(dir, 'berth.sock');
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin/berthd.js')], {
+    env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForSocket(socket, 'berthd');
+  return { name: 'berthd', socket, process: child };
+}
+
+/**
+ * Debian's dockerd on its own data root, socket and containerd namespace under `dir`, with no default bridge, IP
+ * forwarding or masquerading; `flags` adds to that (default `--iptables=false`, so it touches no firewall rule).
+ */
+export async function startDockerd(dir: string, flags: readonly string[] = ['--iptables=false']): Promise<Daemon> {
+  const socket = join(dir, 'docker.sock');
+  const root = join(dir, 'docker');
+  const child = spawn(
+    'dockerd',
+    [
+      ...['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'pid')],
+      ...['-H', `unix://${socket}`, '--bridge=none', '--ip-forward=false', '--ip-masq=false', ...flags],
+      ...['--containerd-namespace', `bench-${process.pid}`, '--containerd-plugins-namespace', `bench-p-${process.pid}`],
+    ],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  await waitForSocket(socket, 'dockerd');
+  return { name: 'dockerd', socket, process: child };
+}
+
+/** SIGTERM, then SIGKILL after 20 s; a process that has already ended is left alone. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }

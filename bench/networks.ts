@@ -16,7 +16,7 @@ import { connect, createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
-import { median, ms, ok, sleep, waitForSocket } from './lib.js';
+import { median, ms, ok, sleep, startDockerd as startDockerdProcess, waitForSocket } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = 2;
@@ -82,19 +82,8 @@ async function startBerthd(): Promise<Engine> {
 }
 
 async function startDockerd(): Promise<Engine> {
-  const socket = join(dir, 'docker.sock');
-  const root = join(dir, 'docker');
-  const child = spawn(
-    'dockerd',
-    [
-      ...['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'pid')],
-      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=true', '--ip-forward=false', '--ip-masq=false'],
-      `--userland-proxy=${USERLAND_PROXY}`,
-      ...['--containerd-namespace', `bench-${process.pid}`, '--containerd-plugins-namespace', `bench-p-${process.pid}`],
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  await waitForSocket(socket, 'dockerd');
+  const flags = ['--iptables=true', `--userland-proxy=${USERLAND_PROXY}`];
+  const { socket, process: child } = await startDockerdProcess(dir, flags);
   return newEngine('dockerd', socket, child, await freePort());
 }
 

@@ -6,14 +6,13 @@
 // Each daemon gets its own temporary data root and socket; dockerd runs with --bridge=none --iptables=false, so the
 // stacks publish no ports. Every command is a whole process, as a user starts it, wrapped in GNU time for peak RSS.
 // RUNS (default 15) measured rounds after 2 warm-ups; CASES=3,20 picks the stack sizes.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
 import { pingEngine } from '../src/engine/client/endpoint.js';
-import { api, median, waitForSocket } from './lib.js';
+import { type Daemon, api, median, startBerthd, startDockerd, stopProcess } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = Number(process.env.WARMUP ?? 2);
@@ -27,12 +26,6 @@ const gnuTime =
   existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', '-o', '/dev/null', 'true']).status === 0;
 let interrupted = false;
 let firstColumn: Column | undefined;
-
-interface Daemon {
-  name: string;
-  socket: string;
-  process: ChildProcess;
-}
 
 /** One column: a CLI on an engine. `argv` builds the command line for a stack file and project. */
 interface Column {
@@ -54,41 +47,7 @@ function withoutDockerHost(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function startBerthd(): Promise<Daemon> {
-  const socket = join(dir, 'berth.sock');
-  const child = spawn(process.execPath, [join(process.cwd(), 'bin/berthd.js')], {
-    env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForSocket(socket, 'berthd');
-  return { name: 'berthd', socket, process: child };
-}
-
 const hasCommand = (cmd: string, arg = '--version'): boolean => spawnSync(cmd, [arg]).status === 0;
-
-async function startDockerd(): Promise<Daemon> {
-  const socket = join(dir, 'docker.sock');
-  const root = join(dir, 'docker');
-  const child = spawn(
-    'dockerd',
-    [
-      ...['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'pid')],
-      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false'],
-      ...['--containerd-namespace', `bench-${process.pid}`, '--containerd-plugins-namespace', `bench-p-${process.pid}`],
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  await waitForSocket(socket, 'dockerd');
-  return { name: 'dockerd', socket, process: child };
-}
-
-async function stop(d: Daemon): Promise<void> {
-  if (d.process.exitCode !== null || d.process.signalCode !== null) return;
-  const exited = new Promise((r) => d.process.once('exit', r));
-  d.process.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-  if (d.process.exitCode === null && d.process.signalCode === null) d.process.kill('SIGKILL');
-}
 
 /** Stack of n busybox services, a depends_on chain s02 -> s01 ..., one named volume on s01, no published ports. */
 function writeStack(n: number): string {
@@ -232,10 +191,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   const daemons: Daemon[] = [];
   try {
-    const berthd = await startBerthd();
+    const berthd = await startBerthd(dir);
     daemons.push(berthd);
     const hasDocker = hasCommand('dockerd');
-    const dockerd = hasDocker ? await startDockerd() : undefined;
+    const dockerd = hasDocker ? await startDockerd(dir) : undefined;
     if (dockerd) daemons.push(dockerd);
     const berthArgv = (file: string, p: string, args: string[]): string[] => [
       process.execPath,
@@ -294,7 +253,7 @@ async function main(): Promise<void> {
     report(columns);
   } finally {
     for (const d of daemons) await purge(d).catch((e: unknown) => console.error(`purge ${d.name}: ${String(e)}`));
-    for (const d of daemons) await stop(d);
+    for (const d of daemons) await stopProcess(d.process);
     await new Promise((r) => setTimeout(r, 500));
     const mounts = readFileSync('/proc/mounts', 'utf8')
       .split('\n')
