@@ -39,7 +39,7 @@ if [ "${1:-}" != "--no-run" ]; then
   berth engine start
   echo "== making the busybox image from Debian's busybox-static"
   node scripts/busybox-image.mjs busybox:latest
-  echo "== berth up -d on examples/hello"
+  echo "== berth up -d on examples/hello (builds the web image, then starts db, api and web)"
   berth --project-directory examples/hello up -d
   berth --project-directory examples/hello ps
   echo "== GET http://127.0.0.1:18080/ (the web service)"
