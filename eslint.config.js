@@ -95,4 +95,13 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The launchers are CommonJS (bin/package.json): Node's ES module loader would add ~5 ms to every start.
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-// berthd, the built-in engine (npm run build writes dist/engine/daemon/main.js).
-import { berthdMain } from '../dist/engine/daemon/main.js';
-
-await berthdMain();
+// berthd, the built-in engine (npm run build writes dist/engine/daemon/main.js, an ES module).
+import('../dist/engine/daemon/main.js').then(({ berthdMain }) => berthdMain());
