@@ -115,7 +115,7 @@ export function summaryJson(
     Names: [`/${c.name}`],
     Image: c.image,
     ImageID: c.imageId,
-    Command: [path, ...args].join(' '),
+    Command: summaryCommand(path, args),
     Created: Math.floor(Date.parse(c.created) / 1000),
     Ports: attached.ports ?? [],
     Labels: (c.config.Labels as Record<string, string> | undefined) ?? {},
@@ -162,4 +162,9 @@ export function mergeEnv(image?: readonly string[] | null, own?: readonly string
   const out = new Map<string, string>();
   for (const e of [...(image ?? []), ...(own ?? [])]) out.set(e.split('=')[0] as string, e);
   return [...out.values()];
+}
+
+/** The list's Command as dockerd writes it (daemon/list.go): arguments with a space are put in single quotes. */
+export function summaryCommand(path: string, args: readonly string[]): string {
+  return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
 }
