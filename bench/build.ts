@@ -8,14 +8,14 @@
 // RUNS (default 11) measured rounds after WARMUP (default 2) warm-ups.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packBuildContext } from '../src/engine/client/build-context.js';
 import { pingEngine } from '../src/engine/client/endpoint.js';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
-import { type Daemon, api, median, ms, startBerthd, startDockerd, stopProcess } from './lib.js';
+import { type Daemon, api, median, ms, startBerthd, startDockerd, stopProcess, removeBenchDir } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 11);
 const WARMUP = Number(process.env.WARMUP ?? 2);
@@ -333,13 +333,7 @@ async function main(): Promise<void> {
     for (const d of daemons) await purge(d).catch((e: unknown) => console.error(`purge ${d.name}: ${String(e)}`));
     for (const d of daemons) await stopProcess(d.process);
     await new Promise((r) => setTimeout(r, 500));
-    const mounts = readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(dir))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) spawnSync('umount', ['-l', m]);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    removeBenchDir(dir);
   }
 }
 

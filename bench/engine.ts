@@ -7,11 +7,11 @@
 // measures container start alone. Without dockerd the peer rows are left out and the output says so.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
-import { median, ms, ok, startDockerd as startDockerdProcess, waitForSocket } from './lib.js';
+import { median, ms, ok, startDockerd as startDockerdProcess, waitForSocket, removeBenchDir } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = 2;
@@ -183,13 +183,7 @@ async function main(): Promise<void> {
   } finally {
     for (const e of engines) await stop(e);
     await new Promise((r) => setTimeout(r, 500));
-    const mounts = readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(dir))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) spawnSync('umount', ['-l', m]);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    removeBenchDir(dir);
   }
 }
 

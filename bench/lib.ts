@@ -1,6 +1,7 @@
 // What the benchmark scripts share: raw Engine API calls on a unix socket, waiting for a daemon's socket, timing
 // and medians. Each script still starts its own daemons, since each needs dockerd with other flags.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -91,4 +92,22 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/**
+ * Removes a benchmark's temporary folder: first lazily unmounts what is mounted below it (deepest first), so that
+ * a mount left by a daemon does not keep the folder. Refuses a relative or top-level path, since an empty or wrong
+ * `dir` would otherwise match every mount of the machine (as a helper's shell once did).
+ */
+export function removeBenchDir(dir: string): void {
+  if (!dir.startsWith('/') || dir.split('/').filter(Boolean).length < 2) {
+    throw new Error(`refusing to clean "${dir}": not an absolute folder two levels down`);
+  }
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => m === dir || m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) spawnSync('umount', ['-l', m]);
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 }

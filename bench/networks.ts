@@ -11,12 +11,12 @@
 // iptables rule and chain it added (iptables-save before and after) is deleted, and the leftovers are reported.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
-import { median, ms, ok, sleep, startDockerd as startDockerdProcess, waitForSocket } from './lib.js';
+import { median, ms, ok, sleep, startDockerd as startDockerdProcess, waitForSocket, removeBenchDir } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = 2;
@@ -380,19 +380,13 @@ async function main(): Promise<void> {
     for (const e of engines) await clean(e);
     for (const e of engines) await stop(e);
     await sleep(500);
-    const mounts = readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(dir))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) spawnSync('umount', ['-l', m]);
+    removeBenchDir(dir);
     const docker = engines.find((e) => e.name === 'dockerd');
     const deleted = deleteAddedRules(before, saveTables(), docker?.bridges ?? new Set());
     console.log(`iptables: deleted ${deleted.length} rules/chains dockerd added`);
     if (process.env.VERBOSE) for (const d of deleted) console.log(`  iptables -t ${d}`);
     const left = leftovers(engines, before);
     console.log(left.length === 0 ? 'leftovers: none (links, mounts, iptables)' : `LEFTOVERS:\n${left.join('\n')}`);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -7,12 +7,12 @@
 // stacks publish no ports. Every command is a whole process, as a user starts it, wrapped in GNU time for peak RSS.
 // RUNS (default 15) measured rounds after 2 warm-ups; CASES=3,20 picks the stack sizes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
 import { pingEngine } from '../src/engine/client/endpoint.js';
-import { type Daemon, api, median, startBerthd, startDockerd, stopProcess } from './lib.js';
+import { type Daemon, api, median, startBerthd, startDockerd, stopProcess, removeBenchDir } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = Number(process.env.WARMUP ?? 2);
@@ -255,13 +255,7 @@ async function main(): Promise<void> {
     for (const d of daemons) await purge(d).catch((e: unknown) => console.error(`purge ${d.name}: ${String(e)}`));
     for (const d of daemons) await stopProcess(d.process);
     await new Promise((r) => setTimeout(r, 500));
-    const mounts = readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(dir))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) spawnSync('umount', ['-l', m]);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    removeBenchDir(dir);
   }
 }
 
