@@ -2,8 +2,6 @@
 // scripts/busybox-image.mjs, web's image built from web/Dockerfile by `up`, the page served on a published port.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,34 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { EngineClient } from '../../src/engine/client/engine-client.js';
+import { freePort, httpGet } from './loopback.js';
 import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
 const hasTools = spawnSync('runc', ['--version']).status === 0;
 const repo = join(import.meta.dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
 
 describe.runIf(hasTools)('examples/hello on the built-in engine', () => {
   let daemon: Berthd | undefined;

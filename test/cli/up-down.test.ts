@@ -3,8 +3,6 @@
 // api on db being healthy; db keeps data in a named volume. Each run uses its own project name, port and image tag.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,33 +11,11 @@ import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { EngineClient } from '../../src/engine/client/engine-client.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
+import { freePort, httpGet } from './loopback.js';
 import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
 const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
 
 function stackYaml(opts: { apiMode: string; withWeb: boolean }): string {
   return `
