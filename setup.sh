@@ -10,8 +10,10 @@ cd "$(dirname "$0")"
 # opaque-directory xattrs of overlay layers, and Podman's network stack (netavark with aardvark-dns) for berthd's
 # networks: bridges, NAT, published ports and DNS by name; and Debian's Docker (docker.io), the real dockerd that
 # the tests also run berth against and that the benchmarks measure berth's engine against (started only by them,
-# each on its own data root and socket).
-APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io)
+# each on its own data root and socket); nftables, whose table of berthd's own isolates networks from each other
+# whatever else is in the firewall; and Podman's containers-common for its maintained default seccomp profile
+# (/usr/share/containers/seccomp.json), which berthd applies as Docker applies its own.
+APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io nftables golang-github-containers-common)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
