@@ -317,5 +317,6 @@ export async function openNetworking(opts: {
 }): Promise<ContainerNetworking> {
   const service = new NetworkService({ root: opts.root, events: opts.events });
   await service.ensurePredefined();
+  await service.sweepIsolation();
   return new ContainerNetworking({ service, containers: opts.containers, log: opts.log });
 }

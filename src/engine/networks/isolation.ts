@@ -1,52 +1,75 @@
-// Docker's network isolation, which netavark 1.4 lacks: traffic from one berth bridge to another is dropped in the
-// filter table's FORWARD chain, and traffic within a bridge accepted (it passes FORWARD when br_netfilter is
-// loaded, whatever the chain's policy). Two chains, as dockerd's DOCKER-ISOLATION-STAGE-1/2, shared by every berthd
-// on the host (callers hold the host lock); they and the jump to them go when the last bridge's rules go.
-import { runTool } from '../runtime/run-tool.js';
+// Docker's network isolation, which netavark 1.4 lacks: traffic from one berth bridge to another is dropped by
+// berth's own nftables table (isolation-ruleset.ts says why a table of our own). The table is shared by every
+// berthd on the host: callers hold the host lock, each change reads the bridge set back and rewrites the whole
+// table in one transaction, and the table goes when its last bridge goes.
 import { EngineError } from '../errors.js';
+import { runTool } from '../runtime/run-tool.js';
+import { hostLinkNames } from './host-net.js';
+import {
+  BRIDGE_SET,
+  isolationScript,
+  LEGACY_CHAINS,
+  parseBridgeSet,
+  parseLegacyBridges,
+  TABLE,
+} from './isolation-ruleset.js';
 
-export const STAGE_1 = 'BERTH-ISOLATION-1';
-export const STAGE_2 = 'BERTH-ISOLATION-2';
+const NFT = 'nft';
 
-async function iptables(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  return runTool('iptables', ['-w', '5', ...args]);
-}
-
-async function must(args: string[]): Promise<void> {
-  const r = await iptables(args);
+/** The bridges the table isolates now; none when there is no table. */
+export async function isolatedBridges(): Promise<string[]> {
+  const r = await runTool(NFT, ['-j', 'list', 'set', 'inet', TABLE, BRIDGE_SET]);
   if (r.code !== 0) {
-    throw new EngineError('internal', 'ENGINE_NETWORK_FIREWALL', `iptables ${args.join(' ')}: ${r.stderr.trim()}`);
+    if (/No such file or directory/.test(r.stderr)) return [];
+    throw firewallError(`nft list set inet ${TABLE} ${BRIDGE_SET}`, r.stderr);
   }
+  return parseBridgeSet(r.stdout);
 }
 
-function bridgeRules(bridge: string): { chain: string; rule: string[] }[] {
-  return [
-    { chain: STAGE_1, rule: ['-i', bridge, '-o', bridge, '-j', 'ACCEPT'] },
-    { chain: STAGE_1, rule: ['-i', bridge, '!', '-o', bridge, '-j', STAGE_2] },
-    { chain: STAGE_2, rule: ['-o', bridge, '-j', 'DROP'] },
-  ];
+async function writeBridges(bridges: readonly string[]): Promise<void> {
+  const r = await runTool(NFT, ['-f', '-'], { input: isolationScript(bridges) });
+  if (r.code !== 0) throw firewallError(`nft -f - (table inet ${TABLE})`, r.stderr);
 }
 
-/** Adds the rules of `bridge` (idempotent), creating the chains and the FORWARD jump on first use. */
+/** Isolates `bridge` from every other berth bridge (idempotent), creating the table on first use. */
 export async function isolateBridge(bridge: string): Promise<void> {
-  for (const chain of [STAGE_1, STAGE_2]) {
-    if ((await iptables(['-S', chain])).code !== 0) await must(['-N', chain]);
-  }
-  if ((await iptables(['-C', 'FORWARD', '-j', STAGE_1])).code !== 0) await must(['-I', 'FORWARD', '1', '-j', STAGE_1]);
-  for (const { chain, rule } of bridgeRules(bridge)) {
-    if ((await iptables(['-C', chain, ...rule])).code !== 0) await must(['-A', chain, ...rule]);
-  }
+  const now = await isolatedBridges();
+  if (!now.includes(bridge)) await writeBridges([...now, bridge]);
 }
 
-/** Removes the rules of `bridge` (idempotent); with no bridge left, the chains and the jump go too. */
+/** Removes `bridge` from the table (idempotent); with no bridge left, the table goes too. */
 export async function releaseBridge(bridge: string): Promise<void> {
-  for (const { chain, rule } of bridgeRules(bridge)) {
-    while ((await iptables(['-D', chain, ...rule])).code === 0);
+  const now = await isolatedBridges();
+  if (now.includes(bridge)) await writeBridges(now.filter((b) => b !== bridge));
+}
+
+/**
+ * Brings the table in line with the host, at berthd's start: bridges a crash left in the set but no longer on the
+ * host go; `own` (this berthd's bridges) that exist are added; the iptables chains of older berth versions are
+ * migrated into the table (their bridges that still exist) and removed, with their FORWARD jump.
+ */
+export async function sweepIsolation(own: readonly string[]): Promise<void> {
+  const links = await hostLinkNames();
+  const legacy = await removeLegacyChains();
+  const now = await isolatedBridges();
+  const wanted = [...new Set([...now, ...own, ...legacy])].filter((b) => links.has(b));
+  if (wanted.length !== now.length || wanted.some((b) => !now.includes(b))) await writeBridges(wanted);
+}
+
+/** Deletes BERTH-ISOLATION-1/2 and the jump to them, if there; returns the bridges they isolated. */
+async function removeLegacyChains(): Promise<string[]> {
+  const [stage1, stage2] = LEGACY_CHAINS;
+  const listed = await runTool('iptables', ['-w', '5', '-S', stage1]);
+  if (listed.code !== 0) return []; // no such chain (or no iptables at all): nothing to migrate
+  while ((await runTool('iptables', ['-w', '5', '-D', 'FORWARD', '-j', stage1])).code === 0);
+  for (const args of [['-F', stage1], ['-F', stage2], ['-X', stage1], ['-X', stage2]]) {
+    await runTool('iptables', ['-w', '5', ...args]);
   }
-  const left = await iptables(['-S', STAGE_1]);
-  if (left.code !== 0 || left.stdout.split('\n').some((l) => l.startsWith('-A '))) return;
-  while ((await iptables(['-D', 'FORWARD', '-j', STAGE_1])).code === 0);
-  await iptables(['-F', STAGE_2]);
-  await iptables(['-X', STAGE_1]);
-  await iptables(['-X', STAGE_2]);
+  return parseLegacyBridges(listed.stdout);
+}
+
+function firewallError(what: string, stderr: string): EngineError {
+  return new EngineError('internal', 'ENGINE_NETWORK_FIREWALL', `${what}: ${stderr.trim() || 'failed'}`, {
+    hint: 'berthd isolates networks with nftables: check that the nft command works (apt-get install nftables)',
+  });
 }

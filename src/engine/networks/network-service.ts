@@ -9,7 +9,7 @@ import { createLock } from '../content/lock.js';
 import { createBridge, deleteLink, HOST_LOCK, hostLinkNames, hostSubnets, withHostLock } from './host-net.js';
 import { defaultGateway, formatCidr, formatIp, overlaps, parseCidr, pickSubnet } from './ipam.js';
 import type { Cidr } from './ipam.js';
-import { isolateBridge, releaseBridge } from './isolation.js';
+import { isolateBridge, releaseBridge, sweepIsolation } from './isolation.js';
 import { checkCreateRequest } from './create-request.js';
 import type { NetworkCreateRequest } from './create-request.js';
 import { NetworkStore } from './network-store.js';
@@ -153,6 +153,13 @@ export class NetworkService {
       await this.store.save(n);
     }
     if (!(await hostLinkNames()).has(n.bridge as string)) await this.makeBridge(n);
+    else await isolateBridge(n.bridge as string); // a no-op unless the table lost it (a flushed ruleset)
+  }
+
+  /** At start: the host's isolation table in line with the host's links and this berthd's bridges. */
+  async sweepIsolation(): Promise<void> {
+    const own = this.store.all().flatMap((n) => (n.driver === 'bridge' && n.bridge ? [n.bridge] : []));
+    await this.exclusive(() => sweepIsolation(own));
   }
 
   /**
