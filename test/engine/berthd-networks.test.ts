@@ -1,7 +1,7 @@
 // berthd's networks, driven by the real docker CLI: user bridges through netavark and aardvark-dns, DNS by name
 // and alias, isolation between networks, internal networks, published ports on loopback. Traffic goes only to
 // loopback and to the bridges and namespaces this file makes (every container uses --dns 127.0.0.1, so that no
-// name is ever forwarded off the host). Afterwards nothing of it is left: links, mounts, iptables rules.
+// name is ever forwarded off the host). Afterwards nothing of it is left: links, mounts, iptables rules, bridges in the isolation table.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import type { DockerResult } from './docker-cli.js';
 import { runDocker } from './docker-cli.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
+import { isolatedBridges } from '../../src/engine/networks/isolation.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
 
 const hasTools = ['runc', 'docker', '/usr/lib/podman/netavark', 'iptables-save'].every(
@@ -24,8 +25,8 @@ interface Footprint {
   ports: Set<string>;
 }
 
-/** Lines of this file's networks still on the host: links, mounts under `dir`, iptables rules. */
-function leftovers(dir: string, mine: Footprint): string[] {
+/** Lines of this file's networks still on the host: links, mounts under `dir`, iptables rules, isolated bridges. */
+async function leftovers(dir: string, mine: Footprint): Promise<string[]> {
   const links = (JSON.parse(spawnSync('ip', ['-j', 'link']).stdout.toString()) as { ifname: string; master?: string }[])
     .filter((l) => mine.bridges.has(l.ifname) || mine.bridges.has(l.master ?? ''))
     .map((l) => `link ${l.ifname}`);
@@ -41,7 +42,8 @@ function leftovers(dir: string, mine: Footprint): string[] {
     .stdout.toString()
     .split('\n')
     .filter((l) => marks.some((m) => l.includes(m)));
-  return [...links, ...mounts, ...rules];
+  const isolated = (await isolatedBridges()).filter((b) => mine.bridges.has(b)).map((b) => `nft element ${b}`);
+  return [...links, ...mounts, ...rules, ...isolated];
 }
 
 describe.runIf(hasTools)('berthd networks with the docker CLI as client', () => {
@@ -363,7 +365,7 @@ describe.runIf(hasTools)('berthd networks with the docker CLI as client', () => 
     if (ids.length > 0) expect((await docker('rm', '-f', ...ids)).code).toBe(0);
     for (const n of [netA, netB, netI]) expect((await docker('network', 'rm', n)).code).toBe(0);
     expect(mine.bridges.size).toBeGreaterThanOrEqual(4);
-    expect(leftovers(dir, mine)).toEqual([]);
+    expect(await leftovers(dir, mine)).toEqual([]);
     expect(readdirSync(join(daemon.root, 'networks', 'netns'))).toEqual([]);
   });
 });

@@ -77,7 +77,10 @@ export function makeOutside(opts: { name: string; veth: string; third: number; d
     exec: (args) =>
       run('ip', ['netns', 'exec', opts.name, 'busybox', ...args]).then(
         (r) => ({ code: 0, out: r.stdout }),
-        (e: { code?: number; stdout?: string }) => ({ code: typeof e.code === 'number' ? e.code : 1, out: e.stdout ?? '' }),
+        (e: { code?: number; stdout?: string }) => ({
+          code: typeof e.code === 'number' ? e.code : 1,
+          out: e.stdout ?? '',
+        }),
       ),
     remove,
   };
@@ -139,7 +142,8 @@ export async function startDockerd(opts: { dir: string; tag: string; marks: stri
       failed.push(...all(added.map((c) => ['iptables', '-w', '5', '-t', table, '-F', c])));
       failed.push(...all(added.map((c) => ['iptables', '-w', '5', '-t', table, '-X', c])));
     }
-    if (forwardPolicy() !== before.policy) failed.push(...all([['iptables', '-w', '5', '-P', 'FORWARD', before.policy]]));
+    if (forwardPolicy() !== before.policy)
+      failed.push(...all([['iptables', '-w', '5', '-P', 'FORWARD', before.policy]]));
     return failed;
   };
   for (let i = 0; i < 150; i++) {

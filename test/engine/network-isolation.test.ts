@@ -208,7 +208,8 @@ describe.runIf(hasTools)('network isolation in berth’s own nftables table', ()
     ]) {
       expect(iptables('-A', ...rule).code).toBe(0);
     }
-    if (iptables('-C', 'FORWARD', '-j', 'BERTH-ISOLATION-1').code !== 0) iptables('-A', 'FORWARD', '-j', 'BERTH-ISOLATION-1');
+    if (iptables('-C', 'FORWARD', '-j', 'BERTH-ISOLATION-1').code !== 0)
+      iptables('-A', 'FORWARD', '-j', 'BERTH-ISOLATION-1');
     await restart();
     expect(iptables('-S').out).not.toContain(ghost);
     expect(await isolatedBridges()).toEqual(expect.arrayContaining([ghost, ...bridges]));

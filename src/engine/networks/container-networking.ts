@@ -308,7 +308,10 @@ export class ContainerNetworking implements NetworkAttachments {
   }
 }
 
-/** Opens the network store under `root` (adding the predefined networks to a new one) and the seam on top. */
+/**
+ * Opens the network store under `root` (adding the predefined networks to a new one) and the seam on top, and brings
+ * the host's isolation table in line (a crash may have left bridges in it that are gone).
+ */
 export async function openNetworking(opts: {
   root: string;
   containers: ContainerStore;
@@ -317,6 +320,10 @@ export async function openNetworking(opts: {
 }): Promise<ContainerNetworking> {
   const service = new NetworkService({ root: opts.root, events: opts.events });
   await service.ensurePredefined();
-  await service.sweepIsolation();
+  // Without a working nft, containers without networks still run; creating a bridge then fails with the hint.
+  await service.sweepIsolation().catch((e: unknown) => {
+    if (!(e instanceof EngineError)) throw e;
+    opts.log(`network isolation not swept at start: ${e.message}`);
+  });
   return new ContainerNetworking({ service, containers: opts.containers, log: opts.log });
 }

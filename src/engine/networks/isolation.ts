@@ -62,7 +62,12 @@ async function removeLegacyChains(): Promise<string[]> {
   const listed = await runTool('iptables', ['-w', '5', '-S', stage1]);
   if (listed.code !== 0) return []; // no such chain (or no iptables at all): nothing to migrate
   while ((await runTool('iptables', ['-w', '5', '-D', 'FORWARD', '-j', stage1])).code === 0);
-  for (const args of [['-F', stage1], ['-F', stage2], ['-X', stage1], ['-X', stage2]]) {
+  for (const args of [
+    ['-F', stage1],
+    ['-F', stage2],
+    ['-X', stage1],
+    ['-X', stage2],
+  ]) {
     await runTool('iptables', ['-w', '5', ...args]);
   }
   return parseLegacyBridges(listed.stdout);
