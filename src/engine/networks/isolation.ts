@@ -50,27 +50,37 @@ export async function releaseBridge(bridge: string): Promise<void> {
  */
 export async function sweepIsolation(own: readonly string[]): Promise<void> {
   const links = await hostLinkNames();
-  const legacy = await removeLegacyChains();
+  const legacy = await legacyBridges();
   const now = await isolatedBridges();
-  const wanted = [...new Set([...now, ...own, ...legacy])].filter((b) => links.has(b));
+  const wanted = [...new Set([...now, ...own, ...(legacy ?? [])])].filter((b) => links.has(b));
   if (wanted.length !== now.length || wanted.some((b) => !now.includes(b))) await writeBridges(wanted);
+  if (legacy) await removeLegacyChains(); // only once the table holds their bridges
 }
 
-/** Deletes BERTH-ISOLATION-1/2 and the jump to them, if there; returns the bridges they isolated. */
-async function removeLegacyChains(): Promise<string[]> {
+async function iptables(args: string[]): Promise<number> {
+  return (await runTool('iptables', ['-w', '5', ...args])).code;
+}
+
+/** The bridges of the old BERTH-ISOLATION-1 chain; undefined without that chain (or without iptables at all). */
+async function legacyBridges(): Promise<string[] | undefined> {
+  const listed = await runTool('iptables', ['-w', '5', '-S', LEGACY_CHAINS[0]]).catch((e: unknown) => {
+    if (e instanceof EngineError && e.kind === 'unavailable') return undefined; // a host with nft alone
+    throw e;
+  });
+  return listed?.code === 0 ? parseLegacyBridges(listed.stdout) : undefined;
+}
+
+/** Deletes BERTH-ISOLATION-1/2 and the FORWARD jump to them. */
+async function removeLegacyChains(): Promise<void> {
   const [stage1, stage2] = LEGACY_CHAINS;
-  const listed = await runTool('iptables', ['-w', '5', '-S', stage1]);
-  if (listed.code !== 0) return []; // no such chain (or no iptables at all): nothing to migrate
-  while ((await runTool('iptables', ['-w', '5', '-D', 'FORWARD', '-j', stage1])).code === 0);
+  while ((await iptables(['-D', 'FORWARD', '-j', stage1])) === 0);
   for (const args of [
     ['-F', stage1],
     ['-F', stage2],
     ['-X', stage1],
     ['-X', stage2],
-  ]) {
-    await runTool('iptables', ['-w', '5', ...args]);
-  }
-  return parseLegacyBridges(listed.stdout);
+  ])
+    await iptables(args);
 }
 
 function firewallError(what: string, stderr: string): EngineError {
