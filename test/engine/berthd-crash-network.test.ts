@@ -258,4 +258,17 @@ describe.runIf(ready)('kill -9 of berthd during up leaves no network state behin
     expect(left.processes).toEqual([]);
     expect(left.mounts).toEqual([]);
   }, 60_000);
+
+  it('engine stop after a crash and down leaves no aardvark-dns, mount or process of the data root', async () => {
+    await crashDuringUp(() => netavarkRuns(join(root(), 'networks', 'aardvark')).length > 0);
+    await startDaemon();
+    const ids = await projectIds();
+    const down = await berth('down', '-t', '0');
+    expect(down.code, down.stderr).toBe(0);
+    const exited = new Promise((r) => daemon?.once('exit', r));
+    const stop = await runCli(['engine', 'stop'], { cwd: projectDir(), env: env() });
+    expect(stop.code, stop.stderr).toBe(0);
+    await exited;
+    expect(await leftovers([], ids)).toEqual(clean);
+  }, 60_000);
 });
