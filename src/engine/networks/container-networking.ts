@@ -176,9 +176,10 @@ export class ContainerNetworking implements NetworkAttachments {
   /** Tears every endpoint down, then the namespace. Call inside exclusive(). */
   private async teardownAll(active: ActiveContainer): Promise<void> {
     while (active.endpoints.length > 0) {
+      // Dropped from the record on disk only once torn down: a crash in between tears it down again on restart.
       const e = active.endpoints.pop() as NonNullable<(typeof active.endpoints)[number]>;
-      await this.service.store.saveActive(active);
       await teardownEndpoint({ service: this.service, active, e, log: this.log });
+      await this.service.store.saveActive(active);
     }
     await removeNetns(active.netns);
     this.service.store.deleteActive(active.containerId);
@@ -341,8 +342,8 @@ export class ContainerNetworking implements NetworkAttachments {
       if (active && e) {
         wasActive = true;
         active.endpoints = active.endpoints.filter((x) => x !== e);
-        await this.service.store.saveActive(active);
         await teardownEndpoint({ service: this.service, active, e, log: this.log });
+        await this.service.store.saveActive(active); // only now: a crash before re-runs the teardown
       }
       c.attachments = {
         ...c.attachments,
