@@ -28,6 +28,21 @@ export interface RunStep {
   signal?: AbortSignal;
 }
 
+/** Marks a RUN step's container; the container's labels never reach the image (its config is the build's). */
+export const STEP_LABEL = 'berth.build.step';
+
+/**
+ * Removes every RUN step container (berthd start: no build runs, so any is left by a build that a crash cut short).
+ */
+export async function removeStepContainers(lifecycle: Lifecycle): Promise<void> {
+  for (const c of lifecycle.deps.store.all()) {
+    if ((c.config.Labels as Record<string, string> | undefined)?.[STEP_LABEL] !== 'true') continue;
+    await lifecycle.remove(c.id, { force: true, volumes: true }).catch((e: unknown) => {
+      lifecycle.deps.log(`removing build step container ${c.id}: ${String(e)}`);
+    });
+  }
+}
+
 /** The layer file when the command changed files, or undefined; a failing command is invalid ENGINE_BUILD_RUN_FAILED. */
 export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<string | undefined> {
   const { Id: id } = await lifecycle.create(undefined, {
@@ -38,7 +53,7 @@ export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<stri
     WorkingDir: step.config.WorkingDir ?? '',
     User: step.config.User ?? '',
     Healthcheck: { Test: ['NONE'] }, // no health checks during a build step
-    Labels: {},
+    Labels: { [STEP_LABEL]: 'true' }, // so that a restart finds the step containers a crash left
     HostConfig: { NetworkMode: step.networkMode, AutoRemove: false, Binds: step.binds },
   });
   step.onContainer(id);

@@ -4,6 +4,7 @@
 import type { FSWatcher } from 'node:fs';
 import { readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { join } from 'node:path';
+import { unmount } from '../runtime/overlay.js';
 import { wasOomKilled } from '../runtime/oom.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -59,12 +60,20 @@ export class ExitWatcher {
     }
   }
 
-  /** Containers recorded as running whose process is gone without an exit file are marked exited (255). */
+  /**
+   * Containers recorded as running whose process is gone without an exit file are marked exited (255); those not
+   * recorded as running lose what a start cut short left (runc state, rootfs mount).
+   */
   private async recover(): Promise<void> {
     await this.scanOnce();
     const { store, runc } = this.lifecycle.deps;
     for (const c of store.all()) {
-      if (!c.state.Running) continue;
+      if (!c.state.Running) {
+        // A start that a crash cut short may have left a created (never started) process and the rootfs mount.
+        if (runc.hasState(c.id)) await runc.delete(c.id, { force: true }).catch(() => undefined);
+        await unmount(join(store.dirOf(c.id), 'rootfs')).catch(() => undefined);
+        continue;
+      }
       const state = await runc.state(c.id).catch(() => undefined);
       if (state && (state.status === 'running' || state.status === 'paused' || state.status === 'created')) continue;
       await this.lifecycle.recordExit(c.id, 255, false);

@@ -7,6 +7,7 @@ import { ApiRouter, startApiServer } from '../api/server.js';
 import { archiveRoutes } from '../api/routes/archive.js';
 import { buildRoutes } from '../api/routes/build.js';
 import { removeAllWorkDirs } from '../build/work-dirs.js';
+import { removeStepContainers } from '../build/run-step.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { openNetworking } from '../networks/container-networking.js';
 import { containerRoutes } from '../api/routes/containers.js';
@@ -71,6 +72,8 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   const supervision = superviseContainers(lifecycle, execs); // health checks and restart policies
   const exits = new ExitWatcher(lifecycle);
   await exits.start();
+  await networks.recover(); // after exits are recorded: what no running container owns is torn down
+  await removeStepContainers(lifecycle); // RUN steps of builds a crash cut short
   await supervision.resume();
   const router = new ApiRouter();
   systemRoutes(router, events, {
@@ -108,6 +111,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
     server.closeEverything();
     await closed;
     await lifecycle.settle();
+    await networks.shutdown().catch((e: unknown) => log(`network shutdown: ${String(e)}`));
     rmSync(opts.socket, { force: true });
     rmSync(pidFile, { force: true });
     log('berthd stopped (containers keep running under conmon)');

@@ -13,6 +13,7 @@ import { hostsFile, resolvConf } from './etc-files.js';
 import { createNetns, removeNetns } from './host-net.js';
 import type { AttachedContainer } from './network-json.js';
 import { settingsJson } from './network-json.js';
+import { stopAardvark, waitForNetavark } from './netavark-processes.js';
 import { NetworkService } from './network-service.js';
 import { portMappings } from './ports.js';
 import type { ActiveContainer, ContainerNetworks, NetworkRecord } from './types.js';
@@ -43,6 +44,8 @@ export class ContainerNetworking implements NetworkAttachments {
   private readonly log: (line: string) => void;
   /** Containers whose namespace `namespace` made and `connect` has not taken over yet. */
   private readonly madeNamespaces = new Set<string>();
+  /** Containers this berthd is starting or has started (namespace or connect called, disconnect not yet). */
+  private readonly attached = new Set<string>();
 
   constructor(opts: ContainerNetworkingOptions) {
     this.service = opts.service;
@@ -70,10 +73,14 @@ export class ContainerNetworking implements NetworkAttachments {
     if (desired.mode === 'container')
       return `/proc/${this.joinedContainer(desired.container as string).state.Pid}/ns/net`;
     const { store } = this.service;
+    this.attached.add(c.id);
     const left = store.activeOf(c.id);
     if (left) await this.service.exclusive(() => this.teardownAll(left)); // what a crash left behind
     const path = store.netnsPath(c.id);
-    if (existsSync(path)) await removeNetns(path); // made by a start that a crash cut short before connect
+    if (existsSync(path)) await removeNetns(path); // left by a berthd that did not record it ahead
+    // Write-ahead: the record names the namespace before it is mounted, so a crash cannot leave a mount that no
+    // record owns (disconnect, the start-up sweep and `down` tear down what the record names).
+    await store.saveActive({ containerId: c.id, netns: path, endpoints: [], published: [] });
     await createNetns(path);
     this.madeNamespaces.add(c.id);
     return path;
@@ -106,6 +113,7 @@ export class ContainerNetworking implements NetworkAttachments {
       const shared = this.service.store.activeOf(target.id);
       return { netns: `/proc/${target.state.Pid}/ns/net`, hosts: shared?.hosts, resolvConf: shared?.resolvConf };
     }
+    this.attached.add(c.id);
     const active = await this.service.exclusive(() => this.connectBridge(c, desired));
     const first = active.endpoints[0];
     active.hosts = hostsFile({ hostname, ip: first?.ip, extraHosts, gateway: first?.gateway });
@@ -130,32 +138,33 @@ export class ContainerNetworking implements NetworkAttachments {
 
   private async connectBridge(c: ContainerRecord, desired: ContainerNetworks): Promise<ActiveContainer> {
     const { store } = this.service;
-    const left = store.activeOf(c.id);
-    if (left) {
-      await this.teardownAll(left); // what a crash left behind, namespace included
-      this.madeNamespaces.delete(c.id);
+    const made = this.madeNamespaces.delete(c.id);
+    let active = store.activeOf(c.id);
+    if (active && (!made || active.endpoints.length > 0)) {
+      await this.teardownAll(active); // what a crash left behind, namespace included
+      active = undefined;
     }
-    const others = store.allActive().flatMap((a) => a.published);
-    const published = await choosePorts(portMappings(c.hostConfig, this.exposed(c)), others);
-    const active: ActiveContainer = { containerId: c.id, netns: store.netnsPath(c.id), endpoints: [], published };
-    if (!this.madeNamespaces.delete(c.id)) await createNetns(active.netns);
+    if (!active) {
+      active = { containerId: c.id, netns: store.netnsPath(c.id), endpoints: [], published: [] };
+      await store.saveActive(active); // write-ahead, as in namespace()
+      await createNetns(active.netns);
+    }
     try {
-      await store.saveActive(active);
+      const others = store.allActive().flatMap((a) => (a.containerId === c.id ? [] : a.published));
+      active.published = await choosePorts(portMappings(c.hostConfig, this.exposed(c)), others);
+      await store.saveActive(active); // the ports are named before netavark forwards them
       for (const req of desired.endpoints) {
         const n = store.get(req.networkId);
-        active.endpoints.push(
-          await setupEndpoint({
-            service: this.service,
-            c,
-            n,
-            req,
-            netns: active.netns,
-            interfaceName: `eth${active.endpoints.length}`,
-            ports: active.endpoints.length === 0 ? published : [],
-            reserved: reservedAddresses(n, this.containers.all(), c.id),
-          }),
-        );
-        await store.saveActive(active);
+        await setupEndpoint({
+          service: this.service,
+          c,
+          n,
+          req,
+          active,
+          interfaceName: `eth${active.endpoints.length}`,
+          ports: active.endpoints.length === 0 ? active.published : [],
+          reserved: reservedAddresses(n, this.containers.all(), c.id),
+        });
       }
     } catch (e) {
       await this.teardownAll(active);
@@ -167,15 +176,17 @@ export class ContainerNetworking implements NetworkAttachments {
   /** Tears every endpoint down, then the namespace. Call inside exclusive(). */
   private async teardownAll(active: ActiveContainer): Promise<void> {
     while (active.endpoints.length > 0) {
+      // Dropped from the record on disk only once torn down: a crash in between tears it down again on restart.
       const e = active.endpoints.pop() as NonNullable<(typeof active.endpoints)[number]>;
-      await this.service.store.saveActive(active);
       await teardownEndpoint({ service: this.service, active, e, log: this.log });
+      await this.service.store.saveActive(active);
     }
     await removeNetns(active.netns);
     this.service.store.deleteActive(active.containerId);
   }
 
   async disconnect(c: ContainerRecord): Promise<void> {
+    this.attached.delete(c.id);
     const active = this.service.store.activeOf(c.id);
     if (!active) {
       if (this.madeNamespaces.delete(c.id)) await removeNetns(this.service.store.netnsPath(c.id));
@@ -186,6 +197,58 @@ export class ContainerNetworking implements NetworkAttachments {
       if (this.service.store.activeOf(c.id)) await this.teardownAll(active);
     });
     for (const id of networks) this.emit('disconnect', c, id);
+  }
+
+  /**
+   * Tears down what no live container owns: the endpoint records of containers that neither run nor are being
+   * started by this berthd (a start or an exit that a crash cut short), then the namespace files under this data
+   * root that no record names. Idempotent, and it touches only this data root's records and files (another berthd
+   * on the host keeps its own). Returns the ids of the containers whose records it tore down.
+   */
+  async sweep(): Promise<string[]> {
+    const { store } = this.service;
+    return this.service.exclusive(async () => {
+      const swept: string[] = [];
+      for (const a of store.allActive()) {
+        if (this.attached.has(a.containerId) || this.containers.find(a.containerId)?.state.Running) continue;
+        await this.teardownAll(a);
+        swept.push(a.containerId);
+      }
+      for (const id of store.netnsFiles()) {
+        if (!store.activeOf(id) && !this.attached.has(id)) await removeNetns(store.netnsPath(id));
+      }
+      return swept;
+    });
+  }
+
+  /**
+   * DELETE /networks/{id} (what `down` ends with): sweeps first, so that endpoints a crash left on the network
+   * neither block its removal nor outlive it.
+   */
+  async removeNetwork(ref: string): Promise<void> {
+    await this.sweep();
+    await this.service.remove(ref, (n) => this.attachedTo(n).map((c) => c.name));
+  }
+
+  /**
+   * At berthd's start, after exits are recorded: lets a netavark run that a killed berthd left finish, then sweeps.
+   */
+  async recover(): Promise<void> {
+    const dir = this.service.store.aardvarkDir;
+    if (!(await waitForNetavark(dir))) this.log(`a netavark run of ${dir} is still going; sweeping anyway`);
+    const swept = await this.sweep();
+    if (swept.length > 0) this.log(`tore down the network of ${swept.length} container(s) a crash left behind`);
+  }
+
+  /**
+   * At berthd's stop: sweeps, and stops this data root's aardvark-dns unless a running container's network still
+   * resolves names through it (running containers outlive berthd).
+   */
+  async shutdown(): Promise<void> {
+    await this.sweep();
+    const { store } = this.service;
+    const usesDns = store.allActive().some((a) => a.endpoints.some((e) => store.find(e.networkId)?.dnsEnabled));
+    if (!usesDns && stopAardvark(store.aardvarkDir)) this.log('stopped aardvark-dns: no running container uses it');
   }
 
   async remove(c: ContainerRecord): Promise<void> {
@@ -243,19 +306,16 @@ export class ContainerNetworking implements NetworkAttachments {
         const used = new Set(active.endpoints.map((e) => e.interfaceName));
         let i = 0;
         while (used.has(`eth${i}`)) i++;
-        active.endpoints.push(
-          await setupEndpoint({
-            service: this.service,
-            c,
-            n,
-            req,
-            netns: active.netns,
-            interfaceName: `eth${i}`,
-            ports: [],
-            reserved: reservedAddresses(n, this.containers.all(), c.id),
-          }),
-        );
-        await this.service.store.saveActive(active);
+        await setupEndpoint({
+          service: this.service,
+          c,
+          n,
+          req,
+          active,
+          interfaceName: `eth${i}`,
+          ports: [],
+          reserved: reservedAddresses(n, this.containers.all(), c.id),
+        });
       }
       c.attachments = { ...c.attachments, network: { ...desired, endpoints: [...desired.endpoints, req] } };
       await this.containers.save(c);
@@ -282,8 +342,8 @@ export class ContainerNetworking implements NetworkAttachments {
       if (active && e) {
         wasActive = true;
         active.endpoints = active.endpoints.filter((x) => x !== e);
-        await this.service.store.saveActive(active);
         await teardownEndpoint({ service: this.service, active, e, log: this.log });
+        await this.service.store.saveActive(active); // only now: a crash before re-runs the teardown
       }
       c.attachments = {
         ...c.attachments,

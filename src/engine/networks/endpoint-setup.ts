@@ -89,18 +89,22 @@ export async function choosePorts(
   return out;
 }
 
-/** Sets `n` up in the container's namespace as `interfaceName`. */
+/**
+ * Sets `n` up in the container's namespace as `interfaceName` and adds the endpoint to `active`. Write-ahead: the
+ * endpoint (with the exact netavark input) is saved in `active` before netavark runs, so that whatever a crash
+ * leaves half made (veth, DNAT rules, an aardvark entry) is torn down with that input after a restart.
+ */
 export async function setupEndpoint(opts: {
   service: NetworkService;
   c: ContainerRecord;
   n: NetworkRecord;
   req: EndpointRequest;
-  netns: string;
+  active: ActiveContainer;
   interfaceName: string;
   ports: readonly PortMapping[];
   reserved: readonly string[];
 }): Promise<ActiveEndpoint> {
-  const { service, c, n, req } = opts;
+  const { service, c, n, req, active } = opts;
   await service.materialize(n);
   const ip = allocateAddress({ n, req, active: service.store.allActive(), reserved: opts.reserved });
   const hostname = c.config.Hostname as string | undefined;
@@ -118,26 +122,34 @@ export async function setupEndpoint(opts: {
     portMappings: opts.ports,
     dnsServers: dns,
   });
-  const where = { aardvarkDir: service.store.aardvarkDir, netns: opts.netns, input };
-  // A failed setup may have left rules or links half made: teardown with the same input undoes what exists.
-  const result = await setup({ ...where, interfaceName: opts.interfaceName }).catch(async (e: unknown) => {
-    await teardown(where).catch(() => undefined);
-    const stillUsed = service.store.allActive().some((a) => a.endpoints.some((x) => x.networkId === n.id));
-    await service.settle(n, stillUsed).catch(() => undefined);
-    throw e;
-  });
-  return {
+  const e: ActiveEndpoint = {
     networkId: n.id,
     interfaceName: opts.interfaceName,
     endpointId: randomBytes(32).toString('hex'),
     ip,
     prefixLen: (parseCidr(n.subnet as string) as Cidr).prefix,
     gateway: n.gateway as string,
-    mac: result.mac,
+    mac: '',
     aliases,
-    dnsServers: n.dnsEnabled ? result.dnsServers : [],
+    dnsServers: [],
     netavarkInput: input,
   };
+  active.endpoints.push(e);
+  await service.store.saveActive(active);
+  const where = { aardvarkDir: service.store.aardvarkDir, netns: active.netns, input };
+  // A failed setup may have left rules or links half made: teardown with the same input undoes what exists.
+  const result = await setup({ ...where, interfaceName: opts.interfaceName }).catch(async (err: unknown) => {
+    await teardown(where).catch(() => undefined);
+    active.endpoints = active.endpoints.filter((x) => x !== e);
+    await service.store.saveActive(active);
+    const stillUsed = service.store.allActive().some((a) => a.endpoints.some((x) => x.networkId === n.id));
+    await service.settle(n, stillUsed).catch(() => undefined);
+    throw err;
+  });
+  e.mac = result.mac;
+  e.dnsServers = n.dnsEnabled ? result.dnsServers : [];
+  await service.store.saveActive(active);
+  return e;
 }
 
 /**

@@ -46,6 +46,11 @@ export class NetworkStore {
     return join(this.dir, 'netns', containerId);
   }
 
+  /** The container ids that have a namespace file under the data root. */
+  netnsFiles(): string[] {
+    return readdirSync(join(this.dir, 'netns')).filter((f) => /^[0-9a-f]{64}$/.test(f));
+  }
+
   get aardvarkDir(): string {
     return join(this.dir, 'aardvark');
   }

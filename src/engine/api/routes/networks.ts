@@ -36,7 +36,7 @@ export function networkRoutes(router: ApiRouter, networking: ContainerNetworking
   });
 
   router.on('DELETE', '/networks/{id}', async (req, res) => {
-    await service.remove(req.params.id as string, (n) => networking.attachedTo(n).map((c) => c.name));
+    await networking.removeNetwork(req.params.id as string);
     res.writeHead(204).end();
   });
 
