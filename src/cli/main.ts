@@ -22,6 +22,7 @@ import type { CliContext, ProjectOptions } from './context.js';
 import { loadProject } from './load-project.js';
 import { renderError } from './render-error.js';
 import { addContainerCommands } from './container-commands.js';
+import { applyFlagRule } from './flag-rule.js';
 import { ExitStatus } from './exit-status.js';
 import { PROGRESS_MODES } from './progress/select.js';
 
@@ -253,7 +254,7 @@ export function buildProgram(ctx: CliContext): Command {
     .command('logs')
     .description("print berthd's own log")
     .action(() => ctx.stdout(engineLogs(engineSettings(ctx.env))));
-  return program;
+  return applyFlagRule(program);
 }
 
 /** Runs berth with these arguments; returns the exit code. */
