@@ -139,7 +139,16 @@ async function waitForDependencies(action: Action, ctx: ApplyContext, w: Depende
   }
 }
 
-async function waitForCondition(ctx: ApplyContext, service: string, id: string, rule: DependsOn): Promise<void> {
+/**
+ * Polls container `id` of `service` until its depends_on condition holds (service_started holds at once); throws a
+ * BerthError saying why when it cannot (unhealthy, exited, no healthcheck, a failed job). `run` waits with it too.
+ */
+export async function waitForCondition(
+  ctx: Pick<ApplyContext, 'client' | 'signal' | 'pollMs'>,
+  service: string,
+  id: string,
+  rule: DependsOn,
+): Promise<void> {
   if (rule.condition === 'service_started') return;
   const pollMs = ctx.pollMs ?? 500;
   for (;;) {

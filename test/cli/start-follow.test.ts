@@ -83,6 +83,14 @@ describe.runIf(hasRunc)('berth start and logs -f on berthd', () => {
     expect((await e.berth('up', '-d')).code).toBe(0);
   }, 60_000);
 
+  it('run waits for the healthy dependency with the same code, then runs the one-off command', async () => {
+    expect((await e.berth('stop', '-t', '0', 'a')).code).toBe(0);
+    const r = await e.berth('run', '--rm', 'b', 'echo', 'ran');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('ran\n');
+    expect((await inspect('a')).State.Health?.Status).toBe('healthy');
+  }, 60_000);
+
   it('logs -f b follows b until interrupted', async () => {
     const interrupt = new AbortController();
     const follow = runCli(['-p', e.project, 'logs', '-f', '--no-log-prefix', '-n', '0', 'b'], {
