@@ -11,7 +11,7 @@ import { runCommand } from './commands/run.js';
 import type { RunOptions } from './commands/run-options.js';
 import { waitCommand } from './commands/wait.js';
 import type { CliContext, ProjectOptions } from './context.js';
-import { readInterspersedOff } from './interspersed.js';
+import { containerCommand } from './flag-rule.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -29,12 +29,9 @@ export function addContainerCommands(program: Command, ctx: CliContext): void {
     .option('-w, --workdir <dir>', 'working folder of the command')
     .option('-T, --no-tty', 'no pseudo-TTY (the default when stdin or stdout is not a terminal)')
     .argument('<service>')
-    .argument('<command...>', 'the command and its arguments (flags after SERVICE belong to it)')
-    .allowUnknownOption()
-    .action(async (_service: string, _command: string[], _opts: unknown, cmd: Command) => {
-      const { opts, operands } = readInterspersedOff(cmd);
-      const [service = '', ...command] = operands;
-      await execCommand(ctx, global(), service, command, opts as unknown as ExecOptions);
+    .argument('<command...>', 'the command and its arguments (flags after SERVICE belong to it; a first -- is dropped)')
+    .action(async (service: string, command: string[], opts: ExecOptions) => {
+      await execCommand(ctx, global(), service, containerCommand(command), opts);
     });
   program
     .command('run')
@@ -55,12 +52,9 @@ export function addContainerCommands(program: Command, ctx: CliContext): void {
     .option('-P, --service-ports', "publish the service's ports")
     .option('--use-aliases', "also use the service's network aliases")
     .argument('<service>')
-    .argument('[command...]', 'the command and its arguments (flags after SERVICE belong to it)')
-    .allowUnknownOption()
-    .action(async (_service: string, _command: string[], _opts: unknown, cmd: Command) => {
-      const { opts, operands } = readInterspersedOff(cmd);
-      const [service = '', ...command] = operands;
-      await runCommand(ctx, global(), service, command, opts as unknown as RunOptions);
+    .argument('[command...]', 'the command and its arguments (flags after SERVICE belong to it; a first -- is dropped)')
+    .action(async (service: string, command: string[], opts: RunOptions) => {
+      await runCommand(ctx, global(), service, containerCommand(command), opts);
     });
   program
     .command('cp')

@@ -16,12 +16,14 @@ import type { UpOptions } from './commands/up.js';
 import type { Verb, VerbOptions } from './commands/verbs.js';
 import { imagesCommand, lsCommand, portCommand, topCommand, verbCommand } from './commands/verbs.js';
 import { planCommand, upCommand } from './commands/up.js';
+import { startCommand } from './commands/start.js';
 import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } from './commands/engine.js';
 import type { ConfigOptions } from './commands/config.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProject } from './load-project.js';
 import { renderError } from './render-error.js';
 import { addContainerCommands } from './container-commands.js';
+import { applyFlagRule } from './flag-rule.js';
 import { ExitStatus } from './exit-status.js';
 import { PROGRESS_MODES } from './progress/select.js';
 
@@ -188,7 +190,11 @@ export function buildProgram(ctx: CliContext): Command {
       .action(async (services: string[], opts: VerbOptions) => {
         await verbCommand(ctx, program.opts<ProjectOptions>(), name, services, opts);
       });
-  verb('start', "start the stack's stopped containers");
+  program
+    .command('start')
+    .description("start the stack's stopped containers, in depends_on order and waiting for its conditions")
+    .argument('[services...]', 'only these services (and what they depend on)')
+    .action(async (services: string[]) => startCommand(ctx, program.opts<ProjectOptions>(), services));
   verb('stop', "stop the stack's running containers").option('-t, --timeout <seconds>', 'seconds before SIGKILL');
   verb('restart', "restart the stack's containers").option('-t, --timeout <seconds>', 'seconds before SIGKILL');
   verb('kill', "send a signal to the stack's running containers").option(
@@ -253,7 +259,7 @@ export function buildProgram(ctx: CliContext): Command {
     .command('logs')
     .description("print berthd's own log")
     .action(() => ctx.stdout(engineLogs(engineSettings(ctx.env))));
-  return program;
+  return applyFlagRule(program);
 }
 
 /** Runs berth with these arguments; returns the exit code. */

@@ -69,7 +69,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
         if (other) await run(other);
       }
       if (action.resource === 'container' && action.service && action.kind !== 'remove') {
-        await waitForDependencies(action, ctx, serviceActions, run, containers);
+        await waitForDependencies(action, ctx, { serviceActions, run, containers, report });
       }
       if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
       await limit(async () => {
@@ -100,23 +100,38 @@ class DependencyFailed extends Error {
   }
 }
 
-async function waitForDependencies(
-  action: Action,
-  ctx: ApplyContext,
-  serviceActions: (service: string) => Action[],
-  run: (a: Action) => Promise<void>,
-  containers: Record<string, string>,
-): Promise<void> {
+interface DependencyWait {
+  serviceActions: (service: string) => Action[];
+  run: (a: Action) => Promise<void>;
+  containers: Record<string, string>;
+  report: (a: Action, s: ActionStatus, text: string) => void;
+}
+
+/**
+ * Waits for the depends_on conditions of `action`'s service. A wait for health or completion shows on the
+ * dependency's row as Compose shows it (` Container db-1  Waiting`, then `Healthy` or `Exited`).
+ */
+async function waitForDependencies(action: Action, ctx: ApplyContext, w: DependencyWait): Promise<void> {
   const service = ctx.stack.services[action.service as string] as Service;
   for (const [dep, rule] of Object.entries(serviceDependencies(service))) {
-    const depActions = serviceActions(dep);
+    const depActions = w.serviceActions(dep);
     try {
-      for (const a of depActions) await run(a);
-      const ids = depActions.map((a) => containers[a.id] ?? a.containerId).filter((x): x is string => !!x);
-      if (ids.length === 0 && rule.required) {
+      for (const a of depActions) await w.run(a);
+      const waited = depActions
+        .map((a) => ({ action: a, id: w.containers[a.id] ?? a.containerId }))
+        .filter((x): x is { action: Action; id: string } => !!x.id);
+      if (waited.length === 0 && rule.required) {
         throw new BerthError('PLAN_DEPENDENCY_MISSING', `service "${dep}" has no container to depend on`);
       }
-      for (const id of ids) await waitForCondition(ctx, dep, id, rule);
+      if (rule.condition === 'service_started') continue;
+      const met = rule.condition === 'service_healthy' ? 'Healthy' : 'Exited';
+      await Promise.all(
+        waited.map(async ({ action: a, id }) => {
+          w.report(a, 'working', 'Waiting');
+          await waitForCondition(ctx, dep, id, rule);
+          w.report(a, 'done', met);
+        }),
+      );
     } catch (e) {
       if (!rule.required) continue; // required: false: a missing or failed dependency only warns (Compose)
       throw e;
@@ -124,7 +139,16 @@ async function waitForDependencies(
   }
 }
 
-async function waitForCondition(ctx: ApplyContext, service: string, id: string, rule: DependsOn): Promise<void> {
+/**
+ * Polls container `id` of `service` until its depends_on condition holds (service_started holds at once); throws a
+ * BerthError saying why when it cannot (unhealthy, exited, no healthcheck, a failed job). `run` waits with it too.
+ */
+export async function waitForCondition(
+  ctx: Pick<ApplyContext, 'client' | 'signal' | 'pollMs'>,
+  service: string,
+  id: string,
+  rule: DependsOn,
+): Promise<void> {
   if (rule.condition === 'service_started') return;
   const pollMs = ctx.pollMs ?? 500;
   for (;;) {

@@ -58,6 +58,16 @@ describe.runIf(hasRunc)('berth exec on berthd', () => {
     expect(r.stdout).toBe('/tmp\n');
   });
 
+  it('flags after SERVICE that berth also has (-h, -p, -f) reach the command, and a first -- is dropped', async () => {
+    const r = await e.berth('exec', '-T', 'app', 'sh', '-c', 'echo $0 "$@"', '-h', '-p', 'x', '-f', 'y');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('-h -p x -f y\n');
+    expect(r.code).toBe(0);
+    const dashes = await e.berth('exec', 'app', '--', 'echo', 'hi');
+    expect(dashes.stdout).toBe('hi\n');
+    expect(dashes.code).toBe(0);
+  });
+
   it('-d runs in the background and returns at once', async () => {
     const r = await e.berth('exec', '-d', 'app', 'sh', '-c', 'echo bg > /tmp/marker');
     expect(r.code).toBe(0);

@@ -46,6 +46,18 @@ describe.runIf(hasRunc)('berth run on berthd', () => {
     expect(await serviceContainers(e, 'job')).toEqual([]);
   }, 30_000);
 
+  it('flags after SERVICE belong to the command: `run --rm job echo -p x` prints "-p x" and makes no project x', async () => {
+    const r = await e.berth('run', '--rm', '--no-deps', 'job', 'echo', '-p', 'x');
+    expect(r.stdout).toBe('-p x\n');
+    expect(r.code).toBe(0);
+    const x = await e.client.call<unknown[]>('GET', '/containers/json', {
+      query: { all: 1, filters: JSON.stringify({ label: ['com.docker.compose.project=x'] }) },
+    });
+    expect(x).toEqual([]);
+    const dashes = await e.berth('run', '--rm', '--no-deps', 'job', '--', 'echo', '--', 'hi');
+    expect(dashes.stdout).toBe('-- hi\n');
+  }, 30_000);
+
   it("starts the dependencies first and exits with the container's exit code", async () => {
     const r = await e.berth('run', 'job', 'sh', '-c', 'echo failing; exit 7');
     expect(r.code).toBe(7);

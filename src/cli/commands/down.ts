@@ -1,7 +1,9 @@
 // `berth down`: stops and removes the project's containers (dependents first), then its networks, and with -v its
 // named volumes. Orphans (containers of services no longer in the file) go with --remove-orphans.
 import { applyPlan } from '../../planner/apply.js';
+import type { Action } from '../../planner/plan.js';
 import { planDown } from '../../planner/plan.js';
+import { compareText } from '../../compare-text.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { selectProgress } from '../progress/select.js';
@@ -41,14 +43,26 @@ export async function downCommand(ctx: CliContext, global: ProjectOptions, opts:
     const result = await inPhase(sink, plan.actions, () => applyPlan(plan, applyContext, applyEventsTo(sink)));
     const first = result.failed[0];
     if (first) {
+      const kept = session.observed.containers.filter((c) => !plan.actions.some((a) => a.containerId === c.id));
       throw new BerthError('PLAN_APPLY_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {
-        hint: 'run berth down again once the cause is fixed',
+        hint: downHint(first.action, kept.map((c) => c.name).sort(compareText)),
       });
     }
     if (opts.rmi !== undefined) await removeImages(ctx, session, opts.rmi);
   } finally {
     session.client.close();
   }
+}
+
+/**
+ * What to do after a failed down. A network that cannot go is most often still used by orphans (containers of
+ * services no longer in the stack file), which down keeps without --remove-orphans.
+ */
+export function downHint(failed: Action, orphans: readonly string[]): string {
+  if (failed.kind === 'remove-network' && orphans.length > 0) {
+    return `orphan containers still use it (${orphans.join(', ')}): run berth down --remove-orphans`;
+  }
+  return 'run berth down again once the cause is fixed';
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { CliContext, ProjectOptions } from '../context.js';
 import { LABEL } from '../../planner/labels.js';
 import { openSession } from '../stack-session.js';
+import { humanDuration } from '../human-duration.js';
 import { renderTable } from '../table.js';
 import { filters } from '../../engine/client/engine-client.js';
 import { compareText } from '../../compare-text.js';
@@ -97,10 +98,7 @@ export async function psCommand(
   }
 }
 
+/** CREATED as `docker compose ps` words it: "About a minute ago". */
 function ago(created: number): string {
-  const s = Math.max(0, Math.floor(Date.now() / 1000 - created));
-  if (s < 60) return `${s} seconds ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} minutes ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} hours ago`;
-  return `${Math.floor(s / 86400)} days ago`;
+  return `${humanDuration(Math.max(0, Date.now() - created * 1000))} ago`;
 }

@@ -2,7 +2,7 @@
 // the plan `up SERVICE` would make, less the service's own containers, so that its networks and volumes exist
 // and its dependencies run (none of them with --no-deps); then the service's depends_on conditions are awaited.
 import { BerthError } from '../../errors.js';
-import { applyPlan } from '../../planner/apply.js';
+import { applyPlan, waitForCondition } from '../../planner/apply.js';
 import { planUp, selectServices, serviceDependencies } from '../../planner/plan.js';
 import type { DependsOn, Service } from '../../spec/model.js';
 import type { CliContext, ProjectOptions } from '../context.js';
@@ -57,50 +57,17 @@ export async function startRunDependencies(
   }
 }
 
-interface Inspect {
-  State: { Status: string; ExitCode: number; Health?: { Status: string } };
-}
-
-/** Polls the dependency's containers until its condition holds; an optional dependency only warns. */
+/** Waits for the dependency's containers as `up` does (applyPlan's waitForCondition); an optional one only warns. */
 async function awaitCondition(ctx: CliContext, session: StackSession, dep: string, rule: DependsOn): Promise<void> {
   const { client, stack } = session;
-  for (;;) {
-    if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
+  try {
     const containers = await findContainers(client, stack.name, { services: [dep], stopped: true });
-    const states = await Promise.all(
-      containers.map((c) => client.call<Inspect>('GET', `/containers/${c.Id}/json`).then((i) => i.State)),
-    );
-    const failure = conditionFailure(dep, rule, states);
-    if (failure === undefined && states.length > 0 && states.every((s) => conditionMet(rule, s))) return;
-    if (failure !== undefined || states.length === 0) {
-      const message = failure ?? `service "${dep}" has no container to depend on`;
-      if (!rule.required) {
-        ctx.stderr(`WARN ${message}\n`);
-        return;
-      }
-      throw new BerthError('PLAN_DEPENDENCY_FAILED', message);
+    if (containers.length === 0) {
+      throw new BerthError('PLAN_DEPENDENCY_MISSING', `service "${dep}" has no container to depend on`);
     }
-    await new Promise((r) => setTimeout(r, 250));
+    for (const c of containers) await waitForCondition({ client, signal: ctx.signal, pollMs: 250 }, dep, c.Id, rule);
+  } catch (e) {
+    if (rule.required || !(e instanceof BerthError) || e.code === 'PLAN_INTERRUPTED') throw e;
+    ctx.stderr(`WARN ${e.message}\n`);
   }
-}
-
-function conditionMet(rule: DependsOn, s: Inspect['State']): boolean {
-  if (rule.condition === 'service_completed_successfully') return s.Status === 'exited' && s.ExitCode === 0;
-  return s.Health?.Status === 'healthy';
-}
-
-function conditionFailure(dep: string, rule: DependsOn, states: Array<Inspect['State']>): string | undefined {
-  for (const s of states) {
-    const stopped = s.Status === 'exited' || s.Status === 'dead';
-    if (rule.condition === 'service_completed_successfully') {
-      if (stopped && s.ExitCode !== 0) return `service "${dep}" didn't complete successfully: exit ${s.ExitCode}`;
-    } else if (s.Health === undefined) {
-      return `dependency "${dep}" has no healthcheck configured`;
-    } else if (s.Health.Status === 'unhealthy') {
-      return `dependency "${dep}" is unhealthy`;
-    } else if (stopped) {
-      return `dependency "${dep}" exited (${s.ExitCode})`;
-    }
-  }
-  return undefined;
 }

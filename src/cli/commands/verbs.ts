@@ -1,5 +1,6 @@
-// The commands that apply one engine call to the project's containers: start, stop, restart, kill, pause, unpause,
-// rm; plus the read-only ones built on the same listing: top, port, images, ls. Progress lines are Compose's.
+// The commands that apply one engine call to the project's containers: stop, restart, kill, pause, unpause, rm
+// (start, which follows depends_on, is start.ts); plus the read-only ones built on the same listing: top, port,
+// images, ls. Progress lines are Compose's.
 import { EngineClient, filters } from '../../engine/client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../planner/labels.js';
@@ -19,10 +20,9 @@ interface Summary {
   Ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> | null;
 }
 
-export type Verb = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';
+export type Verb = 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';
 
 const WORDS: Record<Verb, [string, string]> = {
-  start: ['Starting', 'Started'],
   stop: ['Stopping', 'Stopped'],
   restart: ['Restarting', 'Started'],
   kill: ['Killing', 'Killed'],
@@ -67,7 +67,6 @@ export async function verbCommand(
   try {
     const all = await projectContainers(client, session.stack.name, services);
     const chosen = all.filter((c) => {
-      if (verb === 'start') return c.State !== 'running';
       if (verb === 'stop' || verb === 'kill' || verb === 'pause') return c.State === 'running';
       if (verb === 'unpause') return c.State === 'paused';
       if (verb === 'rm') return c.State !== 'running' || opts.stop === true;

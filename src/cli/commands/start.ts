@@ -1,0 +1,45 @@
+// `berth start`: starts the project's stopped containers in depends_on order, each after its dependencies meet
+// their condition (healthy, completed successfully), through the same applyPlan that `up` runs.
+import { BerthError } from '../../errors.js';
+import { applyPlan } from '../../planner/apply.js';
+import { planStart } from '../../planner/plan-start.js';
+import type { CliContext, ProjectOptions } from '../context.js';
+import { selectProgress } from '../progress/select.js';
+import { inPhase } from '../progress/sink.js';
+import { openSession } from '../stack-session.js';
+
+export async function startCommand(ctx: CliContext, global: ProjectOptions, services: string[]): Promise<void> {
+  const session = await openSession(ctx, global, services);
+  try {
+    const { plan, missing } = planStart(session.stack, session.observed, services);
+    if (missing.length > 0) {
+      throw new BerthError('CLI_NO_CONTAINER_TO_START', `service "${missing[0]}" has no container to start`, {
+        hint: 'create the containers with berth up',
+      });
+    }
+    const sink = await selectProgress(ctx, global.progress);
+    // Running containers are in the plan only so that their dependents wait for them; Compose prints no line
+    // for them, only their Waiting and Healthy when a dependent waits.
+    const shown = plan.actions.filter((a) => a.kind === 'start');
+    const result = await inPhase(sink, shown, () =>
+      applyPlan(
+        plan,
+        { client: session.client, stack: session.stack, images: {}, workingDir: session.projectDir, configFiles: [] },
+        {
+          onStatus: (a, status, text) => {
+            if (a.kind === 'unchanged' && (status === 'waiting' || text === 'Running')) return;
+            sink.event({ id: a.id, resource: a.resource, name: a.name, status, text });
+          },
+        },
+      ),
+    );
+    const first = result.failed[0];
+    if (first) {
+      throw new BerthError('CLI_START_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {
+        hint: 'see its logs with berth logs, fix the cause and run berth start again',
+      });
+    }
+  } finally {
+    session.client.close();
+  }
+}
