@@ -45,7 +45,11 @@ function scenario(name: string, startEngine: (dir: string) => Promise<Engine>): 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berthd-seccomp-'));
     engine = await startEngine(dir);
-    const extra = ['unshare', 'mount'].map((a) => ({ name: `bin/${a}`, type: 'symlink' as const, linkname: 'busybox' }));
+    const extra = ['unshare', 'mount'].map((a) => ({
+      name: `bin/${a}`,
+      type: 'symlink' as const,
+      linkname: 'busybox',
+    }));
     writeFileSync(
       join(dir, 'busybox.tar'),
       await makeBusyboxSaveTar({ tags: [image], extraLayers: [[{ name: 'mnt/', type: 'directory' }, ...extra]] }),
@@ -162,7 +166,11 @@ describe.runIf(hasTools)('berthd applies Docker’s default confinement (docker 
     const dir = mkdtempSync(join(tmpdir(), 'berthd-seccomp-none-'));
     try {
       await expect(
-        startBerthd({ root: join(dir, 'root'), socket: join(dir, 's.sock'), seccompProfile: join(dir, 'missing.json') }),
+        startBerthd({
+          root: join(dir, 'root'),
+          socket: join(dir, 's.sock'),
+          seccompProfile: join(dir, 'missing.json'),
+        }),
       ).rejects.toMatchObject({ code: 'ENGINE_NO_SECCOMP_PROFILE', hint: expect.stringContaining('profile') });
     } finally {
       rmSync(dir, { recursive: true, force: true });

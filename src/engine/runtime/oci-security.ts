@@ -62,7 +62,11 @@ const GO_BOOLS: Readonly<Record<string, boolean>> = Object.fromEntries([
  * ENGINE_INVALID_SECURITY_OPT, or ENGINE_INVALID_SECCOMP_PROFILE for a profile that is not valid.
  */
 export function parseSecurityOpt(options: readonly string[]): SecurityOptions {
-  const result: SecurityOptions = { noNewPrivileges: false, unconfinedSystemPaths: false, seccomp: { kind: 'default' } };
+  const result: SecurityOptions = {
+    noNewPrivileges: false,
+    unconfinedSystemPaths: false,
+    seccomp: { kind: 'default' },
+  };
   for (const opt of options) {
     if (opt === 'no-new-privileges') {
       result.noNewPrivileges = true;
@@ -156,5 +160,9 @@ export function seccompOf(
     throw new EngineError('internal', 'ENGINE_NO_SECCOMP_SETTINGS', 'a seccomp profile was given but berthd has none');
   }
   const profile = choice.kind === 'inline' ? choice.profile : settings.defaultProfile;
-  return seccompForContainer(profile, { arch: settings.arch, kernel: settings.kernel, capabilities: opts.capabilities });
+  return seccompForContainer(profile, {
+    arch: settings.arch,
+    kernel: settings.kernel,
+    capabilities: opts.capabilities,
+  });
 }

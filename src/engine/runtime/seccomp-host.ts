@@ -21,12 +21,21 @@ export function loadSeccompSettings(path: string = DEFAULT_SECCOMP_PROFILE): Sec
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new EngineError('unavailable', 'ENGINE_NO_SECCOMP_PROFILE', `cannot read the default seccomp profile ${path}`, {
-      hint: 'reinstall berth (the profile ships in profiles/seccomp/), or point BERTH_SECCOMP_PROFILE at a profile file',
-      cause: e,
-    });
+    throw new EngineError(
+      'unavailable',
+      'ENGINE_NO_SECCOMP_PROFILE',
+      `cannot read the default seccomp profile ${path}`,
+      {
+        hint: 'reinstall berth (the profile ships in profiles/seccomp/), or point BERTH_SECCOMP_PROFILE at a profile file',
+        cause: e,
+      },
+    );
   }
-  return { defaultProfile: parseSeccompProfile(text, path), arch: nativeArch(arch()), kernel: parseKernelRelease(release()) };
+  return {
+    defaultProfile: parseSeccompProfile(text, path),
+    arch: nativeArch(arch()),
+    kernel: parseKernelRelease(release()),
+  };
 }
 
 /**
