@@ -36,7 +36,7 @@ export interface BerthdOptions {
   socket: string;
   /** Where the daemon's own log goes (default <root>/berthd.log). */
   logFile?: string;
-  /** The default seccomp profile file (default DEFAULT_SECCOMP_PROFILE; BERTH_SECCOMP_PROFILE). */
+  /** The default seccomp profile file (default: Docker's, profiles/seccomp/default.json; BERTH_SECCOMP_PROFILE). */
   seccompProfile?: string;
 }
 

@@ -1,8 +1,10 @@
 // The host side of seccomp: berthd's default profile, read and parsed once when berthd starts (container starts
 // are benchmarked, so never per start), the host's architecture and kernel version, and profile files named in
 // `--security-opt seccomp=/path`, read once at create.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { arch, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.js';
 import { parseSeccompProfile } from './seccomp-parse.js';
 import { nativeArch, parseKernelRelease } from './seccomp-profile.js';
@@ -10,13 +12,19 @@ import { parseSecurityOpt } from './oci-security.js';
 import type { SeccompSettings } from './oci-security.js';
 
 /**
- * Docker's own default profile (moby profiles/seccomp/default.json) as berth ships it; see
- * profiles/seccomp/README.md for where it comes from and why it is not Podman's containers-common profile.
+ * Docker's own default profile (moby profiles/seccomp/default.json) as berth ships it in profiles/seccomp/; see the
+ * README there for where it comes from and why it is not Podman's containers-common profile. Found from this
+ * module up, so that it is found from src/, dist/ and from bundles (the benchmarks bundle berthd into bench/out/).
  */
-export const DEFAULT_SECCOMP_PROFILE = new URL('../../../profiles/seccomp/default.json', import.meta.url).pathname;
+export function defaultSeccompProfilePath(): string {
+  const rel = join('profiles', 'seccomp', 'default.json');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, rel)) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, rel);
+}
 
 /** Reads and parses the default profile. Throws ENGINE_NO_SECCOMP_PROFILE (unavailable) when it is missing. */
-export function loadSeccompSettings(path: string = DEFAULT_SECCOMP_PROFILE): SeccompSettings {
+export function loadSeccompSettings(path: string = defaultSeccompProfilePath()): SeccompSettings {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
