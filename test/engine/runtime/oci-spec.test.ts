@@ -372,7 +372,6 @@ describe('security', () => {
       });
       expect(seccompOf({ SecurityOpt: [`seccomp=${json}`] })).toEqual({
         defaultAction: 'SCMP_ACT_ALLOW',
-        architectures: undefined,
         syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }],
       });
     });
