@@ -162,6 +162,25 @@ describe.runIf(hasTools)('berthd applies Docker’s default confinement (docker 
     }
   }, 60_000);
 
+  it('a default profile of its own must be used and named in /info by its path, as dockerd does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berthd-seccomp-own-'));
+    const profile = join(dir, 'own.json');
+    writeFileSync(profile, JSON.stringify(NO_MKDIR_PROFILE));
+    const d = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 's.sock'), seccompProfile: profile });
+    try {
+      const info = await runDocker(d.socket, ['info', '--format', '{{json .SecurityOptions}}']);
+      expect(JSON.parse(info.stdout)).toEqual([`name=seccomp,profile=${profile}`]);
+      const img = `berth-seccomp-own-${process.pid}:1`;
+      writeFileSync(join(dir, 'b.tar'), await makeBusyboxSaveTar({ tags: [img] }));
+      await runDocker(d.socket, ['load', '-i', join(dir, 'b.tar')]);
+      const r = await runDocker(d.socket, ['run', '--rm', img, 'mkdir', '/made']);
+      expect(r.stderr).toContain('Operation not permitted');
+    } finally {
+      await d.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('berthd must refuse to start without its default profile, naming what to do', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berthd-seccomp-none-'));
     try {
