@@ -8,10 +8,12 @@ import { EngineApiError } from '../engine/client/engine-client.js';
 import { BerthError } from '../errors.js';
 import type { DependsOn, Service, Stack } from '../spec/model.js';
 import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';
+import { readFileSync } from 'node:fs';
 import { containerCreateRequest } from './container-spec.js';
 import { LABEL } from './labels.js';
 import type { Action, Plan } from './plan.js';
 import { serviceDependencies } from './plan.js';
+import { inlineSeccompProfiles } from './seccomp-inline.js';
 
 export type ActionStatus = 'waiting' | 'working' | 'done' | 'failed' | 'skipped';
 
@@ -275,6 +277,8 @@ async function createAndStart(action: Action, ctx: ApplyContext, replaces?: stri
     ...req.body,
     Labels: { ...(req.body.Labels ?? {}), [LABEL.keyHashes]: JSON.stringify(serviceKeyHashes(service)) },
   };
+  const securityOpt = inlineSeccompProfiles(body.HostConfig?.SecurityOpt, (p) => readFileSync(p, 'utf8'));
+  if (securityOpt) body.HostConfig = { ...body.HostConfig, SecurityOpt: securityOpt };
   const created = await client
     .call<{ Id: string }>('POST', '/containers/create', { query: { name: req.name, platform: req.platform }, body })
     .catch(async (e: unknown) => {

@@ -1,6 +1,7 @@
 // HostConfig apart from mounts and networking, as Compose's create.go sets it: security, namespaces, DNS, the
 // restart policy, logging, and the cgroup resources of getDeployResources, where deploy.resources.limits and
 // reservations override the service-level keys.
+import { posix } from 'node:path';
 import type {
   DeviceRequest,
   HostConfig,
@@ -44,7 +45,7 @@ export function containerHostSettings(input: ContainerSpecInput, notes: SpecNote
     'ExtraHosts',
     Object.entries(service.extra_hosts ?? {}).flatMap(([host, ips]) => ips.map((ip) => `${host}:${ip}`)),
   );
-  const security = securityOptions(asStringList(service.security_opt) ?? [], notes);
+  const security = securityOptions(asStringList(service.security_opt) ?? [], input.workingDir);
   put('SecurityOpt', security.options);
   if (security.unconfined) {
     out.MaskedPaths = [];
@@ -94,13 +95,14 @@ export function restartPolicy(service: Service): RestartPolicy | undefined {
 }
 
 /**
- * Compose parseSecurityOpts: "systempaths=unconfined" becomes empty MaskedPaths and ReadonlyPaths; a seccomp
- * profile file is inlined by Compose, which needs the file, so it is reported as unsupported here.
+ * Compose parseSecurityOpts: "systempaths=unconfined" becomes empty MaskedPaths and ReadonlyPaths. A seccomp
+ * profile file is named here by its path from the project folder; the shell that sends the request replaces it
+ * with the file's JSON, as Compose does (inlineSeccompProfiles), since the planner reads no file.
  */
-function securityOptions(opts: string[], notes: SpecNotes): { options: string[]; unconfined: boolean } {
+function securityOptions(opts: string[], workingDir: string): { options: string[]; unconfined: boolean } {
   const options: string[] = [];
   let unconfined = false;
-  opts.forEach((opt, i) => {
+  opts.forEach((opt) => {
     if (opt === 'systempaths=unconfined') {
       unconfined = true;
       return;
@@ -108,8 +110,8 @@ function securityOptions(opts: string[], notes: SpecNotes): { options: string[];
     const eq = opt.indexOf('=');
     const sep = eq === -1 && opt !== 'no-new-privileges' ? opt.indexOf(':') : eq;
     const [name, value] = sep === -1 ? [opt, undefined] : [opt.slice(0, sep), opt.slice(sep + 1)];
-    if (name === 'seccomp' && value !== 'unconfined' && value !== 'builtin')
-      notes.unsupported.push(`security_opt[${i}]`);
+    if (name === 'seccomp' && value !== undefined && value !== 'unconfined' && value !== 'builtin')
+      options.push(`seccomp=${posix.resolve(workingDir, value)}`);
     else options.push(opt);
   });
   return { options, unconfined };

@@ -121,14 +121,14 @@ services:
   web:
     image: busybox:1
     healthcheck: { test: ['CMD', 'true'], start_interval: 1s }
-    security_opt: ['seccomp=./profile.json']
+    use_api_socket: true
   api:
     image: busybox:1
 `);
     const plan = planUp({ stack, observed: { containers: [], networks: [], volumes: [] }, imageIds });
     expect(plan.warnings).toMatchInlineSnapshot(`
       [
-        "service "web": security_opt[0], healthcheck.start_interval are not supported and will be ignored",
+        "service "web": use_api_socket, healthcheck.start_interval are not supported and will be ignored",
       ]
     `);
   });

@@ -2,6 +2,7 @@
 // dependencies up first (unless --no-deps), named `<project>-<service>-run-<12 hex>`, labelled oneoff "True".
 // Attached by default, with berth's exit code the container's; `-d` prints the container ID and returns.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { EngineClient } from '../../engine/client/engine-client.js';
 import { EngineApiError } from '../../engine/client/engine-client.js';
@@ -9,6 +10,7 @@ import { hijack } from '../../engine/client/hijack.js';
 import { BerthError } from '../../errors.js';
 import { oneoffCreateRequest, oneoffName } from '../../planner/container-oneoff.js';
 import { observeProject } from '../../planner/observed.js';
+import { inlineSeccompProfiles } from '../../planner/seccomp-inline.js';
 import type { Service } from '../../spec/model.js';
 import { attachStreams } from '../attach-streams.js';
 import type { CliContext, ProjectOptions } from '../context.js';
@@ -62,6 +64,8 @@ export async function runCommand(
         hint: 'start that service first, or leave out --no-deps',
       });
     }
+    const securityOpt = inlineSeccompProfiles(req.body.HostConfig?.SecurityOpt, (p) => readFileSync(p, 'utf8'));
+    if (securityOpt) req.body.HostConfig = { ...req.body.HostConfig, SecurityOpt: securityOpt };
     const created = await client.call<{ Id: string }>('POST', '/containers/create', {
       query: { name: req.name, platform: req.platform },
       body: req.body,

@@ -11,6 +11,8 @@ import { logSizeMax } from '../runtime/log-options.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { unmount } from '../runtime/overlay.js';
 import type { Runc } from '../runtime/runc.js';
+import type { SeccompSettings } from '../runtime/oci-security.js';
+import { resolveSecurityOpt } from '../runtime/seccomp-host.js';
 import type { ContainerRecord } from './container-store.js';
 import { ContainerStore, newState } from './container-store.js';
 import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
@@ -32,6 +34,8 @@ export interface LifecycleDeps {
   volumes?: VolumeAttachments;
   /** Default: loopback only (LOOPBACK_ONLY). */
   networks?: NetworkAttachments;
+  /** berthd's default seccomp profile, loaded once (loadSeccompSettings). Absent: containers get no filter. */
+  seccomp?: SeccompSettings;
 }
 
 const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -146,6 +150,8 @@ export class Lifecycle {
     logSizeMax(record.hostConfig); // a bad max-size fails here, at create, as with Docker
     validateRestartPolicy(record.hostConfig);
     validateHealthcheck(config);
+    const securityOpt = record.hostConfig.SecurityOpt;
+    if (Array.isArray(securityOpt)) record.hostConfig.SecurityOpt = resolveSecurityOpt(securityOpt as string[]);
     await this.networks.create(record, networkingConfig);
     await this.volumes.create(record);
     for (const d of [p.rootfs, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });

@@ -47,6 +47,7 @@ export async function writeStartBundle(
     cgroupsPath: `/berth/${c.id}`,
     hardLimits: readHardLimits(),
     hostCapabilities: readBoundingCapabilities(),
+    seccomp: lc.deps.seccomp,
   } as SpecInput);
   const bundle = lc.deps.store.dirOf(c.id);
   writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));

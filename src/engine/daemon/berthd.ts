@@ -23,6 +23,7 @@ import { Lifecycle } from '../containers/lifecycle.js';
 import { superviseContainers } from '../containers/supervision.js';
 import { ImageStore } from '../images/image-store.js';
 import { Runc } from '../runtime/runc.js';
+import { loadSeccompSettings } from '../runtime/seccomp-host.js';
 import { ContainerVolumes } from '../volumes/container-volumes.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { EventBus } from './events.js';
@@ -36,6 +37,8 @@ export interface BerthdOptions {
   socket: string;
   /** Where the daemon's own log goes (default <root>/berthd.log). */
   logFile?: string;
+  /** The default seccomp profile file (default: Docker's, profiles/seccomp/default.json; BERTH_SECCOMP_PROFILE). */
+  seccompProfile?: string;
 }
 
 export interface Berthd extends AsyncDisposable {
@@ -45,6 +48,7 @@ export interface Berthd extends AsyncDisposable {
 }
 
 export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
+  const seccomp = loadSeccompSettings(opts.seccompProfile); // first: a missing profile stops berthd before any change
   mkdirSync(opts.root, { recursive: true, mode: 0o700 });
   const logFile = opts.logFile ?? join(opts.root, 'berthd.log');
   const log = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
@@ -66,6 +70,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
     log,
     volumes: containerVolumes,
     networks,
+    seccomp,
   });
   await removeAllWorkDirs(opts.root); // what a build cut short by a crash left
   const execs = new ExecStore(lifecycle);
@@ -79,6 +84,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   systemRoutes(router, events, {
     version: BERTHD_VERSION,
     root: opts.root,
+    seccompProfile: opts.seccompProfile ?? 'default',
     counts: () => {
       const all = store.all();
       const running = all.filter((c) => c.state.Running && !c.state.Paused).length;

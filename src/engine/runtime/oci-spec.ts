@@ -6,7 +6,7 @@ import { resolveCapabilities } from './oci-caps.js';
 import { buildResources, buildRlimits } from './oci-limits.js';
 import { buildMounts, INIT_PATH_IN_CONTAINER } from './oci-mounts.js';
 import { buildEnv, resolveCommand, resolveWorkingDir } from './oci-process.js';
-import { checkSysctls, MASKED_PATHS, parseSecurityOpt, READONLY_PATHS } from './oci-security.js';
+import { checkSysctls, MASKED_PATHS, parseSecurityOpt, READONLY_PATHS, seccompOf } from './oci-security.js';
 import { resolveUser } from './oci-user.js';
 import { RLIM_INFINITY } from './oci-types.js';
 import type { OciLinux, OciNamespace, OciSpec } from './oci-types.js';
@@ -52,9 +52,16 @@ export function buildOciSpec(input: SpecInput): OciSpec {
     namespaces: namespaces(input.netns),
     resources: buildResources(host),
     cgroupsPath: input.cgroupsPath,
-    ...(confined ? { maskedPaths: [...MASKED_PATHS], readonlyPaths: [...READONLY_PATHS] } : {}),
   };
+  // HostConfig.MaskedPaths/ReadonlyPaths replace Docker's lists when set: the docker CLI sends [] for both for
+  // `--security-opt systempaths=unconfined`, which it does not pass on as a SecurityOpt.
+  const maskedPaths = confined ? (host.MaskedPaths ?? MASKED_PATHS) : [];
+  const readonlyPaths = confined ? (host.ReadonlyPaths ?? READONLY_PATHS) : [];
+  if (maskedPaths.length > 0) linux.maskedPaths = [...maskedPaths];
+  if (readonlyPaths.length > 0) linux.readonlyPaths = [...readonlyPaths];
   if (host.Sysctls && Object.keys(host.Sysctls).length > 0) linux.sysctl = checkSysctls(host.Sysctls);
+  const seccomp = seccompOf(security.seccomp, { privileged, capabilities: caps, settings: input.seccomp });
+  if (seccomp) linux.seccomp = seccomp;
   return {
     ociVersion: OCI_VERSION,
     process: {

@@ -77,6 +77,34 @@ export interface OciLinux {
   sysctl?: Record<string, string>;
   maskedPaths?: string[];
   readonlyPaths?: string[];
+  /** Absent: no filter at all (unconfined, privileged). */
+  seccomp?: OciSeccomp;
+}
+
+/** A seccomp filter (config-linux.md#seccomp). `defaultErrnoRet` needs runc 1.1 or later. */
+export interface OciSeccomp {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  /** SCMP_ARCH_ names; absent: the native architecture only. */
+  architectures?: string[];
+  flags?: string[];
+  syscalls: OciSyscall[];
+}
+
+/** A rule: `action` for any of `names` when all `args` match. `errnoRet` goes with SCMP_ACT_ERRNO/TRACE. */
+export interface OciSyscall {
+  names: string[];
+  action: string;
+  errnoRet?: number;
+  args?: OciSeccompArg[];
+}
+
+/** A condition on argument `index` (0-5): `op` is SCMP_CMP_EQ etc.; MASKED_EQ compares (arg & value) to valueTwo. */
+export interface OciSeccompArg {
+  index: number;
+  value: number;
+  valueTwo?: number;
+  op: string;
 }
 
 /** One rule of the devices cgroup. runc appends its own defaults (null, zero, tty, pts...) after these. */

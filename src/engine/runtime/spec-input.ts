@@ -1,6 +1,7 @@
 // What buildOciSpec needs to write a config.json: the image's config, the container's Config and HostConfig in
 // Docker Engine API field names, and the host paths berthd prepared. Everything is data; nothing here is read
 // from the host by the builder itself.
+import type { SeccompSettings } from './oci-security.js';
 
 /** The image config fields that shape the process (OCI image config / Docker `ContainerConfig`). */
 export interface ImageProcessConfig {
@@ -50,6 +51,9 @@ export interface HostResourceConfig {
   Tmpfs?: Record<string, string> | null;
   Init?: boolean | null;
   SecurityOpt?: string[] | null;
+  /** Replace Docker's masked and read-only paths when not null (`[]`: none). */
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
   Sysctls?: Record<string, string> | null;
   Ulimits?: Ulimit[] | null;
   ShmSize?: number;
@@ -97,4 +101,6 @@ export interface SpecInput {
    * expand to this list, as Docker's GetAllCapabilities does. Absent: every capability the kernel knows.
    */
   hostCapabilities?: readonly string[];
+  /** berthd's default seccomp profile and host facts (loadSeccompSettings). Absent: no default filter. */
+  seccomp?: SeccompSettings;
 }

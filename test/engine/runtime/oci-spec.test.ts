@@ -6,6 +6,7 @@ import { buildOciSpec, serializeOciSpec } from '../../../src/engine/runtime/oci-
 import { RLIM_INFINITY } from '../../../src/engine/runtime/oci-types.js';
 import type { OciSpec } from '../../../src/engine/runtime/oci-types.js';
 import type { SpecInput } from '../../../src/engine/runtime/spec-input.js';
+import type { SeccompSettings } from '../../../src/engine/runtime/oci-security.js';
 
 const passwd = 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n';
 const group = 'root:x:0:\napp:x:1000:\nwheel:x:10:app\n';
@@ -307,7 +308,12 @@ describe('security', () => {
 
   it('no-new-privileges must set noNewPrivileges, in every spelling Docker takes', () => {
     expect(specOf().process.noNewPrivileges).toBe(false);
-    for (const opt of ['no-new-privileges', 'no-new-privileges:true', 'no-new-privileges=true']) {
+    for (const opt of [
+      'no-new-privileges',
+      'no-new-privileges:true',
+      'no-new-privileges=true',
+      'no-new-privileges=1',
+    ]) {
       expect(specOf({ host: { SecurityOpt: [opt] } }).process.noNewPrivileges).toBe(true);
     }
     expect(specOf({ host: { SecurityOpt: ['no-new-privileges:false'] } }).process.noNewPrivileges).toBe(false);
@@ -320,6 +326,65 @@ describe('security', () => {
     expect(
       specOf({ host: { SecurityOpt: ['systempaths=unconfined', 'seccomp=unconfined'] } }).linux.maskedPaths,
     ).toBeUndefined();
+  });
+
+  it("HostConfig.MaskedPaths and ReadonlyPaths must replace Docker's lists, [] meaning none (docker CLI systempaths)", () => {
+    const none = specOf({ host: { MaskedPaths: [], ReadonlyPaths: [] } }).linux;
+    expect([none.maskedPaths, none.readonlyPaths]).toEqual([undefined, undefined]);
+    const own = specOf({ host: { MaskedPaths: ['/proc/x'], ReadonlyPaths: null } }).linux;
+    expect(own.maskedPaths).toEqual(['/proc/x']);
+    expect(own.readonlyPaths).toContain('/proc/sys');
+    expect(specOf({ host: { Privileged: true, MaskedPaths: ['/proc/x'] } }).linux.maskedPaths).toBeUndefined();
+  });
+
+  describe('seccomp', () => {
+    const settings: SeccompSettings = {
+      arch: 'amd64',
+      kernel: { major: 6, minor: 1 },
+      defaultProfile: {
+        defaultAction: 'SCMP_ACT_ERRNO',
+        syscalls: [
+          { names: ['read'], action: 'SCMP_ACT_ALLOW' },
+          { names: ['unshare'], action: 'SCMP_ACT_ALLOW', includes: { caps: ['CAP_SYS_ADMIN'] } },
+        ],
+      },
+    };
+    const seccompOf = (host: SpecInput['host']): OciSpec['linux']['seccomp'] =>
+      specOf({ host, seccomp: settings }).linux.seccomp;
+
+    it("the default profile must apply, matched against the container's capabilities", () => {
+      expect(seccompOf({})?.syscalls.map((r) => r.names)).toEqual([['read']]);
+      expect(seccompOf({ CapAdd: ['SYS_ADMIN'] })?.syscalls.map((r) => r.names)).toEqual([['read'], ['unshare']]);
+      for (const opt of ['seccomp=builtin', 'seccomp:builtin', 'apparmor=unconfined', 'label=disable', 'disable'])
+        expect(seccompOf({ SecurityOpt: [opt] })?.defaultAction, opt).toBe('SCMP_ACT_ERRNO');
+    });
+
+    it('seccomp=unconfined and Privileged must leave the container without a filter', () => {
+      expect(seccompOf({ SecurityOpt: ['seccomp=unconfined'] })).toBeUndefined();
+      expect(seccompOf({ SecurityOpt: ['seccomp:unconfined'] })).toBeUndefined();
+      expect(seccompOf({ Privileged: true })).toBeUndefined();
+    });
+
+    it('a profile sent as JSON (docker CLI and Compose seccomp=FILE) must replace the default', () => {
+      const json = JSON.stringify({
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }],
+      });
+      expect(seccompOf({ SecurityOpt: [`seccomp=${json}`] })).toEqual({
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }],
+      });
+    });
+
+    it('a seccomp value that is neither a keyword, JSON nor an absolute path must be rejected', () => {
+      for (const opt of ['seccomp=profile.json', 'seccomp'])
+        expect(() => seccompOf({ SecurityOpt: [opt] }), opt).toThrowError(
+          expect.objectContaining({ code: 'ENGINE_INVALID_SECURITY_OPT', kind: 'invalid' }),
+        );
+      expect(() => seccompOf({ SecurityOpt: ['seccomp={"defaultAction":1}'] })).toThrowError(
+        expect.objectContaining({ code: 'ENGINE_INVALID_SECCOMP_PROFILE' }),
+      );
+    });
   });
 
   it('namespaced sysctls must pass through and host-wide ones must be rejected', () => {

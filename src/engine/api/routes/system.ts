@@ -10,6 +10,8 @@ import { API_VERSION, MIN_API_VERSION, sendJson } from '../server.js';
 export interface SystemInfo {
   version: string;
   root: string;
+  /** As dockerd 20.10 names its default seccomp profile in /info: "default" (Docker's own) or the file's path. */
+  seccompProfile: string;
   counts: () => { containers: number; running: number; paused: number; stopped: number; images: number };
 }
 
@@ -76,7 +78,7 @@ export function systemRoutes(router: ApiRouter, events: EventBus, info: SystemIn
       ServerVersion: info.version,
       DefaultRuntime: 'runc',
       Runtimes: { runc: { path: 'runc' } },
-      SecurityOptions: ['name=seccomp,profile=unconfined'],
+      SecurityOptions: [`name=seccomp,profile=${info.seccompProfile}`],
       Warnings: [],
     });
   });
