@@ -11,8 +11,8 @@ cd "$(dirname "$0")"
 # networks: bridges, NAT, published ports and DNS by name; and Debian's Docker (docker.io), the real dockerd that
 # the tests also run berth against and that the benchmarks measure berth's engine against (started only by them,
 # each on its own data root and socket); nftables, whose table of berthd's own isolates networks from each other
-# whatever else is in the firewall; and Podman's containers-common for its maintained default seccomp profile
-# (/usr/share/containers/seccomp.json), which berthd applies as Docker applies its own; Debian's docker-registry
+# whatever else is in the firewall; Podman's containers-common, whose seccomp profile a test checks berthd can read
+# as an alternative default (berthd's own default is Docker's, in profiles/seccomp/); Debian's docker-registry
 # (distribution 2.8) and skopeo, with which the registry tests run a real registry on 127.0.0.1 and write OCI images.
 APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io nftables
   golang-github-containers-common docker-registry skopeo)
