@@ -96,7 +96,7 @@ export function mountAt(view: ContainerView, path: string): ViewMount {
 export function hostOf(view: ContainerView, path: string): ViewPath {
   const mount = mountAt(view, path);
   const rest = mount.destination === '/' ? path : path.slice(mount.destination.length);
-  return { path, host: posix.join(mount.source, rest), mount };
+  return { path, host: rest === '/' || rest === '' ? mount.source : posix.join(mount.source, rest), mount };
 }
 
 /**

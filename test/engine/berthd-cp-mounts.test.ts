@@ -1,0 +1,219 @@
+// docker cp against berthd through a container's mounts, with the real docker CLI and runc: binds, named volumes
+// and tmpfs are seen as in the container, writes to a read-only root or mount are refused with dockerd's words,
+// and a refused or broken archive leaves the container as it was. One berthd, data root and set of names per run,
+// all removed afterwards, also when a check fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tar from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Berthd } from '../../src/engine/daemon/berthd.js';
+import { startBerthd } from '../../src/engine/daemon/berthd.js';
+import type { DockerResult } from './docker-cli.js';
+import { runDocker } from './docker-cli.js';
+import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
+
+const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
+
+describe.runIf(hasRunc)('docker cp through the mounts of a berthd container', () => {
+  let daemon: Berthd | undefined;
+  let dir: string;
+  const tag = `berth-cpm-${process.pid}`;
+  const image = `${tag}/busybox:1`;
+  const volume = `${tag}-vol`;
+  const docker = (...args: string[]): Promise<DockerResult> => runDocker(daemon?.socket ?? '', args);
+  const run = async (name: string, ...args: string[]): Promise<void> => {
+    const r = await docker('run', '-d', '--name', `${tag}-${name}`, ...args, image, 'sleep', '300');
+    expect(r.code, r.stderr).toBe(0);
+  };
+  const cat = async (name: string, path: string): Promise<string> =>
+    (await docker('exec', `${tag}-${name}`, 'cat', path)).stdout;
+  const host = (...parts: string[]): string => join(dir, ...parts);
+  const put = (name: string, path: string, body: Buffer): Promise<{ status: number; text: string }> =>
+    new Promise((resolve, reject) => {
+      const req = request({
+        socketPath: daemon?.socket,
+        method: 'PUT',
+        path: `/v1.41/containers/${tag}-${name}/archive?path=${encodeURIComponent(path)}`,
+        headers: { 'Content-Type': 'application/x-tar' },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berthd-cpm-'));
+    for (const d of ['bind', 'ro', 'stopped', 'in', 'out', 'nested']) mkdirSync(host(d));
+    writeFileSync(host('bind', 'from-host.txt'), 'written on the host\n');
+    writeFileSync(host('ro', 'keep.txt'), 'read-only\n');
+    writeFileSync(host('in', 'file.txt'), 'copied in\n');
+    mkdirSync(host('in', 'data'));
+    writeFileSync(host('in', 'data', 'merged.txt'), 'merged into the bind\n');
+    writeFileSync(host('nested', 'inner.txt'), 'nested bind\n');
+    daemon = await startBerthd({ root: host('root'), socket: host('run', 'berth.sock') });
+    writeFileSync(host('busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
+    expect((await docker('load', '-i', host('busybox.tar'))).code).toBe(0);
+    await run('bind', '-v', `${host('bind')}:/data`, '-v', `${host('nested')}:/srv/app/nested`);
+    await run('vol', '-v', `${volume}:/vol`);
+    await run('rootro', '--read-only', '-v', `${host('bind')}:/data`);
+    await run('bindro', '-v', `${host('ro')}:/ro:ro`);
+    await run('tmpfs', '--tmpfs', '/scratch', '--mount', 'type=tmpfs,dst=/mnt/t2');
+    const created = await docker('create', '--name', `${tag}-stopped`, '-v', `${host('stopped')}:/data`, image, 'true');
+    expect(created.code, created.stderr).toBe(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    try {
+      if (daemon) {
+        const ids = (await docker('ps', '-aq')).stdout.split('\n').filter(Boolean);
+        if (ids.length > 0) await docker('rm', '-f', ...ids);
+        await docker('volume', 'rm', '-f', volume);
+      }
+    } finally {
+      await daemon?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('copying into a bind mount must put the file in the host folder, and out of it must find the host file', async () => {
+    const r = await docker('cp', host('in', 'file.txt'), `${tag}-bind:/data/`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(host('bind', 'file.txt'), 'utf8')).toBe('copied in\n');
+    const out = await docker('cp', `${tag}-bind:/data/from-host.txt`, host('out', 'bind.txt'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(readFileSync(host('out', 'bind.txt'), 'utf8')).toBe('written on the host\n');
+  });
+
+  it('a folder copied to "/" must be merged into the bind mounted at its name, on the host', async () => {
+    const r = await docker('cp', host('in', 'data'), `${tag}-bind:/`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(host('bind', 'merged.txt'), 'utf8')).toBe('merged into the bind\n');
+    expect(readFileSync(host('bind', 'from-host.txt'), 'utf8')).toBe('written on the host\n');
+    expect(await cat('bind', '/data/merged.txt')).toBe('merged into the bind\n');
+    // Nothing is left behind in the layer under the mount, nor of the staging folder.
+    const id = (await docker('inspect', '--format', '{{.Id}}', `${tag}-bind`)).stdout.trim();
+    expect(existsSync(host('root', 'containers', id, 'diff', 'data', 'merged.txt'))).toBe(false);
+    expect(readdirSync(host('root', 'containers', id, 'diff')).filter((n) => n.startsWith('.berth-cp'))).toEqual([]);
+  });
+
+  it('a folder copied out must hold the contents of the mounts under it', async () => {
+    const r = await docker('cp', `${tag}-bind:/srv/app`, host('out'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(host('out', 'app', 'nested', 'inner.txt'), 'utf8')).toBe('nested bind\n');
+  });
+
+  it('copying into and out of a named volume must reach the volume', async () => {
+    const r = await docker('cp', host('in', 'file.txt'), `${tag}-vol:/vol/`);
+    expect(r.code, r.stderr).toBe(0);
+    const other = await docker('run', '--rm', '-v', `${volume}:/v`, image, 'cat', '/v/file.txt');
+    expect(other.stdout).toBe('copied in\n');
+    const out = await docker('cp', `${tag}-vol:/vol/file.txt`, host('out', 'vol.txt'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(readFileSync(host('out', 'vol.txt'), 'utf8')).toBe('copied in\n');
+  });
+
+  it("copying into a read-only rootfs must be refused with dockerd's message, and a writable mount must not", async () => {
+    const r = await docker('cp', host('in', 'file.txt'), `${tag}-rootro:/tmp/`);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('container rootfs is marked read-only');
+    expect((await docker('exec', `${tag}-rootro`, 'ls', '/tmp/file.txt')).code).not.toBe(0);
+    const ok = await docker('cp', host('in', 'file.txt'), `${tag}-rootro:/data/rootro.txt`);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(host('bind', 'rootro.txt'), 'utf8')).toBe('copied in\n');
+  });
+
+  it("copying into a read-only bind must be refused with dockerd's message and change nothing on the host", async () => {
+    const r = await docker('cp', host('in', 'file.txt'), `${tag}-bindro:/ro/keep.txt`);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('mounted volume is marked read-only');
+    expect(readdirSync(host('ro'))).toEqual(['keep.txt']);
+    expect(readFileSync(host('ro', 'keep.txt'), 'utf8')).toBe('read-only\n');
+    const out = await docker('cp', `${tag}-bindro:/ro/keep.txt`, host('out', 'ro.txt'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(readFileSync(host('out', 'ro.txt'), 'utf8')).toBe('read-only\n');
+  });
+
+  it('copying into a tmpfs of a running container must land in the tmpfs the process sees', async () => {
+    for (const dest of ['/scratch/', '/mnt/t2/']) {
+      const r = await docker('cp', host('in', 'file.txt'), `${tag}-tmpfs:${dest}`);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await cat('tmpfs', `${dest}file.txt`)).toBe('copied in\n');
+    }
+    const made = await docker('exec', `${tag}-tmpfs`, 'sh', '-c', 'echo made inside > /scratch/inside.txt');
+    expect(made.code).toBe(0);
+    const out = await docker('cp', `${tag}-tmpfs:/scratch/inside.txt`, host('out', 'tmpfs.txt'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(readFileSync(host('out', 'tmpfs.txt'), 'utf8')).toBe('made inside\n');
+  });
+
+  it('copying into the tmpfs of a stopped container must be refused, not lost under it', async () => {
+    const name = `${tag}-tmpfs-stopped`;
+    // Run once, so that the mount point exists in its rootfs, as it does for any container that has run.
+    expect((await docker('run', '--name', name, '--tmpfs', '/scratch', image, 'true')).code).toBe(0);
+    const r = await docker('cp', host('in', 'file.txt'), `${name}:/scratch/`);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('exists only while container');
+  });
+
+  it('a stopped container must resolve its bind to the host folder, both ways', async () => {
+    const r = await docker('cp', host('in', 'file.txt'), `${tag}-stopped:/data/`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(host('stopped', 'file.txt'), 'utf8')).toBe('copied in\n');
+    writeFileSync(host('stopped', 'back.txt'), 'from the host folder\n');
+    const out = await docker('cp', `${tag}-stopped:/data/back.txt`, host('out', 'stopped.txt'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(readFileSync(host('out', 'stopped.txt'), 'utf8')).toBe('from the host folder\n');
+  });
+
+  it('an archive refused at its last entry ("../x") must leave every file of the container as it was', async () => {
+    await docker('exec', `${tag}-bind`, 'sh', '-c', 'echo old > /tmp/keep.txt');
+    const r = await put(
+      'bind',
+      '/tmp',
+      await tarOf([
+        { name: 'keep.txt', body: 'new\n' },
+        { name: 'fresh.txt', body: 'x\n' },
+        { name: '../x', body: 'x\n' },
+      ]),
+    );
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('escapes');
+    expect(await cat('bind', '/tmp/keep.txt')).toBe('old\n');
+    expect((await docker('exec', `${tag}-bind`, 'ls', '-a', '/tmp')).stdout).not.toMatch(/fresh|\.berth-cp|^x$/m);
+  });
+
+  it('a truncated archive must be refused and leave the bind and the container as they were', async () => {
+    const whole = await tarOf([
+      { name: 'a.txt', body: 'a\n' },
+      { name: 'big.txt', body: 'y'.repeat(4096) },
+    ]);
+    const r = await put('bind', '/data', whole.subarray(0, 512 * 3 + 100));
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(existsSync(host('bind', 'a.txt'))).toBe(false);
+    expect(existsSync(host('bind', 'big.txt'))).toBe(false);
+    expect(readdirSync(host('bind')).filter((n) => n.startsWith('.berth-cp'))).toEqual([]);
+  });
+
+  it('an archive whose entry would replace a mount point must be refused, leaving the host folder', async () => {
+    const r = await put('bind', '/', await tarOf([{ name: 'data', body: 'a file over the mount\n' }]));
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('mount point');
+    expect(readFileSync(host('bind', 'from-host.txt'), 'utf8')).toBe('written on the host\n');
+  });
+});
+
+async function tarOf(entries: { name: string; body: string }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const e of entries) pack.entry({ name: e.name, mode: 0o644 }, e.body);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
