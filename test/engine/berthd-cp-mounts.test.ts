@@ -4,7 +4,16 @@
 // container's tmpfs, an archive refused half way), the dockerd run records what dockerd does. One engine, data
 // root and set of names per run, all removed afterwards, also when a check fails.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +219,23 @@ function scenario(kind: Kind): void {
     const out = await docker('cp', `${tag}-stopped:/data/back.txt`, host('out', 'stopped.txt'));
     expect(out.code, out.stderr).toBe(0);
     expect(readFileSync(host('out', 'stopped.txt'), 'utf8')).toBe('from the host folder\n');
+  });
+
+  it('docker cp -a must give the files to the container user, and without -a keep the archive owner', async () => {
+    // nobody is 65534:65534 in the image and on the host, where dockerd looks the user up (getent).
+    await run('owner', '-u', 'nobody');
+    writeFileSync(host('in', 'owned.txt'), 'owned\n');
+    chownSync(host('in', 'owned.txt'), 4321, 4322);
+    const plain = await docker('cp', host('in', 'owned.txt'), `${tag}-owner:/tmp/plain.txt`);
+    expect(plain.code, plain.stderr).toBe(0);
+    const archive = await docker('cp', '-a', host('in', 'owned.txt'), `${tag}-owner:/tmp/archive.txt`);
+    expect(archive.code, archive.stderr).toBe(0);
+    const ids = await docker('exec', `${tag}-owner`, 'ls', '-n', '/tmp/plain.txt', '/tmp/archive.txt');
+    const owners = ids.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/\s+/).slice(2, 4).join(':'));
+    expect(owners, ids.stderr).toEqual(['65534:65534', '4321:4322']); // ls sorts: archive.txt, plain.txt
   });
 
   onBerthd(
