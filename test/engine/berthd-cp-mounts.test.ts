@@ -122,7 +122,7 @@ function scenario(kind: Kind): void {
       if (daemon) {
         const ids = (await docker('ps', '-aq')).stdout.split('\n').filter(Boolean);
         if (ids.length > 0) await docker('rm', '-f', ...ids);
-        await docker('volume', 'rm', '-f', volume);
+        await docker('volume', 'rm', '-f', volume, `${volume}-dev`);
       }
     } finally {
       await daemon?.close();
@@ -236,6 +236,27 @@ function scenario(kind: Kind): void {
       .filter(Boolean)
       .map((l) => l.split(/\s+/).slice(2, 4).join(':'));
     expect(owners, ids.stderr).toEqual(['65534:65534', '4321:4322']); // ls sorts: archive.txt, plain.txt
+  });
+
+  it('a stopped container must reach the data of a device volume (o=bind), mounted for the copy', async () => {
+    mkdirSync(host('device'));
+    const made = await docker(
+      'volume',
+      'create',
+      ...['--opt', 'type=none', '--opt', 'o=bind'],
+      '--opt',
+      `device=${host('device')}`,
+      `${volume}-dev`,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const name = `${tag}-device`;
+    expect(
+      (await docker('create', '--network', 'none', '--name', name, '-v', `${volume}-dev:/dv`, image, 'true')).code,
+    ).toBe(0);
+    const r = await docker('cp', host('in', 'file.txt'), `${name}:/dv/`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(host('device', 'file.txt'), 'utf8')).toBe('copied in\n');
+    expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(`${volume}-dev`);
   });
 
   onBerthd(

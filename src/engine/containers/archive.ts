@@ -43,29 +43,37 @@ export async function mountedRootfs(lifecycle: Lifecycle, c: ContainerRecord): P
   return p.rootfs;
 }
 
+/** A container's view for one docker cp request; `release` unmounts the device volumes opened for it. */
+export interface OpenedView {
+  view: ContainerView;
+  release(): Promise<void>;
+}
+
 /**
  * The container's filesystem as docker cp sees it: its rootfs (mounted if need be) with its binds, volumes and,
- * while it runs, its tmpfs mounts. `ref` is the name the client used, for messages.
+ * while it runs, its tmpfs mounts. `ref` is the name the client used, for messages. The caller must `release`.
  */
-export async function openView(lifecycle: Lifecycle, c: ContainerRecord, ref: string): Promise<ContainerView> {
+export async function openView(lifecycle: Lifecycle, c: ContainerRecord, ref: string): Promise<OpenedView> {
   const rootfs = await mountedRootfs(lifecycle, c);
   const pid = c.state.Running && c.state.Pid > 0 ? c.state.Pid : 0;
-  const listed = [...(lifecycle.volumes.inspect(c) as MountInfo[]), ...tmpfsMountsOf(c.hostConfig.Tmpfs)];
-  const mounts: MountInfo[] = [];
-  for (const m of listed) {
-    // The runtime mounted at the destination as resolved in the rootfs (a symlinked parent followed).
-    const destination = (await resolveInRoot(rootfs, m.Destination, true)).path;
-    // A tmpfs is reached through the process's root: only when no component on the way there is a symlink.
-    if (
-      m.Type === 'tmpfs' &&
-      pid > 0 &&
-      (await resolveInRoot(`/proc/${pid}/root`, destination, true)).path !== destination
-    ) {
-      continue;
+  const opened = await lifecycle.volumes.openMounts(c);
+  try {
+    const mounts: MountInfo[] = [];
+    for (const m of [...(opened.mounts as MountInfo[]), ...tmpfsMountsOf(c.hostConfig.Tmpfs)]) {
+      // The runtime mounted at the destination as resolved in the rootfs (a symlinked parent followed).
+      const destination = (await resolveInRoot(rootfs, m.Destination, true)).path;
+      // A tmpfs is reached through the process's root: only when no component on the way is a symlink there.
+      const inProcess =
+        m.Type === 'tmpfs' && pid > 0 ? await resolveInRoot(`/proc/${pid}/root`, destination, true) : undefined;
+      if (inProcess !== undefined && inProcess.path !== destination) continue;
+      mounts.push({ ...m, Destination: destination });
     }
-    mounts.push({ ...m, Destination: destination });
+    const readonlyRootfs = c.hostConfig.ReadonlyRootfs === true;
+    return { view: viewOf({ container: ref, rootfs, mounts, readonlyRootfs, pid }), release: opened.release };
+  } catch (e) {
+    await opened.release();
+    throw e;
   }
-  return viewOf({ container: ref, rootfs, mounts, readonlyRootfs: c.hostConfig.ReadonlyRootfs === true, pid });
 }
 
 /**

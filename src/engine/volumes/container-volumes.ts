@@ -125,6 +125,25 @@ export class ContainerVolumes implements VolumeAttachments {
     return recordedMounts(c).map((m) => mountJson(m, (name) => this.deps.volumes.store.dataOf(name)));
   }
 
+  async openMounts(c: ContainerRecord): Promise<{ mounts: unknown[]; release(): Promise<void> }> {
+    const volumes = recordedMounts(c).filter((m): m is VolumeMount => m.type === 'volume');
+    // Mounted one by one, so that a failure releases what was mounted before it.
+    const opened: string[] = [];
+    const release = async (): Promise<void> => {
+      for (const name of opened) await this.deps.volumes.release(name);
+    };
+    try {
+      for (const m of volumes) {
+        await this.deps.volumes.mountpoint(m.name);
+        opened.push(m.name);
+      }
+    } catch (e) {
+      await release();
+      throw e;
+    }
+    return { mounts: this.inspect(c), release };
+  }
+
   private async copyUpOnce(name: string, copy: () => Promise<boolean>): Promise<void> {
     const next = (this.copying.get(name) ?? Promise.resolve()).catch(() => undefined).then(copy);
     this.copying.set(name, next);

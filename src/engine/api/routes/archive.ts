@@ -16,41 +16,49 @@ export function archiveRoutes(router: ApiRouter, lifecycle: Lifecycle): void {
   // HEAD comes here too: Node leaves out the body, and the header is all a HEAD asks for.
   router.on('GET', '/containers/{id}/archive', async (req, res) => {
     const ref = req.params.id as string;
-    const view = await openView(lifecycle, store.get(ref), ref);
-    const found = await statInView(view, pathOf(req));
-    const header = Buffer.from(JSON.stringify(found.stat)).toString('base64');
-    if (req.method === 'HEAD') {
-      res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' }).end();
-      return;
-    }
-    res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
-    const pack = tar.pack();
-    pack.pipe(res);
+    const { view, release } = await openView(lifecycle, store.get(ref), ref);
     try {
-      await packPath(pack, view, found, found.stat.name === '/' ? '.' : found.stat.name);
-      pack.finalize();
-    } catch (e) {
-      pack.destroy(e as Error);
-      res.destroy(); // a truncated tar must not look complete
+      const found = await statInView(view, pathOf(req));
+      const header = Buffer.from(JSON.stringify(found.stat)).toString('base64');
+      res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      const pack = tar.pack();
+      pack.pipe(res);
+      try {
+        await packPath(pack, view, found, found.stat.name === '/' ? '.' : found.stat.name);
+        pack.finalize();
+      } catch (e) {
+        pack.destroy(e as Error);
+        res.destroy(); // a truncated tar must not look complete
+      }
+    } finally {
+      await release();
     }
   });
 
   router.on('PUT', '/containers/{id}/archive', async (req, res) => {
     const ref = req.params.id as string;
     const c = store.get(ref);
-    const view = await openView(lifecycle, c, ref);
-    const path = pathOf(req);
-    const target = await resolveInView(view, path, true);
-    const found = await statInView(view, target.path);
-    if (found.stat.mode < 2 ** 31) {
-      throw new EngineError('invalid', 'ENGINE_NOT_A_DIRECTORY', `extraction point is not a directory: ${path}`);
+    const { view, release } = await openView(lifecycle, c, ref);
+    try {
+      const path = pathOf(req);
+      const target = await resolveInView(view, path, true);
+      const found = await statInView(view, target.path);
+      if (found.stat.mode < 2 ** 31) {
+        throw new EngineError('invalid', 'ENGINE_NOT_A_DIRECTORY', `extraction point is not a directory: ${path}`);
+      }
+      checkWritable(view, target.path);
+      const owner = truthy(req.query.get('copyUIDGID')) ? await ownerOf(view, c.config.User) : undefined;
+      await extractInto(req.raw, view, target, {
+        noOverwriteDirNonDir: truthy(req.query.get('noOverwriteDirNonDir')),
+        owner,
+      });
+    } finally {
+      await release();
     }
-    checkWritable(view, target.path);
-    const owner = truthy(req.query.get('copyUIDGID')) ? await ownerOf(view, c.config.User) : undefined;
-    await extractInto(req.raw, view, target, {
-      noOverwriteDirNonDir: truthy(req.query.get('noOverwriteDirNonDir')),
-      owner,
-    });
     res.writeHead(200).end();
   });
 }
