@@ -5,6 +5,7 @@
 // root and set of names per run, all removed afterwards, also when a check fails.
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   chownSync,
   existsSync,
   mkdirSync,
@@ -12,6 +13,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
@@ -66,12 +68,12 @@ function scenario(kind: Kind): void {
   const cat = async (name: string, path: string): Promise<string> =>
     (await docker('exec', `${tag}-${name}`, 'cat', path)).stdout;
   const host = (...parts: string[]): string => join(dir, ...parts);
-  const put = (name: string, path: string, body: Buffer): Promise<{ status: number; text: string }> =>
+  const put = (name: string, path: string, body: Buffer, query = ''): Promise<{ status: number; text: string }> =>
     new Promise((resolve, reject) => {
       const req = request({
         socketPath: daemon?.socket,
         method: 'PUT',
-        path: `/v1.41/containers/${tag}-${name}/archive?path=${encodeURIComponent(path)}`,
+        path: `/v1.41/containers/${tag}-${name}/archive?path=${encodeURIComponent(path)}&${query}`,
         headers: { 'Content-Type': 'application/x-tar' },
       });
       req.on('response', (res) => {
@@ -140,9 +142,11 @@ function scenario(kind: Kind): void {
   });
 
   it('a folder copied to "/" must be merged into the bind mounted at its name, on the host', async () => {
+    chmodSync(host('in', 'data', 'merged.txt'), 0o640);
     const r = await docker('cp', host('in', 'data'), `${tag}-bind:/`);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(host('bind', 'merged.txt'), 'utf8')).toBe('merged into the bind\n');
+    expect(statSync(host('bind', 'merged.txt')).mode & 0o777).toBe(0o640);
     expect(readFileSync(host('bind', 'from-host.txt'), 'utf8')).toBe('written on the host\n');
     expect(await cat('bind', '/data/merged.txt')).toBe('merged into the bind\n');
     // Nothing is left behind in the layer under the mount, nor of the staging folder.
@@ -296,6 +300,44 @@ function scenario(kind: Kind): void {
     expect(r.status).toBe(400);
     expect(r.text).toContain('mount point');
     expect(readFileSync(host('bind', 'from-host.txt'), 'utf8')).toBe('written on the host\n');
+  });
+
+  it('a hard link of the archive must arrive as a link to the file beside it', async () => {
+    const pack = tar.pack();
+    pack.entry({ name: 'linked/', type: 'directory', mode: 0o755 });
+    pack.entry({ name: 'linked/a.txt', mode: 0o644 }, 'same inode\n');
+    pack.entry({ name: 'linked/b.txt', type: 'link', linkname: 'linked/a.txt' });
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    const r = await put('bind', '/data', Buffer.concat(chunks));
+    expect(r.status, r.text).toBe(200);
+    expect(statSync(host('bind', 'linked', 'b.txt')).ino).toBe(statSync(host('bind', 'linked', 'a.txt')).ino);
+    expect(readFileSync(host('bind', 'linked', 'b.txt'), 'utf8')).toBe('same inode\n');
+  });
+
+  onBerthd('an archive refused by noOverwriteDirNonDir must leave the entries before it unwritten', async () => {
+    mkdirSync(host('bind', 'a-folder'));
+    const body = await tarOf([
+      { name: 'first.txt', body: 'first\n' },
+      { name: 'a-folder', body: 'not a folder\n' },
+    ]);
+    const r = await put('bind', '/data', body, 'noOverwriteDirNonDir=true');
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('cannot overwrite');
+    expect(existsSync(host('bind', 'first.txt'))).toBe(false);
+    expect(statSync(host('bind', 'a-folder')).isDirectory()).toBe(true);
+  });
+
+  it('a --tmpfs of a --read-only container: berthd copies into it, dockerd refuses it as the read-only rootfs', async () => {
+    await run('rotmp', '--read-only', '--tmpfs', '/scratch');
+    const r = await docker('cp', host('in', 'file.txt'), `${tag}-rotmp:/scratch/`);
+    if (kind === 'berthd') {
+      expect(r.code, r.stderr).toBe(0);
+      expect(await cat('rotmp', '/scratch/file.txt')).toBe('copied in\n');
+    } else {
+      expect(r.stderr).toContain('container rootfs is marked read-only');
+    }
   });
 
   onDockerd(

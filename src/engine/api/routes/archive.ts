@@ -17,23 +17,25 @@ export function archiveRoutes(router: ApiRouter, lifecycle: Lifecycle): void {
   router.on('GET', '/containers/{id}/archive', async (req, res) => {
     const ref = req.params.id as string;
     const { view, release } = await openView(lifecycle, store.get(ref), ref);
+    const found = await statInView(view, pathOf(req)).catch(async (e: unknown) => {
+      await release();
+      throw e;
+    });
+    const header = Buffer.from(JSON.stringify(found.stat)).toString('base64');
+    if (req.method === 'HEAD') {
+      await release(); // before the answer, after which the client's PUT may open the same volumes
+      res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' }).end();
+      return;
+    }
+    res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
+    const pack = tar.pack();
+    pack.pipe(res);
     try {
-      const found = await statInView(view, pathOf(req));
-      const header = Buffer.from(JSON.stringify(found.stat)).toString('base64');
-      res.writeHead(200, { 'X-Docker-Container-Path-Stat': header, 'Content-Type': 'application/x-tar' });
-      if (req.method === 'HEAD') {
-        res.end();
-        return;
-      }
-      const pack = tar.pack();
-      pack.pipe(res);
-      try {
-        await packPath(pack, view, found, found.stat.name === '/' ? '.' : found.stat.name);
-        pack.finalize();
-      } catch (e) {
-        pack.destroy(e as Error);
-        res.destroy(); // a truncated tar must not look complete
-      }
+      await packPath(pack, view, found, found.stat.name === '/' ? '.' : found.stat.name);
+      pack.finalize();
+    } catch (e) {
+      pack.destroy(e as Error);
+      res.destroy(); // a truncated tar must not look complete
     } finally {
       await release();
     }
