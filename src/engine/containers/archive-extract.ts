@@ -86,7 +86,6 @@ async function stageEntry(entry: Entry, x: Extraction): Promise<void> {
   await checkDestination(x, rel, type === 'directory', h.name);
   const path = await realParents(x.stage, rel, h.name);
   const existing = await lstatOrNull(path);
-  for (const d of x.dirs.keys()) if (d === rel || d.startsWith(`${rel}/`)) x.dirs.delete(d);
   if (type === 'directory') {
     if (existing?.isDirectory() !== true) {
       await clearPath(path, false);
@@ -95,6 +94,8 @@ async function stageEntry(entry: Entry, x: Extraction): Promise<void> {
     x.dirs.set(rel, h);
     return;
   }
+  // A non-folder replaces what the archive put there before, folders included.
+  for (const d of x.dirs.keys()) if (d === rel || d.startsWith(`${rel}/`)) x.dirs.delete(d);
   await clearPath(path, false);
   if (type === 'file' || type === 'contiguous-file') {
     const handle = await open(path, WRITE_NEW, 0o600);
