@@ -160,6 +160,16 @@ function scenario(kind: Kind): void {
     expect(readFileSync(host('out', 'app', 'nested', 'inner.txt'), 'utf8')).toBe('nested bind\n');
   });
 
+  it("/etc/hosts copied out must be the container's, and a file copied over it must be refused", async () => {
+    const out = await docker('cp', `${tag}-bind:/etc/hosts`, host('out', 'hosts'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(readFileSync(host('out', 'hosts'), 'utf8')).toBe(await cat('bind', '/etc/hosts'));
+    writeFileSync(host('in', 'hosts'), '127.0.0.1 replaced\n');
+    const r = await docker('cp', host('in', 'hosts'), `${tag}-bind:/etc/`);
+    expect(r.code).not.toBe(0);
+    expect(await cat('bind', '/etc/hosts')).not.toContain('replaced');
+  });
+
   it('copying into and out of a named volume must reach the volume', async () => {
     const r = await docker('cp', host('in', 'file.txt'), `${tag}-vol:/vol/`);
     expect(r.code, r.stderr).toBe(0);

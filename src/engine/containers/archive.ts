@@ -1,7 +1,7 @@
 // `docker cp` out of a container: stat a path and pack it as a tar. Paths are resolved through the container's
 // view (container-view.ts: rootfs plus binds, volumes and tmpfs), each component by hand, so no symlink leads to
 // the host. Extraction (the other way) is archive-extract.ts.
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -50,16 +50,26 @@ export interface OpenedView {
 }
 
 /**
- * The container's filesystem as docker cp sees it: its rootfs (mounted if need be) with its binds, volumes and,
- * while it runs, its tmpfs mounts. `ref` is the name the client used, for messages. The caller must `release`.
+ * The container's filesystem as docker cp sees it: its rootfs (mounted if need be) with its binds, volumes, the
+ * /etc files berthd writes and, while it runs, its tmpfs mounts. `ref` is the name the client used, for messages. The caller must `release`.
  */
 export async function openView(lifecycle: Lifecycle, c: ContainerRecord, ref: string): Promise<OpenedView> {
   const rootfs = await mountedRootfs(lifecycle, c);
   const pid = c.state.Running && c.state.Pid > 0 ? c.state.Pid : 0;
+  const p = lifecycle.paths(c);
+  // The files berthd binds over /etc once the container has started; a user mount there comes first and wins.
+  const etcMounts: MountInfo[] = [];
+  for (const [destination, source] of [
+    ['/etc/hosts', p.hostsPath],
+    ['/etc/hostname', p.hostnamePath],
+    ['/etc/resolv.conf', p.resolvConfPath],
+  ] as const) {
+    if (existsSync(source)) etcMounts.push({ Type: 'bind', Source: source, Destination: destination, RW: true });
+  }
   const opened = await lifecycle.volumes.openMounts(c);
   try {
     const mounts: MountInfo[] = [];
-    for (const m of [...(opened.mounts as MountInfo[]), ...tmpfsMountsOf(c.hostConfig.Tmpfs)]) {
+    for (const m of [...(opened.mounts as MountInfo[]), ...tmpfsMountsOf(c.hostConfig.Tmpfs), ...etcMounts]) {
       // The runtime mounted at the destination as resolved in the rootfs (a symlinked parent followed).
       const destination = (await resolveInRoot(rootfs, m.Destination, true)).path;
       // A tmpfs is reached through the process's root: only when no component on the way is a symlink there.
