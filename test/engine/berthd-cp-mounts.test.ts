@@ -326,6 +326,20 @@ function scenario(kind: Kind): void {
     expect(readFileSync(host('bind', 'linked', 'b.txt'), 'utf8')).toBe('same inode\n');
   });
 
+  onBerthd('a hard link through a symlink of the archive must be refused, never linking a host file', async () => {
+    const pack = tar.pack();
+    pack.entry({ name: 'sym', type: 'symlink', linkname: '/etc' });
+    pack.entry({ name: 'stolen', type: 'link', linkname: 'sym/passwd' });
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    const r = await put('bind', '/data', Buffer.concat(chunks));
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('not a file in the archive');
+    expect(existsSync(host('bind', 'stolen'))).toBe(false);
+    expect(existsSync(host('bind', 'sym'))).toBe(false);
+  });
+
   onBerthd('an archive refused by noOverwriteDirNonDir must leave the entries before it unwritten', async () => {
     mkdirSync(host('bind', 'a-folder'));
     const body = await tarOf([

@@ -110,11 +110,9 @@ async function stageEntry(entry: Entry, x: Extraction): Promise<void> {
     await symlink(h.linkname ?? '', path);
     await lchown(path, x.owner?.uid ?? h.uid ?? 0, x.owner?.gid ?? h.gid ?? 0);
   } else if (type === 'link') {
-    // A hard link names an earlier file of the same archive, which is in the stage.
-    const from = join(x.stage, relativeEntry(h.name, h.linkname ?? ''));
-    if ((await lstatOrNull(from))?.isFile() !== true) {
-      throw unsafe(h.name, `is a hard link to "${h.linkname}", not a file in the archive`);
-    }
+    // A hard link names an earlier file of the same archive, which is in the stage, reached without a symlink.
+    const from = await stagedFile(x.stage, relativeEntry(h.name, h.linkname ?? ''));
+    if (from === undefined) throw unsafe(h.name, `is a hard link to "${h.linkname}", not a file in the archive`);
     await link(from, path);
     return;
   } else {
@@ -232,6 +230,18 @@ function relativeEntry(name: string, path: string): string {
   const normal = posix.normalize(path === '' ? '.' : path).replace(/\/+$/, '');
   if (normal === '..' || normal.startsWith('../')) throw unsafe(name, 'escapes the destination');
   return normal === '.' ? '' : normal;
+}
+
+/** The staged regular file at `rel`, if every parent on the way is a real folder (no symlink). */
+async function stagedFile(stage: string, rel: string): Promise<string | undefined> {
+  let current = stage;
+  const parts = rel.split('/');
+  for (const [i, part] of parts.entries()) {
+    current = join(current, part);
+    const st = await lstatOrNull(current);
+    if (st === null || !(i === parts.length - 1 ? st.isFile() : st.isDirectory())) return undefined;
+  }
+  return current;
 }
 
 /** Creates missing parent folders of `rel` in the stage; a parent that is a symlink or not a folder is refused. */
