@@ -3,7 +3,7 @@
 // refused with dockerd's words. Where berthd does better than dockerd (a running container's tmpfs, a stopped
 // container's tmpfs, an archive refused half way), the dockerd run records what dockerd does. One engine, data
 // root and set of names per run, all removed afterwards, also when a check fails.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -24,17 +24,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import type { DockerResult } from './docker-cli.js';
 import { runDocker } from './docker-cli.js';
+import type { Engine } from './dockerd-engine.js';
+import { hasDockerd, startDockerd } from './dockerd-engine.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
 
 const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
-const hasDockerd = spawnSync('dockerd', ['--version']).status === 0;
 
 type Kind = 'berthd' | 'dockerd';
-
-interface Engine {
-  socket: string;
-  close(): Promise<void>;
-}
 
 describe.runIf(hasRunc)('docker cp through the mounts of a berthd container', () => scenario('berthd'));
 describe.runIf(hasRunc && hasDockerd)("docker cp through the mounts of a container on Debian's dockerd", () =>
@@ -386,39 +382,6 @@ function scenario(kind: Kind): void {
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(await cat('bind', '/tmp/keep.txt')).toBe('new\n');
   });
-}
-
-/** Debian's dockerd on its own data root, exec root and socket, without touching the host's firewall or bridge. */
-async function startDockerd(dir: string): Promise<Engine> {
-  const socket = join(dir, 'docker.sock');
-  const ns = `berth-cpm-${process.pid}`;
-  const child = spawn(
-    'dockerd',
-    [
-      ...['--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'dexec'), '--pidfile', join(dir, 'docker.pid')],
-      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-masq=false'],
-      ...['--containerd-namespace', ns, '--containerd-plugins-namespace', `${ns}-p`],
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 300 && (await runDocker(socket, ['version'], 5_000)).code !== 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    socket,
-    close: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      // Only mounts under this test's own folder, deepest first.
-      const mounts = readFileSync('/proc/mounts', 'utf8')
-        .split('\n')
-        .map((l) => l.split(' ')[1] ?? '')
-        .filter((m) => m.startsWith(`${dir}/`))
-        .reverse();
-      for (const m of mounts) spawnSync('umount', [m]);
-    },
-  };
 }
 
 async function tarOf(entries: { name: string; body: string }[]): Promise<Buffer> {
