@@ -73,18 +73,21 @@ function toNanos(t: LogTime | undefined): bigint | undefined {
  */
 export function tailLines(entries: readonly LogEntry[], n: number): LogEntry[] {
   if (n <= 0) return [];
-  const seen = new Set<LogEntry['stream']>(); // streams that have a later record: a partial one joins it
+  // Backwards: a record starts a line unless it is partial and a later record of its stream exists (it joins
+  // that stream's line). `kept` tells, per stream, whether the line being joined is among the last n.
+  const kept = new Map<LogEntry['stream'], boolean>();
+  const out: LogEntry[] = [];
   let lines = 0;
-  let i = entries.length;
-  for (; i > 0; i--) {
-    const e = entries[i - 1] as LogEntry;
-    if (!(e.partial && seen.has(e.stream))) {
-      if (lines === n) break;
-      lines++;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i] as LogEntry;
+    if (!(e.partial && kept.has(e.stream))) {
+      kept.set(e.stream, lines < n);
+      if (lines < n) lines++;
     }
-    seen.add(e.stream);
+    if (kept.get(e.stream) === true) out.push(e);
+    else if (lines === n && ![...kept.values()].some(Boolean)) break; // every kept line is complete
   }
-  return entries.slice(i);
+  return out.reverse();
 }
 
 /**
