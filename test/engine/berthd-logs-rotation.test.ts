@@ -1,12 +1,13 @@
 // Logs as dockerd's json-file gives them, on berthd and on Debian's dockerd with the same stack: a line written in
 // two pieces is one whole line for `logs --tail 1`, and `max-size: 1k, max-file: 3` keeps about three files of
-// history (not one) that `logs`, `--tail` and `-f` read oldest first. Driven by `berth logs` on a stack and by
+// history (not one) that `logs`, `--tail` and `-f` read oldest first, gzipped too with `compress`. Driven by `berth logs` on a stack and by
 // `docker logs` directly. Each engine runs on its own data root and socket, with its own project and image tag.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { runCli } from '../cli/run-cli.js';
@@ -30,6 +31,12 @@ services:
     logging:
       driver: json-file
       options: { max-size: 1k, max-file: '3' }
+  zip:
+    image: \${IMAGE}
+    command: ['sh', '-c', 'i=0; while [ $$i -lt ${LINES} ]; do echo line-$$i; i=$$((i+1)); sleep 0.02; done']
+    logging:
+      driver: json-file
+      options: { max-size: 1k, max-file: '3', compress: 'true' }
 `;
 
 function scenario(engine: 'berthd' | 'dockerd'): void {
@@ -114,6 +121,22 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
     const stamped = (await docker('logs', '-t', name)).stdout.split('\n').filter(Boolean);
     expect(stamped).toHaveLength(kept.length);
     expect((await docker('logs', '--until', '2000-01-01T00:00:00Z', name)).stdout).toBe('');
+  });
+
+  it('compress must gzip the rotated files and logs must still read them, oldest first', async () => {
+    const name = `${project}-zip-1`;
+    expect((await docker('wait', name)).stdout.trim()).toBe('0');
+    const kept = numbers((await docker('logs', name)).stdout);
+    expect(kept.at(-1)).toBe(LINES - 1);
+    expect(kept).toEqual(kept.map((_, i) => (kept[0] as number) + i));
+    expect(kept[0]).toBeGreaterThan(0);
+    expect(kept.length).toBeGreaterThanOrEqual(24);
+    expect(kept.length).toBeLessThanOrEqual(80);
+    if (engine === 'berthd') {
+      const logPath = (await docker('inspect', '-f', '{{.LogPath}}', name)).stdout.trim();
+      expect(existsSync(`${logPath}.2.gz`)).toBe(true);
+      expect(gunzipSync(readFileSync(`${logPath}.2.gz`)).toString()).toMatch(/ stdout F line-\d+\n$/);
+    }
   });
 }
 

@@ -28,6 +28,8 @@ export function logSizeMax(hostConfig: Record<string, unknown>): number | undefi
 export interface LogRotation {
   maxSize: number;
   maxFile: number;
+  /** Gzip rotated files (json-file's `compress`). */
+  compress: boolean;
 }
 
 /** HostConfig.LogConfig's rotation; throws EngineError ENGINE_BAD_LOG_OPT for a bad max-size or max-file. */
@@ -43,5 +45,22 @@ export function logRotation(hostConfig: Record<string, unknown>): LogRotation | 
       throw new EngineError('invalid', 'ENGINE_BAD_LOG_OPT', why, { hint: 'a whole number of files, 1 or more' });
     }
   }
-  return maxSize === undefined ? undefined : { maxSize, maxFile };
+  const compress = parseCompress(logConfig?.Config?.compress);
+  if (compress && (maxFile < 2 || maxSize === undefined)) {
+    throw new EngineError(
+      'invalid',
+      'ENGINE_BAD_LOG_OPT',
+      'compress cannot be true when max-file is less than 2 or max-size is not set',
+      { hint: 'set max-size and a max-file of 2 or more, or leave compress out' },
+    );
+  }
+  return maxSize === undefined ? undefined : { maxSize, maxFile, compress };
+}
+
+// Go's strconv.ParseBool, which dockerd uses for it.
+function parseCompress(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false;
+  throw new EngineError('invalid', 'ENGINE_BAD_LOG_OPT', `invalid compress: '${raw}'`, { hint: 'true or false' });
 }

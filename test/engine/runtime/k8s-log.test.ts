@@ -1,11 +1,11 @@
 // conmon's k8s-file format: parsing records, and reading a log file with since/until/tail, following it as it
 // grows, through rotation (a new file renamed over it) and truncation, until done or aborted.
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseK8sLogLine, parseLogTime, readLogs, tailLines } from '../../../src/engine/runtime/k8s-log.js';
-import { rotateLogFiles } from '../../../src/engine/runtime/log-files.js';
+import { compressRotatedLog, rotateLogFiles } from '../../../src/engine/runtime/log-files.js';
 import type { LogEntry, ReadLogsOptions } from '../../../src/engine/runtime/k8s-log.js';
 
 describe('parseK8sLogLine', () => {
@@ -141,6 +141,20 @@ describe('readLogs', () => {
     writeFileSync(path, rec(6, 'newest'));
     expect(await all()).toEqual(['it', 'mid', 'new', 'newest']);
     expect(await all({ since: '2026-11-22T08:00:04Z', until: '2026-11-22T08:00:05Z' })).toEqual(['mid', 'new']);
+  });
+
+  it('must read gzipped rotated files (compress) with the plain .1 after them', async () => {
+    writeFileSync(path, rec(1, 'oldest'));
+    rotateLogFiles(path, 3, true);
+    writeFileSync(path, rec(2, 'older'));
+    await compressRotatedLog(path);
+    rotateLogFiles(path, 3, true);
+    writeFileSync(path, rec(3, 'current'));
+    expect(existsSync(`${path}.2.gz`) && existsSync(`${path}.1`) && !existsSync(`${path}.1.gz`)).toBe(true);
+    expect(await all()).toEqual(['oldest', 'older', 'current']);
+    await compressRotatedLog(path);
+    expect(existsSync(`${path}.1`)).toBe(false);
+    expect(await all({ tail: 2 })).toEqual(['older', 'current']);
   });
 
   it('following must go on from the rotated file into the new one berthd rotation leaves', async () => {

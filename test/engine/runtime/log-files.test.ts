@@ -13,6 +13,14 @@ describe('rotationRenames', () => {
     expect(rotationRenames('/c/log', 2)).toEqual([{ from: '/c/log', to: '/c/log.1' }]);
   });
 
+  it('with compress, must move the gzipped files along and leave .1 plain (gzipped once conmon has left it)', () => {
+    expect(rotationRenames('/c/log', 4, true)).toEqual([
+      { from: '/c/log.2.gz', to: '/c/log.3.gz' },
+      { from: '/c/log.1.gz', to: '/c/log.2.gz' },
+      { from: '/c/log', to: '/c/log.1' },
+    ]);
+  });
+
   it('must plan nothing for one file (conmon starts it afresh)', () => {
     expect(rotationRenames('/c/log', 1)).toEqual([]);
   });
@@ -26,8 +34,14 @@ describe('logRotation', () => {
   it('must default to no rotation, and to one file with max-size alone, as json-file does', () => {
     expect(logRotation({})).toBeUndefined();
     expect(logRotation(hc({ 'max-file': '3' }))).toBeUndefined();
-    expect(logRotation(hc({ 'max-size': '1k' }))).toEqual({ maxSize: 1024, maxFile: 1 });
-    expect(logRotation(hc({ 'max-size': '10m', 'max-file': '3' }))).toEqual({ maxSize: 10 * 1024 ** 2, maxFile: 3 });
+    expect(logRotation(hc({ 'max-size': '1k' }))).toEqual({ maxSize: 1024, maxFile: 1, compress: false });
+    expect(logRotation(hc({ 'max-size': '10m', 'max-file': '3' }))).toEqual({
+      maxSize: 10 * 1024 ** 2,
+      maxFile: 3,
+      compress: false,
+    });
+    expect(logRotation(hc({ 'max-size': '1k', 'max-file': '2', compress: 'true' }))?.compress).toBe(true);
+    expect(logRotation(hc({ 'max-size': '1k', 'max-file': '2', compress: 'F' }))?.compress).toBe(false);
   });
 
   it('must refuse a max-file that is not a whole number of at least 1', () => {
@@ -37,5 +51,17 @@ describe('logRotation', () => {
       );
     }
     expect(() => logRotation(hc({ 'max-size': '1k', 'max-file': '0' }))).toThrow(/max-file cannot be less than 1/);
+  });
+
+  it('must refuse compress without rotated files to compress, or that is not a boolean, as dockerd does', () => {
+    for (const config of [
+      { 'max-size': '1k', compress: 'true' },
+      { 'max-file': '3', compress: 'true' },
+    ]) {
+      expect(() => logRotation(hc(config))).toThrow(/compress cannot be true when max-file is less than 2/);
+    }
+    expect(() => logRotation(hc({ 'max-size': '1k', 'max-file': '2', compress: 'yes' }))).toThrow(
+      expect.objectContaining({ code: 'ENGINE_BAD_LOG_OPT' }),
+    );
   });
 });
