@@ -54,10 +54,11 @@ describe('logRotation', () => {
   });
 
   it('must refuse compress without rotated files to compress, or that is not a boolean, as dockerd does', () => {
-    for (const config of [
+    const configs: Array<Record<string, string>> = [
       { 'max-size': '1k', compress: 'true' },
       { 'max-file': '3', compress: 'true' },
-    ]) {
+    ];
+    for (const config of configs) {
       expect(() => logRotation(hc(config))).toThrow(/compress cannot be true when max-file is less than 2/);
     }
     expect(() => logRotation(hc({ 'max-size': '1k', 'max-file': '2', compress: 'yes' }))).toThrow(
