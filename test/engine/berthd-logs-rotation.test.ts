@@ -2,13 +2,15 @@
 // two pieces is one whole line for `logs --tail 1`, and `max-size: 1k, max-file: 3` keeps about three files of
 // history (not one) that `logs`, `--tail` and `-f` read oldest first, gzipped too with `compress`. Driven by `berth logs` on a stack and by
 // `docker logs` directly. Each engine runs on its own data root and socket, with its own project and image tag.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pingEngine } from '../../src/engine/client/endpoint.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { runCli } from '../cli/run-cli.js';
 import type { DockerResult } from './docker-cli.js';
@@ -155,3 +157,69 @@ describe.runIf(hasRunc)('logs of partial lines and rotated files on berthd', () 
 describe.runIf(hasRunc && hasDockerd)("logs of partial lines and rotated files on Debian's dockerd", () =>
   scenario('dockerd'),
 );
+
+// berthd as its own process (the built bin/berthd.js), killed while a container logs: rotation carries on once it
+// is back (the log grew past max-size meanwhile), and nothing written while it was down is lost.
+const bin = join(import.meta.dirname, '../../bin/berthd.js');
+const built = existsSync(join(import.meta.dirname, '../../dist/engine/daemon/main.js'));
+
+describe.runIf(built && hasRunc)('log rotation after berthd is killed and started again', () => {
+  let dir: string;
+  let daemon: ChildProcess | undefined;
+  const socket = (): string => join(dir, 'run', 'berth.sock');
+  const image = `berth-logrot-crash-${process.pid}/busybox:1`;
+  const docker = (...args: string[]) => runDocker(socket(), args);
+  const startDaemon = async (): Promise<void> => {
+    daemon = spawn(process.execPath, [bin], {
+      env: { ...process.env, BERTH_ROOT: join(dir, 'root'), BERTH_SOCKET: socket() },
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 100 && !(await pingEngine(socket(), 200)); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-logrot-crash-'));
+    await startDaemon();
+    writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
+    await run('docker', ['load', '-i', join(dir, 'busybox.tar')], {
+      env: { ...process.env, DOCKER_HOST: `unix://${socket()}` },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    try {
+      if (daemon?.exitCode === null) {
+        const ids = (await docker('ps', '-aq')).stdout.split('\n').filter(Boolean);
+        if (ids.length > 0) await docker('rm', '-f', ...ids);
+        daemon.kill('SIGTERM');
+        await new Promise((r) => daemon?.once('exit', r));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('must rotate the log that grew while berthd was down and keep every line since', async () => {
+    const script = 'i=0; while [ $i -lt 200 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done';
+    const opts = ['--log-opt', 'max-size=1k', '--log-opt', 'max-file=3'];
+    const id = (await docker('run', '-d', ...opts, image, 'sh', '-c', script)).stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    await new Promise((r) => setTimeout(r, 800));
+    daemon?.kill('SIGKILL');
+    await new Promise((r) => daemon?.once('exit', r));
+    await new Promise((r) => setTimeout(r, 1500)); // ~1.5 s of lines go to a log nobody rotates
+    await startDaemon();
+    expect((await docker('wait', id)).stdout.trim()).toBe('0');
+    const logPath = (await docker('inspect', '-f', '{{.LogPath}}', id)).stdout.trim();
+    expect(existsSync(`${logPath}.2`)).toBe(true);
+    expect(existsSync(`${logPath}.3`)).toBe(false);
+    expect(statSync(logPath).size).toBeLessThan(1024 + 200);
+    const kept = (await docker('logs', id)).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => Number(/line-(\d+)$/.exec(l)?.[1] ?? NaN));
+    expect(kept.at(-1)).toBe(199);
+    expect(kept).toEqual(kept.map((_, i) => (kept[0] as number) + i));
+    expect(kept[0]).toBeGreaterThan(0);
+  });
+});
