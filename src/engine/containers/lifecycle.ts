@@ -7,7 +7,7 @@ import { constants } from 'node:os';
 import { EngineError } from '../errors.js';
 import type { EventBus } from '../daemon/events.js';
 import type { ImageStore } from '../images/image-store.js';
-import { logSizeMax } from '../runtime/log-options.js';
+import { logRotation } from '../runtime/log-options.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { unmount } from '../runtime/overlay.js';
 import type { Runc } from '../runtime/runc.js';
@@ -147,7 +147,7 @@ export class Lifecycle {
     const { store, events } = this.deps;
     const id = record.id;
     const p = this.paths(record);
-    logSizeMax(record.hostConfig); // a bad max-size fails here, at create, as with Docker
+    logRotation(record.hostConfig); // a bad max-size or max-file fails here, at create, as with Docker
     validateRestartPolicy(record.hostConfig);
     validateHealthcheck(config);
     const securityOpt = record.hostConfig.SecurityOpt;
@@ -235,7 +235,7 @@ export class Lifecycle {
       bundle,
       runc,
       logPath: p.logPath,
-      logSizeMax: logSizeMax(c.hostConfig),
+      logSizeMax: conmonLogSizeMax(c.hostConfig),
       exitDir: this.exitDir,
       persistDir: join(bundle, 'conmon'),
       pidFile: join(bundle, 'pidfile'),
@@ -495,4 +495,10 @@ const NOUNS = ['anchor', 'buoy', 'harbor', 'keel', 'mast', 'pier', 'quay', 'rudd
 function randomName(id: string): string {
   const n = Number.parseInt(id.slice(0, 8), 16);
   return `${ADJECTIVES[n % 10]}_${NOUNS[Math.floor(n / 10) % 10]}_${id.slice(8, 12)}`;
+}
+
+// One file: conmon starts it afresh past max-size. More: berthd rotates them (containers/log-rotation.ts).
+function conmonLogSizeMax(hostConfig: Record<string, unknown>): number | undefined {
+  const rotation = logRotation(hostConfig);
+  return rotation?.maxFile === 1 ? rotation.maxSize : undefined;
 }
