@@ -11,6 +11,7 @@ import type { NetworkSetup } from './attachments.js';
 import type { ContainerRecord } from './container-store.js';
 import type { ContainerPaths } from './docker-json.js';
 import type { Lifecycle } from './lifecycle.js';
+import { resolveNamespaces } from './namespaces.js';
 
 /**
  * Prepares container `c` to start; returns its bundle folder. Mounting and attaching are idempotent (a start that
@@ -21,6 +22,8 @@ export async function writeStartBundle(
   c: ContainerRecord,
   p: ContainerPaths,
 ): Promise<{ bundle: string }> {
+  // First: a pid or ipc namespace that cannot be joined fails the start before anything is mounted or attached.
+  const namespaces = resolveNamespaces(c, (ref) => lc.deps.store.find(ref));
   if (!(await isMounted(p.rootfs))) {
     await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
   }
@@ -41,6 +44,8 @@ export async function writeStartBundle(
     etcFiles: { hosts: p.hostsPath, hostname: p.hostnamePath, resolvConf: p.resolvConfPath },
     mounts,
     netns,
+    pidns: namespaces.pidns,
+    ipcns: namespaces.ipcns,
     passwd: readIfExists(join(p.rootfs, 'etc/passwd')),
     group: readIfExists(join(p.rootfs, 'etc/group')),
     initPath: '/usr/bin/catatonit',
