@@ -37,7 +37,8 @@ export function normalizeNamespaceModes(
     if (!isJoin(mode)) continue;
     const ref = mode.slice('container:'.length);
     const target = find(ref);
-    if (!target) throw new EngineError('not-found', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
+    // 400, not 404: the docker CLI takes a 404 from create for a missing image and tries to pull it
+    if (!target) throw new EngineError('invalid', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
     host[key] = `container:${target.id}`;
   }
   return host;
