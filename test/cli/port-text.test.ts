@@ -11,9 +11,12 @@ describe('displayablePorts', () => {
         { PrivatePort: 53, Type: 'udp' },
       ]),
     ).toBe('53/udp, 127.0.0.1:18080->80/tcp');
-    expect(displayablePorts([{ PrivatePort: 80, Type: 'tcp' }, { PrivatePort: 53, Type: 'udp' }])).toBe(
-      '53/udp, 80/tcp',
-    );
+    expect(
+      displayablePorts([
+        { PrivatePort: 80, Type: 'tcp' },
+        { PrivatePort: 53, Type: 'udp' },
+      ]),
+    ).toBe('53/udp, 80/tcp');
     expect(displayablePorts([])).toBe('');
   });
 
@@ -29,9 +32,7 @@ describe('displayablePorts', () => {
     expect(displayablePorts([{ IP: '0.0.0.0', PrivatePort: 9090, PublicPort: 9090, Type: 'tcp' }])).toBe(
       '0.0.0.0:9090->9090/tcp',
     );
-    expect(displayablePorts([{ IP: '::', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }])).toBe(
-      '[::]:8080->80/tcp',
-    );
+    expect(displayablePorts([{ IP: '::', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }])).toBe('[::]:8080->80/tcp');
   });
 });
 

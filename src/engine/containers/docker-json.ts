@@ -60,7 +60,12 @@ export function inspectJson(
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...c.hostConfig },
+    HostConfig: {
+      NetworkMode: 'none',
+      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      PidMode: '',
+      ...c.hostConfig,
+    },
     GraphDriver: {
       Name: 'overlay2',
       Data: {

@@ -33,7 +33,10 @@ describe('resolveHealthcheck', () => {
     // the first probe comes one Interval after the start, not after the start period or Docker 25's 5 s
     expect(nextProbeDelay(probe, 'starting', 0)).toBe(500);
     expect(nextProbeDelay(probe, 'starting', 1000)).toBe(500);
-    const own = resolveHealthcheck({ Healthcheck: { Test: ['CMD', 'true'], Interval: 5e9, StartInterval: 1e8, StartPeriod: 5e9 } }, {});
+    const own = resolveHealthcheck(
+      { Healthcheck: { Test: ['CMD', 'true'], Interval: 5e9, StartInterval: 1e8, StartPeriod: 5e9 } },
+      {},
+    );
     expect(own && nextProbeDelay(own, 'starting', 0)).toBe(100);
   });
 

@@ -7,7 +7,7 @@ import { newState } from '../../../src/engine/containers/container-store.js';
 import { normalizeNamespaceModes, resolveNamespaces } from '../../../src/engine/containers/namespaces.js';
 
 function record(id: string, name: string, hostConfig: Record<string, unknown>, pid = 0): ContainerRecord {
-  const state = pid ? { ...newState(), Status: 'running', Running: true, Pid: pid } : newState();
+  const state = pid ? { ...newState(), Status: 'running' as const, Running: true, Pid: pid } : newState();
   return { id, name, created: '', image: 'i', imageId: 'i', config: {}, hostConfig, state, restartCount: 0 };
 }
 
