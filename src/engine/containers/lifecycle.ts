@@ -21,7 +21,7 @@ import { validateHealthcheck } from './health-config.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
 import { normalizeNamespaceModes } from './namespaces.js';
 import { validateRestartPolicy } from './restart-policy.js';
-import { writeEtcFiles, writeStartBundle } from './start-bundle.js';
+import { shmDir, writeEtcFiles, writeStartBundle } from './start-bundle.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -293,6 +293,7 @@ export class Lifecycle {
     await Promise.all([
       runc.delete(c.id, { force: true }).catch(() => undefined),
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      unmount(shmDir(this, c.id)).catch(() => undefined),
       this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
     if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
@@ -444,6 +445,7 @@ export class Lifecycle {
     await Promise.all([
       this.deps.runc.hasState(c.id) ? this.deps.runc.delete(c.id, { force: true }).catch(() => undefined) : undefined,
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      unmount(shmDir(this, c.id)).catch(() => undefined),
       this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
     await this.networks.remove(c);

@@ -48,10 +48,15 @@ function isJoin(mode: string): boolean {
   return mode.startsWith('container:') && mode.length > 'container:'.length;
 }
 
-/** The two namespace modes a start writes into the OCI spec. */
+/** The two namespace modes a start writes into the OCI spec, and whose /dev/shm the container binds. */
 export interface ContainerNamespaces {
   pidns: NamespaceMode;
   ipcns: NamespaceMode;
+  /**
+   * "host": the host's /dev/shm; an id: that container's host-side tmpfs (its own when shareable, the donor's
+   * when joined); absent: a tmpfs of its own made by the runtime (private, none).
+   */
+  shm?: string;
 }
 
 /**
@@ -65,6 +70,8 @@ export function resolveNamespaces(
   const pid = String(c.hostConfig.PidMode ?? '');
   const ipc = String(c.hostConfig.IpcMode ?? '');
   const out: ContainerNamespaces = { pidns: pid === 'host' ? 'host' : 'new', ipcns: ipc === 'host' ? 'host' : 'new' };
+  if (ipc === 'host') out.shm = 'host';
+  if (ipc === 'shareable' || ipc === '') out.shm = c.id; // "" is a record older than the private default
   if (isJoin(pid)) {
     const ref = pid.slice('container:'.length);
     const target = running(find, ref, undefined);
@@ -83,9 +90,9 @@ export function resolveNamespaces(
         { hint: `give the donor "ipc: shareable"` },
       );
     }
-    // Only the namespace (System V IPC, POSIX message queues): /dev/shm stays the joiner's own tmpfs, where
-    // dockerd binds the donor's. A tmpfs in another mount namespace cannot be bind-mounted (EINVAL).
     out.ipcns = { path: `/proc/${target.state.Pid}/ns/ipc` };
+    // POSIX shared memory lives in /dev/shm, not in the namespace: the donor's, as dockerd binds its ShmPath
+    out.shm = mode === 'host' ? 'host' : isJoin(mode) ? mode.slice('container:'.length) : target.id;
   }
   return out;
 }

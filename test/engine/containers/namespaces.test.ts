@@ -53,14 +53,18 @@ describe('resolveNamespaces (start)', () => {
     expect(resolveNamespaces(joiner({ PidMode: 'host', IpcMode: 'host' }), find)).toEqual({
       pidns: 'host',
       ipcns: 'host',
+      shm: 'host',
     });
+    // a shareable container binds its own host-side /dev/shm, so that joiners can bind it too
+    expect(resolveNamespaces(donor, find)).toEqual({ pidns: 'new', ipcns: 'new', shm: donor.id });
   });
 
-  it("must join the running target's init process namespaces", () => {
+  it("must join the running target's init process namespaces and its /dev/shm", () => {
     const c = joiner({ PidMode: `container:${donor.id}`, IpcMode: `container:${donor.id}` });
     expect(resolveNamespaces(c, find)).toEqual({
       pidns: { path: '/proc/4242/ns/pid' },
       ipcns: { path: '/proc/4242/ns/ipc' },
+      shm: donor.id,
     });
   });
 
