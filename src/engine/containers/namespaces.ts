@@ -86,8 +86,8 @@ export function resolveNamespaces(
       throw new EngineError(
         'conflict',
         'ENGINE_IPC_NOT_SHAREABLE',
+        // dockerd's words, hint included, so clients that match on them see the same
         `can't join IPC of container ${ref}: non-shareable IPC (hint: use IpcMode:shareable for the donor container)`,
-        { hint: `give the donor "ipc: shareable"` },
       );
     }
     out.ipcns = { path: `/proc/${target.state.Pid}/ns/ipc` };
