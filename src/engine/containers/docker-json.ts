@@ -60,7 +60,12 @@ export function inspectJson(
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...c.hostConfig },
+    HostConfig: {
+      NetworkMode: 'none',
+      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      PidMode: '',
+      ...c.hostConfig,
+    },
     GraphDriver: {
       Name: 'overlay2',
       Data: {
@@ -155,6 +160,20 @@ function humanDuration(ms: number): string {
   const h = Math.round(m / 60);
   if (h < 48) return h === 1 ? 'About an hour' : `${h} hours`;
   return `${Math.round(h / 24)} days`;
+}
+
+/**
+ * Config with the image's EXPOSE ports added to its ExposedPorts, as dockerd's create merges them (daemon/commit.go
+ * merge): inspect's Config.ExposedPorts, NetworkSettings.Ports and the list's Ports then show them.
+ */
+export function withImageExposedPorts(
+  config: Record<string, unknown>,
+  imageConfig: Record<string, unknown>,
+): Record<string, unknown> {
+  const image = (imageConfig.ExposedPorts as Record<string, object> | null | undefined) ?? {};
+  if (Object.keys(image).length === 0) return config;
+  const own = (config.ExposedPorts as Record<string, object> | null | undefined) ?? {};
+  return { ...config, ExposedPorts: { ...image, ...own } };
 }
 
 /** Image environment overlaid by the container's, by variable name, in Docker's order. */

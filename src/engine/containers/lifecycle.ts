@@ -16,12 +16,14 @@ import { resolveSecurityOpt } from '../runtime/seccomp-host.js';
 import type { ContainerRecord } from './container-store.js';
 import { ContainerStore, newState } from './container-store.js';
 import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
+import { withImageExposedPorts } from './docker-json.js';
 import type { NetworkAttachments, VolumeAttachments } from './attachments.js';
 import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
 import { validateHealthcheck } from './health-config.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
+import { normalizeNamespaceModes } from './namespaces.js';
 import { validateRestartPolicy } from './restart-policy.js';
-import { writeEtcFiles, writeStartBundle } from './start-bundle.js';
+import { shmDir, writeEtcFiles, writeStartBundle } from './start-bundle.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -125,10 +127,13 @@ export class Lifecycle {
       image: imageRef,
       imageId: image.id,
       config,
-      hostConfig: (HostConfig as Record<string, unknown> | undefined) ?? {},
+      hostConfig: normalizeNamespaceModes({ ...((HostConfig as Record<string, unknown> | undefined) ?? {}) }, (ref) =>
+        store.find(ref),
+      ),
       state: newState(),
       restartCount: 0,
     };
+    record.config = withImageExposedPorts(config, this.imageConfig(record));
     // The name is held from here until the record is saved: two creates with one name must not both pass the check.
     this.creating.add(record.name);
     try {
@@ -294,6 +299,7 @@ export class Lifecycle {
     await Promise.all([
       runc.delete(c.id, { force: true }).catch(() => undefined),
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      unmount(shmDir(this, c.id)).catch(() => undefined),
       this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
     if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
@@ -406,6 +412,8 @@ export class Lifecycle {
   /** inspect's and list's Mounts, NetworkSettings and Ports, from the volume and network modules. */
   attachmentsJson(c: ContainerRecord): AttachmentsJson {
     const networkSettings = (this.networks.inspect(c) ?? {}) as Record<string, unknown>;
+    // dockerd keeps a container's ports only while its network is up: a created or exited one lists none.
+    if (!c.state.Running) networkSettings.Ports = {};
     return { mounts: this.volumes.inspect(c), networkSettings, ports: summaryPorts(networkSettings.Ports) };
   }
 
@@ -443,6 +451,7 @@ export class Lifecycle {
     await Promise.all([
       this.deps.runc.hasState(c.id) ? this.deps.runc.delete(c.id, { force: true }).catch(() => undefined) : undefined,
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      unmount(shmDir(this, c.id)).catch(() => undefined),
       this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
     await this.networks.remove(c);
