@@ -1,39 +1,18 @@
 // Checks the JSON body of every berthd endpoint that stores what it is sent, before anything is stored: a value of
 // the wrong type is a 400 naming the field, as dockerd's encoding/json answers it, instead of a record that breaks
-// every later list. The schemas (schemas/*.ts) are compiled by ajv once, when this module loads (berthd's start,
-// measured ~15 ms); a request costs one call of the compiled function.
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv } from 'ajv';
+// every later list. The schemas (schemas/*.ts) are compiled ahead of time into schemas/compiled.js (ajv standalone,
+// see scripts/build-api-schemas.mjs): berthd's start pays no compiler, and a create body costs ~5 µs to check.
+import type { ErrorObject } from 'ajv';
 import { EngineError } from '../errors.js';
 import type { ExecConfig } from '../containers/exec-store.js';
 import type { EndpointSettings } from '../networks/container-request.js';
 import type { NetworkCreateRequest } from '../networks/create-request.js';
 import type { VolumeCreateRequest } from '../volumes/volume-service.js';
-import { containerCreateSchema } from './schemas/container-create.js';
+import type { BodyValidator } from './schemas/compiled.js';
+import * as validators from './schemas/compiled.js';
+import type { BodyName } from './schemas/index.js';
+import { bodySchemas } from './schemas/index.js';
 import type { GoSchema } from './schemas/go-types.js';
-import {
-  execCreateSchema,
-  execStartSchema,
-  networkConnectSchema,
-  networkCreateSchema,
-  networkDisconnectSchema,
-  volumeCreateSchema,
-} from './schemas/other-bodies.js';
-
-// verbose: errors carry the failing schema (its goType) and value; allErrors off: the first error is the answer.
-const ajv = new Ajv({ verbose: true, allErrors: false, strict: true, allowUnionTypes: true });
-ajv.addKeyword({ keyword: 'goType', schemaType: 'string' });
-
-const compile = (schema: GoSchema): ValidateFunction => ajv.compile(schema);
-const validators = {
-  containerCreate: compile(containerCreateSchema),
-  networkCreate: compile(networkCreateSchema),
-  networkConnect: compile(networkConnectSchema),
-  networkDisconnect: compile(networkDisconnectSchema),
-  volumeCreate: compile(volumeCreateSchema),
-  execCreate: compile(execCreateSchema),
-  execStart: compile(execStartSchema),
-};
 
 /** The body of POST /containers/create, type-checked, with strslice fields (Cmd, Entrypoint...) as lists. */
 export function checkContainerCreate(body: unknown): Record<string, unknown> {
@@ -45,7 +24,7 @@ export function checkContainerCreate(body: unknown): Record<string, unknown> {
       'Config cannot be empty in order to create a container',
     );
   }
-  const checked = checkBody<Record<string, unknown>>(validators.containerCreate, body);
+  const checked = checkBody<Record<string, unknown>>('containerCreate', body);
   for (const field of ['Cmd', 'Entrypoint', 'Shell']) asList(checked, field);
   const host = checked.HostConfig as Record<string, unknown> | null | undefined;
   if (host) {
@@ -55,20 +34,20 @@ export function checkContainerCreate(body: unknown): Record<string, unknown> {
   return checked;
 }
 
-export const checkNetworkCreate = (body: unknown): NetworkCreateRequest =>
-  checkBody(validators.networkCreate, body ?? {});
+export const checkNetworkCreate = (body: unknown): NetworkCreateRequest => checkBody('networkCreate', body ?? {});
 export const checkNetworkConnect = (body: unknown): { Container?: string; EndpointConfig?: EndpointSettings } =>
-  checkBody(validators.networkConnect, body ?? {});
+  checkBody('networkConnect', body ?? {});
 export const checkNetworkDisconnect = (body: unknown): { Container?: string; Force?: boolean } =>
-  checkBody(validators.networkDisconnect, body ?? {});
-export const checkVolumeCreate = (body: unknown): VolumeCreateRequest => checkBody(validators.volumeCreate, body ?? {});
-export const checkExecCreate = (body: unknown): ExecConfig => checkBody(validators.execCreate, body ?? {});
-export const checkExecStart = (body: unknown): { Detach?: boolean } => checkBody(validators.execStart, body ?? {});
+  checkBody('networkDisconnect', body ?? {});
+export const checkVolumeCreate = (body: unknown): VolumeCreateRequest => checkBody('volumeCreate', body ?? {});
+export const checkExecCreate = (body: unknown): ExecConfig => checkBody('execCreate', body ?? {});
+export const checkExecStart = (body: unknown): { Detach?: boolean } => checkBody('execStart', body ?? {});
 
-function checkBody<T>(validate: ValidateFunction, body: unknown): T {
+function checkBody<T>(name: BodyName, body: unknown): T {
+  const validate: BodyValidator = validators[name];
   if (validate(body)) return body as T;
   const error = validate.errors?.[0] as ErrorObject;
-  throw new EngineError('invalid', 'ENGINE_BAD_REQUEST_BODY', describe(error, (validate.schema as GoSchema).goType));
+  throw new EngineError('invalid', 'ENGINE_BAD_REQUEST_BODY', describe(error, bodySchemas[name].goType));
 }
 
 /**
