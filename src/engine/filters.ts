@@ -15,7 +15,8 @@ export function parseFilters(raw: string | null): Map<string, string[]> {
   } catch (e) {
     throw badFilters(`${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (parsed === null) return out; // as dockerd: `filters=null` is no filter
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw badFilters('expected a JSON object such as {"label":["a=b"]}');
   }
   for (const [k, v] of Object.entries(parsed)) out.set(k, filterValues(k, v));
