@@ -1,15 +1,15 @@
 // The Docker Engine API over HTTP: a small router, JSON and streaming helpers, the mapping of EngineError kinds to
 // HTTP statuses (one of the two places that mapping lives; the other is the client), and hijacked connections for
 // attach. Routes translate between HTTP and the daemon's services and hold no logic.
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { dirname } from 'node:path';
 import { isBerthError } from '../../errors.js';
+import { API_VERSION, checkApiVersion } from './api-version.js';
+import { listenPrivately, prepareSocketDir } from './private-socket.js';
+import { BodyTooLargeError, readJsonBody } from './request-body.js';
 
-export const API_VERSION = '1.41';
-export const MIN_API_VERSION = '1.24';
+export { API_VERSION, MIN_API_VERSION } from './api-version.js';
 
 export interface Request {
   method: string;
@@ -17,7 +17,7 @@ export interface Request {
   params: Record<string, string>;
   query: URLSearchParams;
   raw: IncomingMessage;
-  /** Parsed JSON body ({} when empty). */
+  /** Parsed JSON body ({} when empty; any JSON value else, null included). Limited in size and nesting. */
   json<T = Record<string, unknown>>(): Promise<T>;
 }
 
@@ -84,16 +84,10 @@ function toRequest(
     query,
     raw,
     json<T>() {
-      body ??= readBody(raw).then((b) => (b.length === 0 ? {} : JSON.parse(b.toString('utf8'))));
+      body ??= readJsonBody(raw).then((b) => (b === undefined ? {} : b));
       return body as Promise<T>;
     },
   };
-}
-
-async function readBody(raw: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of raw) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }
 
 export function splitVersion(url: string): { path: string; query: URLSearchParams; version?: string } {
@@ -113,6 +107,7 @@ const STATUS: Record<string, number> = {
 };
 
 export function statusOf(e: unknown): number {
+  if (e instanceof BodyTooLargeError) return 413;
   const kind = (e as { kind?: string }).kind;
   if (kind && STATUS[kind]) return STATUS[kind] as number;
   if (e instanceof SyntaxError) return 400;
@@ -133,6 +128,8 @@ export function sendError(res: ServerResponse, e: unknown, log: (line: string) =
     res.end();
     return;
   }
+  // The rest of a body too large was never read: the connection cannot carry another request.
+  if (status === 413) res.setHeader('Connection', 'close');
   sendJson(res, status, { message });
 }
 
@@ -151,13 +148,18 @@ export interface ApiServer extends Server {
   closeEverything(): void;
 }
 
-/** Listens on a unix socket only readable and writable by root (mode 0600, in a 0700 folder). */
+/** Listens on a unix socket only readable and writable by root (mode 0600, in a folder only root can write). */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  mkdirSync(dirname(opts.socketPath), { recursive: true, mode: 0o700 });
-  rmSync(opts.socketPath, { force: true });
+  prepareSocketDir(opts.socketPath);
   const server = createServer((raw, res) => {
     for (const [k, v] of Object.entries(commonHeaders())) res.setHeader(k, v);
-    const { path, query } = splitVersion(raw.url ?? '/');
+    const { path, query, version } = splitVersion(raw.url ?? '/');
+    try {
+      checkApiVersion(version);
+    } catch (e) {
+      sendError(res, e, opts.log);
+      return;
+    }
     const found = opts.router.match(raw.method ?? 'GET', path);
     if (!found) {
       sendJson(res, 404, { message: `page not found: ${raw.method} ${path}` });
@@ -170,7 +172,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     run().catch((e: unknown) => sendError(res, e, opts.log));
   });
   server.on('upgrade', (raw: IncomingMessage, socket: Duplex) => {
-    const { path, query } = splitVersion(raw.url ?? '/');
+    const { path, query, version } = splitVersion(raw.url ?? '/');
+    try {
+      checkApiVersion(version);
+    } catch (e) {
+      writeHijackError(socket, e);
+      return;
+    }
     const found = opts.router.match(raw.method ?? 'GET', path);
     if (!found?.route.hijack) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
@@ -196,11 +204,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     server.closeAllConnections();
     for (const socket of sockets) socket.destroy();
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.socketPath, () => resolve());
-  });
-  chmodSync(opts.socketPath, 0o600);
+  await listenPrivately(server, opts.socketPath);
   return server as ApiServer;
 }
 

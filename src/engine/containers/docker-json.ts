@@ -14,12 +14,14 @@ export interface ContainerPaths {
   resolvConfPath: string;
 }
 
+// A record stored before create bodies were type-checked may hold any JSON here: one such record must not make
+// every list answer 500, so what is not a list reads as a string's one element, or as unset.
+const argvOf = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined;
+
 function command(c: ContainerRecord, imageConfig: Record<string, unknown>): { path: string; args: string[] } {
-  const entrypoint =
-    (c.config.Entrypoint as string[] | null | undefined) ?? (imageConfig.Entrypoint as string[] | undefined) ?? [];
-  const cmd =
-    (c.config.Cmd as string[] | null | undefined) ??
-    (c.config.Entrypoint ? [] : ((imageConfig.Cmd as string[] | undefined) ?? []));
+  const entrypoint = argvOf(c.config.Entrypoint) ?? argvOf(imageConfig.Entrypoint) ?? [];
+  const cmd = argvOf(c.config.Cmd) ?? (c.config.Entrypoint ? [] : (argvOf(imageConfig.Cmd) ?? []));
   const argv = [...entrypoint, ...cmd];
   return { path: argv[0] ?? '', args: argv.slice(1) };
 }

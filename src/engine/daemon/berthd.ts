@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { ApiRouter, startApiServer } from '../api/server.js';
+import { prepareSocketDir } from '../api/private-socket.js';
 import { archiveRoutes } from '../api/routes/archive.js';
 import { buildRoutes } from '../api/routes/build.js';
 import { removeAllWorkDirs } from '../build/work-dirs.js';
@@ -48,6 +49,7 @@ export interface Berthd extends AsyncDisposable {
 }
 
 export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
+  prepareSocketDir(opts.socket); // an unsafe socket folder is refused before anything is opened or resumed
   const seccomp = loadSeccompSettings(opts.seccompProfile); // first: a missing profile stops berthd before any change
   mkdirSync(opts.root, { recursive: true, mode: 0o700 });
   const logFile = opts.logFile ?? join(opts.root, 'berthd.log');
