@@ -3,7 +3,7 @@
 // default; the first healthcheck probe comes one interval after the start, not after start_period; ps PORTS and
 // Publishers list the image's EXPOSE ports and nothing for an exited container. What each engine shows is
 // collected, checked, then compared between the two.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../../src/engine/client/engine-client.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import type { Engine } from './engines.js';
-import { berthdEngine, dockerdEngine, hasDockerd } from './engines.js';
+import { hasDockerd, hasRunc, startEngine } from './engines.js';
 import { freePort } from './loopback.js';
 import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
-const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
 
 // a's PID 1 acts on SIGTERM, so that down is quick on both engines; b and h run a bare sleep.
 const STACK = `
@@ -105,7 +104,7 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-rtparity-'));
-    daemon = engine === 'berthd' ? await berthdEngine(dir) : await dockerdEngine(dir);
+    daemon = await startEngine(engine, dir);
     client = new EngineClient(daemon.socket);
     for (const [tag, exposedPorts] of [
       [image, undefined],

@@ -1,7 +1,7 @@
 // `berth up`, `plan`, `ps` and `down` end to end on the built-in engine: a real berthd (own data root and socket),
 // real runc containers, bridges and volumes. The stack: web (busybox httpd, published on loopback) depends on api,
 // api on db being healthy; db keeps data in a named volume. Each run uses its own project name, port and image tag.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../../src/engine/client/engine-client.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import type { Engine } from './engines.js';
-import { berthdEngine, dockerdEngine, hasDockerd } from './engines.js';
+import { hasDockerd, hasRunc, startEngine } from './engines.js';
 import { freePort, httpGet } from './loopback.js';
 import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
-const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
 
 function stackYaml(opts: { apiMode: string; withWeb: boolean }): string {
   return `
@@ -72,7 +71,7 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-up-'));
-    daemon = engine === 'berthd' ? await berthdEngine(dir) : await dockerdEngine(dir);
+    daemon = await startEngine(engine, dir);
     client = new EngineClient(daemon.socket);
     writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
     // Asynchronous: berthd runs in this process, so a synchronous child would block it.
