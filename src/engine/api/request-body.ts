@@ -29,7 +29,12 @@ export async function readJsonBody(raw: IncomingMessage, limit = MAX_JSON_BODY):
     if (size > limit) throw new BodyTooLargeError(limit);
     chunks.push(c as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return parseJsonBody(Buffer.concat(chunks));
+}
+
+/** A body already read (an upgraded request's, see server.ts): undefined when empty, else any JSON value. */
+export function parseJsonBody(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
   if (text.trim() === '') return undefined;
   checkDepth(text, MAX_JSON_DEPTH);
   try {

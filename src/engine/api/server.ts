@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { isBerthError } from '../../errors.js';
 import { API_VERSION, checkApiVersion } from './api-version.js';
 import { listenPrivately, prepareSocketDir } from './private-socket.js';
-import { BodyTooLargeError, readJsonBody } from './request-body.js';
+import { BodyTooLargeError, MAX_JSON_BODY, parseJsonBody, readJsonBody } from './request-body.js';
 
 export { API_VERSION, MIN_API_VERSION } from './api-version.js';
 
@@ -75,6 +75,7 @@ function toRequest(
   params: Record<string, string>,
   path: string,
   query: URLSearchParams,
+  upgradeBody?: Buffer,
 ): Request {
   let body: Promise<unknown> | undefined;
   return {
@@ -84,10 +85,43 @@ function toRequest(
     query,
     raw,
     json<T>() {
-      body ??= readJsonBody(raw).then((b) => (b === undefined ? {} : b));
+      const read = upgradeBody ? Promise.resolve().then(() => parseJsonBody(upgradeBody)) : readJsonBody(raw);
+      body ??= read.then((b) => (b === undefined ? {} : b));
       return body as Promise<T>;
     },
   };
+}
+
+/**
+ * The body of an upgraded request (the docker CLI sends exec start's `{"Detach":false,"Tty":false}` with its
+ * Upgrade): Node hands the socket over with whatever came after the headers, and the body may come in a later
+ * packet. Exactly Content-Length bytes are taken, the rest is put back, so no byte of the body reaches a process's
+ * stdin (it did, now and then, under load).
+ */
+function takeUpgradeBody(socket: Duplex, head: Buffer, length: number): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [head];
+    let have = head.length;
+    const done = (): void => {
+      socket.off('readable', onReadable);
+      socket.off('end', done);
+      const all = Buffer.concat(parts);
+      if (all.length > length) socket.unshift(all.subarray(length));
+      resolve(all.subarray(0, length));
+    };
+    const onReadable = (): void => {
+      let chunk: Buffer | null;
+      while (have < length && (chunk = socket.read() as Buffer | null) !== null) {
+        parts.push(chunk);
+        have += chunk.length;
+      }
+      if (have >= length) done();
+    };
+    if (have >= length) return done();
+    socket.on('readable', onReadable);
+    socket.on('end', done);
+    onReadable();
+  });
 }
 
 export function splitVersion(url: string): { path: string; query: URLSearchParams; version?: string } {
@@ -171,7 +205,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const run = async (): Promise<void> => (handler ? handler(req, res) : hijack?.(req, hijackFromResponse(raw, res)));
     run().catch((e: unknown) => sendError(res, e, opts.log));
   });
-  server.on('upgrade', (raw: IncomingMessage, socket: Duplex) => {
+  server.on('upgrade', (raw: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { path, query, version } = splitVersion(raw.url ?? '/');
     try {
       checkApiVersion(version);
@@ -184,9 +218,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const req = toRequest(raw, found.params, path, query);
+    const length = Number(raw.headers['content-length'] ?? 0);
+    if (length > MAX_JSON_BODY) return writeHijackError(socket, new BodyTooLargeError(MAX_JSON_BODY));
     const hijack = found.route.hijack;
-    const run = async (): Promise<void> => hijack(req, socket);
+    const run = async (): Promise<void> => {
+      const body = await takeUpgradeBody(socket, head, Number.isSafeInteger(length) && length > 0 ? length : 0);
+      return hijack(toRequest(raw, found.params, path, query, body), socket);
+    };
     run().catch((e: unknown) => {
       opts.log(`error: ${String(e)}`);
       writeHijackError(socket, e);

@@ -57,14 +57,10 @@ export function execRoutes(router: ApiRouter, execs: ExecStore): void {
   });
 }
 
-/**
- * The Docker CLI upgrades the connection for an attached exec and sends a plain request for `exec -d`; only a
- * plain request's body (Detach) can be read, as the server hands an upgraded socket over without its body.
- */
+/** The Docker CLI upgrades the connection for an attached exec and sends a plain request for `exec -d`. */
 async function startExec(req: Request, socket: Duplex, execs: ExecStore): Promise<void> {
   const record = execs.get(req.params.id as string);
-  const upgraded = req.raw.headers.upgrade !== undefined;
-  const body = upgraded ? {} : checkExecStart(await req.json<unknown>());
+  const body = checkExecStart(await req.json<unknown>());
   if (body.Detach === true) {
     execs.start(record.id, { detach: true });
     socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n', () => socket.destroy());
