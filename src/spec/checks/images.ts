@@ -11,7 +11,8 @@ export function checkImages(tree: TreeMap): Diagnostic[] {
   const services = isMap(tree.services) ? tree.services : {};
   for (const [name, svc] of Object.entries(services)) {
     if (!isMap(svc)) continue;
-    if (typeof svc.image === 'string') {
+    // An empty image (an unset variable) loads in compose-go too: it fails later, when there is something to run.
+    if (typeof svc.image === 'string' && svc.image !== '') {
       const ref = parseImageReference(svc.image);
       if (!ref.ok) {
         out.push({
