@@ -4,7 +4,7 @@
 // image, the registry and the engine's words, with a hint.
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { CLIENT_API_VERSION } from '../engine/client/engine-client.js';
+import { CLIENT_API_VERSION, EngineApiError } from '../engine/client/engine-client.js';
 import type { EngineClient } from '../engine/client/engine-client.js';
 import { unixRequestOptions } from '../engine/client/endpoint.js';
 import { BerthError } from '../errors.js';
@@ -39,6 +39,23 @@ export async function pullImage(client: EngineClient, ref: string, opts: Transfe
   const { name, tag } = splitReference(ref);
   const path = `/images/create?${new URLSearchParams({ fromImage: name, tag }).toString()}`;
   await transfer(client, { path, ref, verb: 'pull' }, opts);
+  await stampPullTime(client, ref);
+}
+
+/**
+ * Tags the pulled image with its own reference, so the engine records the time: dockerd sets an image's
+ * Metadata.LastTagTime on a tag but not on a pull, and the daily/weekly/every_ policies compare with that time
+ * (as Compose does). The record stays with the engine, whoever pulls next, so berth keeps no state file of its own.
+ */
+async function stampPullTime(client: EngineClient, ref: string): Promise<void> {
+  if (ref.includes('@')) return; // a digest never changes: no refresh policy needs its time
+  const { name, tag } = splitReference(ref);
+  await client
+    .call('POST', `/images/${encodeURIComponent(ref)}/tag`, { query: { repo: name, tag } })
+    .catch((e: unknown) => {
+      // An engine that cannot tag still pulled: the refresh policies then see an unknown time and pull again.
+      if (!(e instanceof EngineApiError)) throw e;
+    });
 }
 
 export async function pushImage(client: EngineClient, ref: string, opts: TransferOptions): Promise<void> {

@@ -147,6 +147,17 @@ function scenario(kind: 'berthd' | 'dockerd'): void {
     expect((await berth(['plan'])).stdout).not.toContain('< image');
   }, 120_000);
 
+  it("the time-based policies compare with the engine's last pull of the image: daily waits, every_1s is due", async () => {
+    writeStack(`services:\n  app: {image: ${base}, command: sleep 3600, pull_policy: daily}\n`);
+    expect((await berth(['pull'])).code).toBe(0); // sets the image's LastTagTime
+    expect((await berth(['plan'])).stdout).not.toContain('< image');
+    await new Promise((r) => setTimeout(r, 1100));
+    writeStack(`services:\n  app: {image: ${base}, command: sleep 3600, pull_policy: every_1s}\n`);
+    expect((await berth(['plan'])).stdout).toMatch(
+      new RegExp(`< image ${base.replace(/\./g, '\\.')} \\(last pulled \\d+s ago\\)`),
+    );
+  }, 120_000);
+
   it('push sends a built service image to its registry, and skips services that are not built', async () => {
     const built = `${registry.host}/berth-reg/built:${process.pid}`;
     mkdirSync(join(dir, 'project', 'app'), { recursive: true });
