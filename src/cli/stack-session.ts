@@ -71,9 +71,9 @@ export async function resolveImages(
             { hint: 'pull it with `berth pull`, load it with `docker load`, or allow pulling (--pull missing)' },
           );
         }
-        say(` ${service} Pulling`);
+        say(` ${service}  Pulling`);
         await pullImage(client, ref, { env: session.env });
-        say(` ${service} Pulled`);
+        say(` ${service}  Pulled`);
         const pulled = await client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
         if (!pulled) throw new BerthError('PLAN_IMAGE_MISSING', `image ${ref} is still missing after the pull`);
         return pulled.Id;

@@ -158,6 +158,17 @@ function scenario(kind: 'berthd' | 'dockerd'): void {
     );
   }, 120_000);
 
+  it('run pulls a missing image before it runs the one-off container', async () => {
+    writeStack(`services:\n  tool: {image: ${base}}\n`);
+    await berth(['down', '-t', '0']);
+    await removeImage(base);
+    const r = await berth(['run', '--rm', '-T', 'tool', 'echo', 'ran']);
+    expect(r.stderr).toContain(' tool  Pulled');
+    expect(r.stdout).toContain('ran');
+    expect(r.code).toBe(0);
+    expect(await hasImage(base)).toBe(true);
+  }, 120_000);
+
   it('push sends a built service image to its registry, and skips services that are not built', async () => {
     const built = `${registry.host}/berth-reg/built:${process.pid}`;
     mkdirSync(join(dir, 'project', 'app'), { recursive: true });
