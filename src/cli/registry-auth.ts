@@ -53,8 +53,9 @@ function hostOf(key: string): string {
 /** The `auths` entry for a registry, decoded; pure. */
 export function authFromEntry(config: DockerConfig, key: string): RegistryAuth | undefined {
   const auths = config.auths ?? {};
-  const entry =
-    auths[key] ?? Object.entries(auths).find(([k]) => key !== DOCKER_HUB_AUTH_KEY && hostOf(k) === key)?.[1];
+  // Docker Hub's entry may have been written under one of its host names rather than its URL.
+  const hosts = key === DOCKER_HUB_AUTH_KEY ? ['index.docker.io', 'docker.io', 'registry-1.docker.io'] : [key];
+  const entry = auths[key] ?? Object.entries(auths).find(([k]) => hosts.includes(hostOf(k)))?.[1];
   if (!entry) return undefined;
   if (entry.identitytoken) return { identitytoken: entry.identitytoken, serveraddress: key };
   let { username, password } = entry;

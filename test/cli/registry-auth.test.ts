@@ -57,6 +57,17 @@ describe('authFromEntry', () => {
     expect(authFromEntry(config, 'other.example')).toBeUndefined();
   });
 
+  it("must find Docker Hub's entry under its URL or one of its host names", () => {
+    const byHost: DockerConfig = { auths: { 'docker.io': { auth: basic('hub', 'pw') } } };
+    expect(authFromEntry(byHost, DOCKER_HUB_AUTH_KEY)).toEqual({
+      username: 'hub',
+      password: 'pw',
+      serveraddress: DOCKER_HUB_AUTH_KEY,
+    });
+    const byUrl: DockerConfig = { auths: { [DOCKER_HUB_AUTH_KEY]: { auth: basic('hub2', 'pw') } } };
+    expect(authFromEntry(byUrl, DOCKER_HUB_AUTH_KEY)).toMatchObject({ username: 'hub2' });
+  });
+
   it('must refuse an auth that is not user:password, naming the registry', () => {
     const config: DockerConfig = { auths: { 'ghcr.io': { auth: Buffer.from('nocolon').toString('base64') } } };
     expect(() => authFromEntry(config, 'ghcr.io')).toThrow(/auths entry for ghcr.io/);
