@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../errors.js';
 import type { TreeMap } from '../tree.js';
 import { checkCycles } from './cycles.js';
 import { checkImageOrBuild } from './image-or-build.js';
+import { checkImages } from './images.js';
 import { checkPorts } from './ports.js';
 import { checkReferences } from './references.js';
 import { checkValues } from './values.js';
@@ -15,5 +16,6 @@ export function checkStack(tree: TreeMap, disabled: readonly string[] = []): Dia
     ...checkCycles(tree),
     ...checkValues(tree),
     ...checkPorts(tree),
+    ...checkImages(tree),
   ];
 }
