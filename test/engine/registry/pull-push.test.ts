@@ -5,11 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Berthd, startBerthd } from '../../../src/engine/daemon/berthd.js';
 import { runDocker } from '../docker-cli.js';
-import { makeBusyboxImage, makeBusyboxSaveTar, sha256 } from '../fixtures/busybox-image.js';
+import { makeBusyboxImage, makeBusyboxOciTar, makeBusyboxSaveTar, sha256 } from '../fixtures/busybox-image.js';
 import { blobDataPath, startRegistry, type TestRegistry } from './registry-server.js';
 
 const hasTools =
@@ -169,6 +170,51 @@ describe.runIf(hasTools)('berthd pulls from and pushes to a plain HTTP registry'
     );
     const none = await docker('pull', '--platform', 'linux/s390x', ref);
     expect(none.out).toMatch(/no matching manifest for linux\/s390x/);
+  }, 120_000);
+
+  it('pulls an OCI image that skopeo pushed, with zstd layers, and answers /distribution for it', async () => {
+    const archive = join(dir, 'oci.tar');
+    writeFileSync(archive, await makeBusyboxOciTar({ tags: ['1'], cmd: ['echo', 'from skopeo'] }));
+    const ref = `${registry.host}/berth/oci:zstd`;
+    const copy = spawnSync(
+      'skopeo',
+      [
+        'copy',
+        '--dest-tls-verify=false',
+        '--format',
+        'oci',
+        '--dest-compress-format',
+        'zstd',
+        `oci-archive:${archive}`,
+        `docker://${ref}`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, HOME: dir } },
+    );
+    expect(copy.status, copy.stderr).toBe(0);
+    const manifest = (await (
+      await fetch(`http://${registry.host}/v2/berth/oci/manifests/zstd`, {
+        headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+      })
+    ).json()) as { mediaType?: string; layers: Array<{ mediaType: string }> };
+    expect(manifest.layers[0]?.mediaType).toBe('application/vnd.oci.image.layer.v1.tar+zstd');
+
+    const pull = await docker('pull', ref);
+    expect(pull.code, pull.out).toBe(0);
+    expect((await docker('run', '--rm', ref)).stdout.trim()).toBe('from skopeo');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const r = request({ socketPath: daemon.socket, path: `/v1.41/distribution/${ref}/json` }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(text));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    const dist = JSON.parse(answer) as { Descriptor: { mediaType: string; digest: string }; Platforms: unknown[] };
+    expect(dist.Descriptor.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect((await docker('inspect', '-f', '{{json .RepoDigests}}', ref)).stdout).toContain(dist.Descriptor.digest);
+    const arch = (await docker('inspect', '-f', '{{.Architecture}}', ref)).stdout.trim();
+    expect(dist.Platforms).toEqual([{ architecture: arch, os: 'linux' }]);
   }, 120_000);
 
   it('refuses a blob corrupted in the registry with a digest error and tags nothing', async () => {
