@@ -112,7 +112,7 @@ export class RegistryImages {
       );
     }
     const { registry, repo } = split(ref.name);
-    onProgress({ status: `The push refers to repository [${ref.name.replace(/^docker\.io\//, 'docker.io/')}]` });
+    onProgress({ status: `The push refers to repository [${ref.name}]` });
     const client = await this.#connect(registry, credentials);
     for (const [i, record] of records.entries()) {
       const t = tags[i] as string;

@@ -74,6 +74,13 @@ describe.runIf(hasTools)('berthd pulls from and pushes to a plain HTTP registry'
 
     const again = await docker('pull', ref);
     expect(again.out).toContain(`Status: Image is up to date for ${ref}`);
+
+    const other = `${registry.host}/berth/other:1`; // same registry, another repository: blobs are mounted
+    expect((await docker('tag', ref, other)).code).toBe(0);
+    const mounted = await docker('push', other);
+    expect(mounted.code, mounted.out).toBe(0);
+    expect(mounted.out).toMatch(/: Mounted from berth\/busybox/);
+    expect((await docker('push', other)).out).toMatch(/: Layer already exists/);
   }, 120_000);
 
   it('pulls by digest, and fails clearly for an unknown tag and an unreachable registry', async () => {
