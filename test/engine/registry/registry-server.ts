@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 
 export interface RegistryOptions {
-  tls?: { cert: string; key: string };
+  tls?: { cert: string; key: string; clientCa?: string };
   htpasswd?: string; // path of an htpasswd file (bcrypt)
   token?: { realm: string; service: string; issuer: string; rootcertbundle: string };
 }
@@ -51,6 +51,7 @@ export async function startRegistry(dir: string, opts: RegistryOptions = {}): Pr
     'http:',
     `  addr: 127.0.0.1:${port}`,
     ...(opts.tls ? ['  tls:', `    certificate: ${opts.tls.cert}`, `    key: ${opts.tls.key}`] : []),
+    ...(opts.tls?.clientCa ? ['    clientcas:', `      - ${opts.tls.clientCa}`] : []),
     ...(opts.htpasswd ? ['auth:', '  htpasswd:', '    realm: berth-test', `    path: ${opts.htpasswd}`] : []),
     ...(opts.token
       ? [

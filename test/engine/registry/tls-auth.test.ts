@@ -132,6 +132,46 @@ describe.runIf(hasTools)('berthd with a TLS registry that wants basic auth', () 
     }
   }, 60_000);
 
+  it('presents the client certificate of certs.d to a registry that requires one', async () => {
+    const pki = join(dir, 'pki');
+    const o = (...args: string[]): void => void execFileSync('openssl', args, { cwd: pki, stdio: 'ignore' });
+    o('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=berthd');
+    o(
+      'x509',
+      '-req',
+      '-in',
+      'client.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'client.cert',
+      '-days',
+      '1',
+    );
+    const mtls = await startRegistry(join(dir, 'registry-mtls'), {
+      tls: { cert: join(pki, 'server.crt'), key: join(pki, 'server.key'), clientCa: ca },
+    });
+    try {
+      const certs = join(dir, 'etc', 'certs.d', mtls.host);
+      mkdirSync(certs, { recursive: true });
+      copyFileSync(ca, join(certs, 'ca.crt'));
+      const ref = `${mtls.host}/berth/mtls:1`;
+      expect((await docker('tag', `${registry.host}/berth/secret:1`, ref)).code).toBe(0);
+      const refused = await docker('push', ref);
+      expect(refused.code).not.toBe(0);
+      expect(refused.out).toMatch(/is unreachable/);
+      copyFileSync(join(pki, 'client.cert'), join(certs, 'client.cert'));
+      copyFileSync(join(pki, 'client.key'), join(certs, 'client.key'));
+      const push = await docker('push', ref);
+      expect(push.code, push.out).toBe(0);
+    } finally {
+      await mtls.stop();
+    }
+  }, 120_000);
+
   it('fails within seconds for a port where nothing listens', async () => {
     const port = await freePort();
     const started = Date.now();
