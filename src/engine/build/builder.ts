@@ -129,8 +129,8 @@ async function startStage(
       throw located(
         at.df,
         stage.from.at,
-        `FROM "${ref}": no such image on this engine, and berthd does not pull from registries`,
-        'load the image with docker load (or build it first), then build again',
+        `FROM "${ref}": no such image on this engine, and builds do not pull their base images yet`,
+        `pull it first (docker pull ${ref}), load it with docker load or build it, then build again`,
         'not-found',
       );
     }

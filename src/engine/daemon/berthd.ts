@@ -23,6 +23,8 @@ import { ExitWatcher } from '../containers/exits.js';
 import { Lifecycle } from '../containers/lifecycle.js';
 import { superviseContainers } from '../containers/supervision.js';
 import { ImageStore } from '../images/image-store.js';
+import { RegistryImages } from '../images/registry-images.js';
+import { loadRegistryConfig } from '../registry/endpoints.js';
 import { Runc } from '../runtime/runc.js';
 import { loadSeccompSettings } from '../runtime/seccomp-host.js';
 import { ContainerVolumes } from '../volumes/container-volumes.js';
@@ -40,6 +42,8 @@ export interface BerthdOptions {
   logFile?: string;
   /** The default seccomp profile file (default: Docker's, profiles/seccomp/default.json; BERTH_SECCOMP_PROFILE). */
   seccompProfile?: string;
+  /** Config folder: daemon.json (insecure-registries, registry-mirrors) and certs.d/ (default /etc/berth; BERTH_CONFIG). */
+  configDir?: string;
 }
 
 export interface Berthd extends AsyncDisposable {
@@ -102,7 +106,8 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   });
   containerRoutes(router, lifecycle, events);
   containerExtraRoutes(router, lifecycle);
-  imageRoutes(router, images, events);
+  const registries = new RegistryImages(images, loadRegistryConfig(opts.configDir ?? '/etc/berth'));
+  imageRoutes(router, images, events, registries);
   execRoutes(router, execs);
   archiveRoutes(router, lifecycle);
   networkRoutes(router, networks);
