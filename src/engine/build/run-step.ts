@@ -6,7 +6,7 @@ import type { Lifecycle } from '../containers/lifecycle.js';
 import { EngineError } from '../errors.js';
 import { readLogs } from '../runtime/k8s-log.js';
 import type { BuildConfig } from './image-settings.js';
-import { writeLayerTar } from './layer-tar.js';
+import { type LayerTarProgress, layerFilesOf, writeLayerTar } from './layer-tar.js';
 
 /** One RUN to execute. `env` is the image's environment plus the stage's build args; `argv` the whole command. */
 export interface RunStep {
@@ -24,6 +24,8 @@ export interface RunStep {
   where: string;
   onOutput: (text: string) => void;
   onContainer: (id: string) => void;
+  /** Counts of the layer written so far, for progress lines. */
+  progress?: LayerTarProgress;
   /** Aborting kills the command (the client went away). */
   signal?: AbortSignal;
 }
@@ -92,6 +94,8 @@ export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<stri
     const paths = lifecycle.paths(c);
     const written = await writeLayerTar(paths.upper, step.layerFile, {
       mtime: step.mtime,
+      linkInto: layerFilesOf(step.layerFile),
+      progress: step.progress,
       skip: mountPoints(join(lifecycle.deps.store.dirOf(id), 'config.json')),
     });
     return written.entries > 0 ? step.layerFile : undefined;

@@ -17,6 +17,8 @@ import { type Stores, layerMediaType } from './install-image.js';
 export interface CommitInput {
   parent?: ImageRecord;
   layerTar?: string;
+  /** The layer's regular files as hard links, as writeLayerTar's `linkInto` left them: linked, not copied. */
+  layerFiles?: string;
   config: ContainerConfig;
   history: HistoryEntry;
   author?: string;
@@ -35,6 +37,7 @@ export async function commitImage(stores: Stores, input: CommitInput): Promise<I
     const info = await stores.layers.ensure(stores.content.path(blob.digest), parentChain.at(-1), {
       diffId: blob.digest, // an uncompressed layer's diffID is its digest
       user: token,
+      linkFrom: input.layerFiles,
     });
     layer = { chainId: info.chainId, diffId: info.diffId, size: info.size, blob };
   }
