@@ -18,6 +18,7 @@ import type { ContextDigests } from './context/context-digests.js';
 import { pruneBuildFiles } from './context/prune-build-files.js';
 import { type BuildConfig, applySettings, shellOf } from './image-settings.js';
 import { type LayerTarProgress, layerFilesOf } from './layer-tar.js';
+import { type HostTrust, type RunTrust, prepareHostTrust, trustEnv } from './host-trust.js';
 import { runStep } from './run-step.js';
 import { neededStages, stageByRef } from './stages.js';
 
@@ -27,6 +28,8 @@ const PROGRESS_MS = 5000;
 export interface BuilderDeps {
   images: ImageStore;
   lifecycle: Lifecycle;
+  /** The host CA files RUN steps get (berthd's setting; none: RUN steps get no host CA). */
+  hostTrust?: HostTrust;
 }
 
 /** One build's inputs: the unpacked context, a scratch folder of its own, the options, where progress goes. */
@@ -38,6 +41,8 @@ export interface BuildRun {
   options: BuildOptions;
   out: BuildOutput;
   signal?: AbortSignal;
+  /** The host's CAs for RUN steps (set by buildImage from BuilderDeps.hostTrust). */
+  trust?: RunTrust;
 }
 
 /** The state of the stage being built: its image so far and the settings the next step starts from. */
@@ -49,7 +54,9 @@ interface StageState {
 }
 
 /** Builds the image and tags it; returns it. A failure leaves the tags as they were. */
-export async function buildImage(deps: BuilderDeps, run: BuildRun): Promise<ImageRecord> {
+export async function buildImage(deps: BuilderDeps, request: BuildRun): Promise<ImageRecord> {
+  const trust = deps.hostTrust === undefined ? undefined : await prepareHostTrust(deps.hostTrust, request.workDir);
+  const run: BuildRun = { ...request, trust };
   const { options, out } = run;
   const df = await readDockerfile(run.contextDir, options.dockerfile);
   const used = new Set<string>();
@@ -210,6 +217,8 @@ async function runInstruction(
   const { argv, binds } = await runArgv(ins, state.config, run.workDir);
   const env = state.config.Env ?? [];
   const args = state.args.runArgs(env);
+  // Neither in the history nor in the cache key: the machine's proxies and CAs (see host-trust.ts).
+  const machine = [...state.args.proxyArgs(env).map(([k, v]) => `${k}=${v}`), ...(run.trust ? trustEnv(env) : [])];
   const prefix = args.length > 0 ? `|${args.length} ${args.map(([k, v]) => `${k}=${v}`).join(' ')} ` : '';
   const createdBy = `RUN ${prefix}${argv.join(' ')}`;
   const parent = state.image;
@@ -221,8 +230,8 @@ async function runInstruction(
         progress,
         parentId: parent.id,
         argv,
-        binds,
-        env: [...env, ...args.map(([k, v]) => `${k}=${v}`)],
+        binds: run.trust ? [...binds, run.trust.bind] : binds,
+        env: [...env, ...args.map(([k, v]) => `${k}=${v}`), ...machine],
         config: state.config,
         networkMode: run.options.networkMode,
         layerFile: join(run.workDir, `layer-${randomBytes(6).toString('hex')}.tar`),
