@@ -6,7 +6,9 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  readFileSync,
+  openSync,
+  readSync,
+  closeSync,
   readdirSync,
   readlinkSync,
 } from 'node:fs';
@@ -101,7 +103,7 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
       await pipeline(createReadStream(file), pack.entry(header));
     } else {
       // A buffer even when empty: without one, tar-stream waits for a body for entries of type file (whiteouts).
-      const body = file === undefined ? Buffer.alloc(0) : readFileSync(file);
+      const body = file === undefined ? Buffer.alloc(0) : readWhole(file, header.size ?? 0);
       if (file !== undefined && body.length > 0 && opts.linkInto !== undefined) {
         linkQuietly(file, join(opts.linkInto, String(bodies)));
       }
@@ -157,6 +159,23 @@ async function walk(root: string, rel: string, slicer: Slicer): Promise<Node[]> 
     out.push({ path, stat, children: stat.isDirectory() ? await walk(root, path, slicer) : undefined });
   }
   return out;
+}
+
+/** A file of known size read with one open, read and close (readFileSync also stats it and reads again for the end). */
+function readWhole(file: string, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  const fd = openSync(file, 'r');
+  try {
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, buf, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return at === size ? buf : buf.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function linkQuietly(from: string, to: string): void {

@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { chmod, lchown, lutimes, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
+import type { Stats } from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
@@ -46,6 +47,8 @@ interface Extraction {
   root: string; // realpath of the temp folder
   folders: Map<string, Header>; // folder metadata, applied last so that adding children does not change mtimes
   real: Set<string>; // folders found real (not symlinks) or made, so that parents are checked once
+  // Everything else made so far. The temp folder starts empty, so a path in neither set holds nothing yet.
+  made: Set<string>;
   size: number;
   linkFrom?: string;
   bodies: number; // regular files with a body so far: the name of the next one in `linkFrom`
@@ -82,6 +85,7 @@ export async function extractLayer(
       root: await realpath(temp),
       folders: new Map(),
       real: new Set(),
+      made: new Set(),
       size: 0,
       linkFrom: opts.linkFrom,
       bodies: 0,
@@ -148,7 +152,7 @@ async function unpackEntry(entry: Entry, ctx: Extraction): Promise<void> {
   const path = ensureParentsSync(ctx.root, rel, header.name, ctx.real);
   const type = header.type ?? 'file';
   if (type === 'directory') {
-    if (lstatOrNullSync(path)?.isDirectory() !== true) {
+    if (!ctx.real.has(path)) {
       clear(ctx, path);
       mkdirSync(path, { mode: 0o700 });
     }
@@ -158,22 +162,33 @@ async function unpackEntry(entry: Entry, ctx: Extraction): Promise<void> {
   }
   if (type === 'link') return unpackHardLink(ctx, rel, path, header);
   clear(ctx, path);
-  if (type === 'file' || type === 'contiguous-file') await writeFile(entry, path, ctx);
-  else if (type === 'symlink') symlinkAt(header, path);
+  ctx.made.add(path);
+  if (type === 'file' || type === 'contiguous-file') {
+    if (await writeFile(entry, path, ctx)) return; // linked, with the owner and mode already right
+  } else if (type === 'symlink') return symlinkAt(header, path);
   else if (type === 'character-device' || type === 'block-device') {
     const kind = type === 'character-device' ? 'c' : 'b';
     await makeNode(path, { type: kind, major: header.devmajor ?? 0, minor: header.devminor ?? 0 });
   } else if (type === 'fifo') await makeNode(path, { type: 'p' });
   else throw invalidEntry(header.name, `has the unsupported type "${type}"`);
-  if (type !== 'symlink') setMetadataSync(path, header);
+  setMetadataSync(path, header);
 }
 
-async function writeFile(entry: Entry, path: string, ctx: Extraction): Promise<void> {
-  const size = entry.header.size ?? 0;
+/** Writes (or links) the file's body; true when it was linked and only its time remained to set, which is done. */
+async function writeFile(entry: Entry, path: string, ctx: Extraction): Promise<boolean> {
+  const { header } = entry;
+  const size = header.size ?? 0;
   const index = size > 0 ? ctx.bodies++ : -1;
-  if (index >= 0 && ctx.linkFrom !== undefined && linkBody(join(ctx.linkFrom, String(index)), path, size)) {
+  const linked = index >= 0 && ctx.linkFrom !== undefined && linkBody(join(ctx.linkFrom, String(index)), path, size);
+  if (linked !== false) {
     ctx.size += size;
-    return;
+    const mode = (header.mode ?? 0o644) & 0o7777;
+    if (linked.uid !== (header.uid ?? 0) || linked.gid !== (header.gid ?? 0) || (linked.mode & 0o7777) !== mode) {
+      return false; // setMetadataSync sets them all
+    }
+    const mtime = header.mtime ?? new Date(0);
+    lutimesSync(path, mtime, mtime);
+    return true;
   }
   if (size <= SMALL_BODY) {
     const chunks: Buffer[] = [];
@@ -193,15 +208,16 @@ async function writeFile(entry: Entry, path: string, ctx: Extraction): Promise<v
     }
   }
   ctx.size += size;
+  return false;
 }
 
-/** Links `from` at `path` when it is a regular file of the entry's size; false (nothing done) otherwise. */
-function linkBody(from: string, path: string, size: number): boolean {
+/** Links `from` at `path` when it is a regular file of the entry's size (its stat); false (nothing done) otherwise. */
+function linkBody(from: string, path: string, size: number): Stats | false {
   const stat = lstatOrNullSync(from);
   if (stat === null || !stat.isFile() || stat.size !== size) return false;
   try {
     linkSync(from, path);
-    return true;
+    return stat;
   } catch {
     return false; // another file system (EXDEV) or a link limit: the body is written instead
   }
@@ -240,6 +256,7 @@ function unpackHardLink(ctx: Extraction, rel: string, path: string, header: Head
   if (stat.isDirectory()) throw invalidEntry(header.name, `is a hard link to the folder "${header.linkname}"`);
   clear(ctx, path);
   linkSync(target, path);
+  ctx.made.add(path);
 }
 
 /** `.wh..wh..opq` makes its folder opaque; `.wh.x` hides `x` of the lower layers; other `.wh..wh.` are aufs metadata. */
@@ -257,15 +274,18 @@ async function unpackWhiteout(ctx: Extraction, rel: string, header: Header): Pro
   const path = ensureParentsSync(ctx.root, dirRel === '' ? hidden : `${dirRel}/${hidden}`, header.name, ctx.real);
   clear(ctx, path);
   await makeNode(path, { type: 'c', major: 0, minor: 0 });
+  ctx.made.add(path);
   lchownSync(path, header.uid ?? 0, header.gid ?? 0);
 }
 
 /** Removes what a later entry replaces, and forgets the folders (metadata, realness) that went with it. */
 function clear(ctx: Extraction, path: string): void {
+  if (!ctx.real.has(path) && !ctx.made.has(path)) return; // nothing was made there: nothing is there
   if (!clearPathSync(path, false)) return;
-  const gone = (folder: string): boolean => folder === path || folder.startsWith(`${path}/`);
+  const gone = (p: string): boolean => p === path || p.startsWith(`${path}/`);
   for (const folder of ctx.folders.keys()) if (gone(folder)) ctx.folders.delete(folder);
   for (const folder of ctx.real) if (gone(folder)) ctx.real.delete(folder);
+  for (const made of ctx.made) if (gone(made)) ctx.made.delete(made);
 }
 
 async function applyFolderMetadata(ctx: Extraction): Promise<void> {
