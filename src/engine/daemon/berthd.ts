@@ -9,6 +9,7 @@ import { archiveRoutes } from '../api/routes/archive.js';
 import { buildRoutes } from '../api/routes/build.js';
 import { removeAllWorkDirs } from '../build/work-dirs.js';
 import { removeStepContainers } from '../build/run-step.js';
+import { type HostTrust, hostTrustFromEnv } from '../build/host-trust.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { openNetworking } from '../networks/container-networking.js';
 import { containerRoutes } from '../api/routes/containers.js';
@@ -44,6 +45,8 @@ export interface BerthdOptions {
   seccompProfile?: string;
   /** Config folder: daemon.json (insecure-registries, registry-mirrors) and certs.d/ (default /etc/berth; BERTH_CONFIG). */
   configDir?: string;
+  /** The host CA files RUN steps of builds get (default from BERTH_BUILD_HOST_CA: see build/host-trust.ts). */
+  buildHostTrust?: HostTrust;
 }
 
 export interface Berthd extends AsyncDisposable {
@@ -112,7 +115,8 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   archiveRoutes(router, lifecycle);
   networkRoutes(router, networks);
   volumeRoutes(router, volumes);
-  buildRoutes(router, { root: opts.root, images, lifecycle, events });
+  const hostTrust = opts.buildHostTrust ?? hostTrustFromEnv(process.env);
+  buildRoutes(router, { root: opts.root, images, lifecycle, events, hostTrust });
   const server = await startApiServer({ socketPath: opts.socket, router, log });
   const pidFile = join(opts.root, 'berthd.pid');
   await writeFileAtomic(pidFile, `${process.pid}\n`);

@@ -57,7 +57,11 @@ export class ImageStore {
   readonly #lock: Lock = createLock();
   /** Blobs of pulls not recorded yet: kept by every cleanup (a re-pull does not download them again). */
   readonly pullKeep: PullKeep;
-  /** Build steps by parent and build key, the first recorded of each; built on demand, dropped when images go. */
+  /**
+   * Build steps by parent and build key, the newest of each (records are kept in commit order, so the last one of
+   * a key wins: after `build --no-cache`, the next build continues the chain it made, not an older one); built on
+   * demand, dropped when images go.
+   */
   #buildSteps: Map<string, ImageRecord> | undefined;
 
   private constructor(root: string, parts: { content: ContentStore; layers: LayerStore } & ImageStoreOptions) {
@@ -179,6 +183,8 @@ export class ImageStore {
       try {
         const committed = await commitImage(this.#stores(), input);
         const record = this.#records.get(committed.id) ?? committed;
+        // Moved to the end: the order of the records is the order of their last commit (newest step wins).
+        this.#records.delete(record.id);
         this.#records.set(record.id, record);
         this.#indexBuildStep(record);
         for (const ref of refs) moveTag(this.#records, ref, record);
@@ -206,11 +212,10 @@ export class ImageStore {
     return this.#buildSteps.get(buildStepKey(parentId, buildKey));
   }
 
-  /** Adds `record` to the build step index, if the index is built and has no image for that step yet. */
+  /** Makes `record` the image of its build step in the index (if the index is built): the newest wins. */
   #indexBuildStep(record: ImageRecord): void {
     if (this.#buildSteps === undefined || record.buildKey === undefined) return;
-    const key = buildStepKey(record.parent, record.buildKey);
-    if (!this.#buildSteps.has(key)) this.#buildSteps.set(key, record);
+    this.#buildSteps.set(buildStepKey(record.parent, record.buildKey), record);
   }
 
   /** Whether another image was made on top of this one (docker images hides such untagged intermediates). */
