@@ -47,7 +47,7 @@ function inspect(i: ImageRecord): unknown {
     VirtualSize: i.size,
     GraphDriver: { Name: 'overlay2', Data: {} },
     RootFS: { Type: 'layers', Layers: c.rootfs?.diff_ids ?? [] },
-    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
+    Metadata: { LastTagTime: i.lastTagTime ?? '0001-01-01T00:00:00Z' },
   };
 }
 
