@@ -14,11 +14,12 @@ cd "$(dirname "$0")"
 # whatever else is in the firewall; Podman's containers-common, whose seccomp profile a test checks berthd can read
 # as an alternative default (berthd's own default is Docker's, in profiles/seccomp/); Debian's docker-registry
 # (distribution 2.8), skopeo and apache2-utils (htpasswd), with which the registry tests run a real registry on
-# 127.0.0.1 (with a password too) and write OCI images; mmdebstrap, with which `berth image bootstrap` makes Debian
+# 127.0.0.1 (with a password and with TLS certificates of the tests' own: openssl) and write OCI images; zstd for
+# zstd-compressed layers; mmdebstrap, with which `berth image bootstrap` makes Debian
 # base images from the host's mirror where no registry answers; and chromium with a font, in which the showcase's
 # end-to-end test checks its page.
 APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io nftables
-  golang-github-containers-common docker-registry skopeo apache2-utils mmdebstrap chromium fonts-dejavu-core)
+  golang-github-containers-common docker-registry skopeo apache2-utils zstd openssl mmdebstrap chromium fonts-dejavu-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
