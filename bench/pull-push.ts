@@ -8,7 +8,7 @@
 // Push round: a fresh registry (empty storage, new port) per engine and round, `docker tag` to it, `docker push`
 // timed, so every blob is uploaded (no HEAD hit, no cross-repository mount).
 // Run from the repository root, as root: npm run build && npm run bench:pull-push   (RUNS, default 5)
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -181,7 +181,9 @@ async function main(): Promise<void> {
         const t = process.hrtime.bigint();
         const out = await docker(e.daemon, ['push', pushRef]);
         e.pushes.push(ms(t));
-        if (!out.includes(`digest: ${digest}`)) console.log(`  (${e.daemon.name} pushed ${/digest: \S+/.exec(out)})`);
+        // dockerd keeps no compressed blobs: it compresses the layers again, so its manifest digest differs
+        if (round === 0 && !out.includes(`digest: ${digest}`))
+          console.log(`  (${e.daemon.name} pushed ${/digest: \S+/.exec(out)})`);
         line.push(`push ${e.daemon.name} ${fmt(e.pushes.at(-1) ?? 0)}`);
         await target.stop();
         removeBenchDir(join(dir, `push-${round}-${e.daemon.name}`));
@@ -190,9 +192,17 @@ async function main(): Promise<void> {
       console.log(`round ${round + 1} (${order[0]?.daemon.name} first): ${line.join('  ')}`);
     }
 
+    if (process.env.TIMELINE === '1') {
+      for (const e of engines) {
+        await removeImage(e.daemon, [ref, ...(pushRefs.get(e) ?? [])], e.dataRoot, hexes);
+        console.log(`\ntimeline of one more pull on ${e.daemon.name} (ms since start):`);
+        for (const l of await timeline(e.daemon, ref)) console.log(`  ${l}`);
+      }
+    }
     const [b, d] = engines as [Engine, Engine];
     console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
-    console.log(`load average (1, 5, 15 min) before and during the rounds: ${loads.join(' | ')}`);
+    const ones = loads.map((l) => Number(l.split(' ')[0]));
+    console.log(`load average: ${loads[0]} before; 1-min ${Math.min(...ones)}–${Math.max(...ones)} during the rounds`);
     console.log(`medians of ${RUNS}:`);
     const pullRatio = median(d.pulls) / median(b.pulls);
     const pushRatio = median(d.pushes) / median(b.pushes);
@@ -207,6 +217,25 @@ async function main(): Promise<void> {
     for (const daemon of daemons.reverse()) await stopProcess(daemon.process);
     removeBenchDir(dir);
   }
+}
+
+/** `docker pull` with the time of each line of progress the CLI prints (without a terminal: one line a status). */
+function timeline(daemon: Daemon, ref: string): Promise<string[]> {
+  const t0 = process.hrtime.bigint();
+  const lines: string[] = [];
+  const child = spawn('docker', ['pull', ref], {
+    env: { ...process.env, DOCKER_HOST: `unix://${daemon.socket}`, DOCKER_CONFIG: join(dir, 'docker-config') },
+  });
+  let rest = '';
+  child.stdout.on('data', (c: Buffer) => {
+    const parts = (rest + c.toString()).split('\n');
+    rest = parts.pop() ?? '';
+    for (const p of parts)
+      if (!/Downloading|Extracting|Waiting/.test(p)) lines.push(`${ms(t0).toFixed(0).padStart(6)} ${p}`);
+  });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve(lines) : reject(new Error(`pull on ${daemon.name}: ${code}`)))),
+  );
 }
 
 function fmt(msValue: number): string {
