@@ -134,11 +134,19 @@ function hostArch(): string {
 function runMmdebstrap(args: string[], epoch: number, opts: BootstrapOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     // SOURCE_DATE_EPOCH: mmdebstrap then gives every file and the tar the same times, for the same digest.
-    const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...opts.env, SOURCE_DATE_EPOCH: String(epoch), LC_ALL: 'C.UTF-8' } as NodeJS.ProcessEnv;
+    const env = {
+      PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+      ...opts.env,
+      SOURCE_DATE_EPOCH: String(epoch),
+      LC_ALL: 'C.UTF-8',
+    } as NodeJS.ProcessEnv;
     const child = spawn('/usr/bin/mmdebstrap', args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
     const tail: string[] = [];
     const onLine = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '')) {
+      for (const line of chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')) {
         tail.push(line);
         if (tail.length > 20) tail.shift();
         opts.log?.(line);

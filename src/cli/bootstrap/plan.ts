@@ -54,7 +54,14 @@ export function requestFor(
       hint: `use one of: ${VARIANTS.join(', ')}`,
     });
   }
-  const include = [...new Set((opts.include ?? []).map((p) => p.trim()).filter((p) => p !== ''))].sort();
+  const include = [
+    ...new Set(
+      (opts.include ?? [])
+        .flatMap((p) => p.split(','))
+        .map((p) => p.trim())
+        .filter((p) => p !== ''),
+    ),
+  ].sort();
   const bad = include.find((p) => !/^[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:-]+)?$/.test(p));
   if (bad !== undefined) {
     throw new BerthError('BOOTSTRAP_BAD_PACKAGE', `"${bad}" is not a Debian package name`, {

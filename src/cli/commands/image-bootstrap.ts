@@ -22,7 +22,7 @@ export async function imageBootstrapCommand(
   const req = requestFor(ref, {
     suite: opts.suite,
     variant: opts.variant,
-    include: opts.include.flatMap((i) => i.split(',')),
+    include: opts.include,
   });
   const client = await connectEngine(ctx, global);
   try {
