@@ -10,6 +10,7 @@ import {
   requestFor,
   sourcesFor,
 } from '../../src/cli/bootstrap/plan.js';
+import { fromImages } from '../../src/cli/bootstrap/base-images.js';
 
 const HOST = [
   {
@@ -103,5 +104,24 @@ describe('bootstrap plan', () => {
     const tls = mmdebstrapArgs(requestFor('debian:bookworm', {}), [], '/o', '/v', { caFile: '/ca.crt' });
     expect(tls).toContain('--aptopt=Acquire::https::CaInfo "/ca.crt"');
     expect(tls.some((a) => a.startsWith('--dpkgopt'))).toBe(false);
+  });
+});
+
+describe('fromImages', () => {
+  it('lists the images a Dockerfile builds FROM, without its stages, scratch or unset ARGs', () => {
+    const dockerfile = [
+      'ARG BASE=debian:bookworm-slim',
+      'ARG UNSET',
+      'FROM --platform=linux/amd64 ${BASE} AS build',
+      'RUN make \\',
+      '  all',
+      'FROM build AS test',
+      'FROM scratch',
+      'from debian:trixie',
+      'FROM $UNSET',
+      'FROM ${BASE}',
+    ].join('\n');
+    expect(fromImages(dockerfile)).toEqual(['debian:bookworm-slim', 'debian:trixie']);
+    expect(fromImages(dockerfile, { BASE: 'debian:bookworm' })).toEqual(['debian:bookworm', 'debian:trixie']);
   });
 });
