@@ -14,7 +14,16 @@ import { BerthError } from '../../errors.js';
 import type { EngineClient } from '../../engine/client/engine-client.js';
 import { unixRequestOptions } from '../../engine/client/endpoint.js';
 import type { AptSource, BootstrapRequest } from './plan.js';
-import { cacheKey, imageConfig, KEY_LABEL, mmdebstrapArgs, parseAptSources, releaseEpoch, sourcesFor } from './plan.js';
+import {
+  cacheKey,
+  imageConfig,
+  KEY_LABEL,
+  mmdebstrapArgs,
+  parseAptSources,
+  releaseEpoch,
+  sourcesFor,
+  VERSIONS_LABEL,
+} from './plan.js';
 
 export interface BootstrapOptions {
   /** A mirror URI instead of the host's apt sources. */
@@ -52,7 +61,7 @@ export async function bootstrapImage(
   );
   const seconds = (): number => Math.round((Date.now() - started) / 100) / 10;
   if (existing?.Config?.Labels?.[KEY_LABEL] === key) {
-    const packages = (existing.Config.Labels['io.berth.bootstrap.packages'] ?? '').split(' ').length;
+    const packages = (existing.Config.Labels[VERSIONS_LABEL] ?? '').split(' ').length;
     return { ref: req.ref, id: existing.Id, made: false, packages, seconds: seconds(), sources };
   }
   if (!existsSync('/usr/bin/mmdebstrap')) {
