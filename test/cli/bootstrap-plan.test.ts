@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AptSource } from '../../src/cli/bootstrap/plan.js';
 import {
   cacheKey,
+  hostAptOptions,
   mirrorLines,
   mmdebstrapArgs,
   parseAptSources,
@@ -104,6 +105,21 @@ describe('bootstrap plan', () => {
     const tls = mmdebstrapArgs(requestFor('debian:bookworm', {}), [], '/o', '/v', { caFile: '/ca.crt' });
     expect(tls).toContain('--aptopt=Acquire::https::CaInfo "/ca.crt"');
     expect(tls.some((a) => a.startsWith('--dpkgopt'))).toBe(false);
+  });
+
+  it("passes the host's apt proxies and date checks to mmdebstrap, and keeps none of them in the image", () => {
+    const dump = [
+      'APT "";',
+      'Acquire::Check-Valid-Until "false";',
+      'Acquire::http::Proxy "http://proxy.local:3128/";',
+      'Acquire::Retries "3";',
+      'Dir::Etc "etc/apt/";',
+    ].join('\n');
+    const opts = hostAptOptions(dump);
+    expect(opts).toEqual(['Acquire::Check-Valid-Until "false";', 'Acquire::http::Proxy "http://proxy.local:3128/";']);
+    const args = mmdebstrapArgs(requestFor('debian:bookworm', {}), [], '/o', '/v', { hostAptOptions: opts });
+    expect(args).toContain('--aptopt=Acquire::Check-Valid-Until "false";');
+    expect(args).toContain('--customize-hook=rm -f "$1"/etc/apt/apt.conf.d/99mmdebstrap');
   });
 });
 

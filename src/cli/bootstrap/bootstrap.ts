@@ -1,7 +1,7 @@
 // `berth image bootstrap`: a Debian base image made from the host's apt mirror with Debian's mmdebstrap, with
 // fixed times, loaded into the engine through POST /images/load as a docker-archive, so berthd and dockerd both
 // take it. The decisions are in plan.ts; this file reads the host, runs mmdebstrap and streams the archive.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { unixRequestOptions } from '../../engine/client/endpoint.js';
 import type { AptSource, BootstrapRequest } from './plan.js';
 import {
   cacheKey,
+  hostAptOptions,
   imageConfig,
   KEY_LABEL,
   mmdebstrapArgs,
@@ -75,7 +76,8 @@ export async function bootstrapImage(
     const rootfs = join(dir, 'rootfs.tar');
     const versionsFile = join(dir, 'packages.txt');
     const caFile = sources.some((s) => s.uri.startsWith('https:')) ? hostCaFile(opts.env) : undefined;
-    await runMmdebstrap(mmdebstrapArgs(req, sources, rootfs, versionsFile, { caFile }), epoch, opts);
+    const extra = { caFile, hostAptOptions: hostAptOptions(aptConfigDump()) };
+    await runMmdebstrap(mmdebstrapArgs(req, sources, rootfs, versionsFile, extra), epoch, opts);
     const versions = (await readFile(versionsFile, 'utf8')).split('\n').filter((l) => l !== '');
     const diffId = await fileDigest(rootfs);
     const config = imageConfig(req, key, epoch, diffId, versions, hostArch());
@@ -128,6 +130,12 @@ async function fetchReleaseEpoch(source: AptSource, signal?: AbortSignal): Promi
 function cause(e: unknown): string {
   const c = (e as { cause?: { code?: string; message?: string } }).cause;
   return c?.code ?? c?.message ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** The host's apt configuration, as `apt-config dump` prints it ('' where apt is not there). */
+function aptConfigDump(): string {
+  const r = spawnSync('apt-config', ['dump'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : '';
 }
 
 function hostCaFile(env: Readonly<Record<string, string | undefined>>): string | undefined {

@@ -182,18 +182,30 @@ export function mmdebstrapArgs(
   sources: readonly AptSource[],
   out: string,
   versionsOut: string,
-  extra: { caFile?: string } = {},
+  extra: { caFile?: string; hostAptOptions?: readonly string[] } = {},
 ): string[] {
   const args = [`--variant=${req.variant}`, '--mode=root', '--format=tar', '--quiet'];
   if (req.include.length > 0) args.push(`--include=${req.include.join(',')}`);
   for (const opt of req.slim ? SLIM_EXCLUDES : []) args.push(`--dpkgopt=${opt}`);
   // The host's trust for HTTPS mirrors (a TLS-intercepting proxy's CA is in it); used by apt, not kept.
   if (extra.caFile !== undefined) args.push(`--aptopt=Acquire::https::CaInfo "${extra.caFile}"`);
+  for (const opt of extra.hostAptOptions ?? []) args.push(`--aptopt=${opt}`);
+  // mmdebstrap keeps the --aptopt lines in the image; they were the host's, for this bootstrap only.
+  args.push('--customize-hook=rm -f "$1"/etc/apt/apt.conf.d/99mmdebstrap');
   // As the official images: no apt lists or caches left in the layer.
   args.push(`--customize-hook=chroot "$1" dpkg-query -W -f='\${Package}=\${Version}\\n' > ${versionsOut}`);
   args.push('--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin');
   args.push(req.suite, out, ...mirrorLines(sources));
   return args;
+}
+
+/**
+ * The host's apt options a bootstrap needs to reach the mirror as the host does (from `apt-config dump`): its
+ * proxies, and whether it checks Release dates (off on hosts that use a dated snapshot of the archive).
+ */
+export function hostAptOptions(dump: string): string[] {
+  const wanted = /^Acquire::(https?::Proxy|Check-Valid-Until|Check-Date) "[^"\n]*";$/;
+  return dump.split('\n').filter((l) => wanted.test(l));
 }
 
 /** The image config (Docker's shape): no entrypoint, `bash` as the official image, labels with the inputs. */
