@@ -57,6 +57,9 @@ function screenshotOnFailure(name: string): void {
     const path = join(SCREENS, `${project}-${name}.png`);
     await page?.screenshot({ path }).catch(() => undefined);
     console.error(`screenshot of the failed page: ${path}`);
+    // Laravel reports exceptions to stderr: the API's log says why a request failed.
+    const logs = await runCli(['-p', project, 'logs', '--tail', '60', 'api'], { cwd: EXAMPLE, env });
+    console.error(`berth logs api:\n${logs.stdout}${logs.stderr}`);
   });
 }
 
