@@ -12,7 +12,15 @@ const pureCore = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/spec/schema/compiled.js', 'bench/out/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'src/spec/schema/compiled.js',
+      'src/engine/api/schemas/compiled.js',
+      'bench/out/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,9 +13,10 @@ cd "$(dirname "$0")"
 # each on its own data root and socket); nftables, whose table of berthd's own isolates networks from each other
 # whatever else is in the firewall; Podman's containers-common, whose seccomp profile a test checks berthd can read
 # as an alternative default (berthd's own default is Docker's, in profiles/seccomp/); Debian's docker-registry
-# (distribution 2.8) and skopeo, with which the registry tests run a real registry on 127.0.0.1 and write OCI images.
+# (distribution 2.8), skopeo and apache2-utils (htpasswd), with which the registry tests run a real registry on
+# 127.0.0.1 (with a password too) and write OCI images.
 APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io nftables
-  golang-github-containers-common docker-registry skopeo)
+  golang-github-containers-common docker-registry skopeo apache2-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -5,6 +5,7 @@ import type { Build, Service } from '../spec/model.js';
 import { buildImage } from '../engine/client/build-image.js';
 import { packBuildContext } from '../engine/client/build-context.js';
 import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-images.js';
+import { readDockerConfig, withProxyArgs } from '../engine/client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
 import { serviceImage } from './stack-session.js';
@@ -44,6 +45,7 @@ export async function buildServices(
   settings: BuildSettings = {},
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  const dockerConfig = readDockerConfig(ctx.env); // its "proxies", given to builds as the docker CLI gives them
   for (const name of services) {
     const service = session.stack.services[name] as Service;
     const build = service.build;
@@ -68,7 +70,7 @@ export async function buildServices(
           context: packed.stream,
           dockerfile: packed.dockerfileName,
           tags: [ref],
-          buildArgs: args,
+          buildArgs: withProxyArgs(args, dockerConfig, ctx.env.DOCKER_HOST),
           target: build.target,
           labels: build.labels,
           noCache: settings.noCache === true || build.no_cache === true,

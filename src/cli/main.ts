@@ -19,6 +19,10 @@ import { planCommand, upCommand } from './commands/up.js';
 import { startCommand } from './commands/start.js';
 import type { ImageBootstrapOptions } from './commands/image-bootstrap.js';
 import { imageBootstrapCommand } from './commands/image-bootstrap.js';
+import type { PullOptions } from './commands/pull.js';
+import { pullCommand } from './commands/pull.js';
+import type { PushOptions } from './commands/push.js';
+import { pushCommand } from './commands/push.js';
 import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } from './commands/engine.js';
 import type { ConfigOptions } from './commands/config.js';
 import type { CliContext, ProjectOptions } from './context.js';
@@ -104,7 +108,11 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--exit-code-from <service>', "exit with this service's exit code (implies --abort-on-container-exit)")
     .option('--build', 'build the images of services with a build: section before starting them')
     .option('--no-build', "don't build images, even missing ones")
-    .option('--pull <policy>', 'pull images of services that are not built: always, missing or never', 'policy')
+    .option(
+      '--pull <policy>',
+      'pull images of services that are not built: always, missing or never (default: pull_policy)',
+      'policy',
+    )
     .argument('[services...]', 'services to bring up (with what they depend on)')
     .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
       // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.
@@ -149,6 +157,26 @@ export function buildProgram(ctx: CliContext): Command {
     .argument('[services...]', 'only these services')
     .action(async (services: string[], opts: BuildOptions & { cache?: boolean }) => {
       await buildCommand(ctx, program.opts<ProjectOptions>(), services, { ...opts, noCache: opts.cache === false });
+    });
+  program
+    .command('pull')
+    .description("pull the images of the stack's services (those with image:), concurrently")
+    .option('--ignore-pull-failures', 'pull what can be pulled and ignore images that fail')
+    .option('--include-deps', 'also pull the images of the services the named ones depend on')
+    .option('-q, --quiet', 'pull without printing progress')
+    .option('--policy <policy>', 'always (default) or missing: pull only images not on the engine')
+    .argument('[services...]', 'only these services')
+    .action(async (services: string[], opts: PullOptions) => {
+      await pullCommand(ctx, program.opts<ProjectOptions>(), services, opts);
+    });
+  program
+    .command('push')
+    .description('push the images of services that have both build: and image: to their registries')
+    .option('--ignore-push-failures', 'push what can be pushed and ignore images that fail')
+    .option('-q, --quiet', 'push without printing progress')
+    .argument('[services...]', 'only these services')
+    .action(async (services: string[], opts: PushOptions) => {
+      await pushCommand(ctx, program.opts<ProjectOptions>(), services, opts);
     });
   program
     .command('down')

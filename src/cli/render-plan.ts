@@ -1,9 +1,10 @@
-// A plan as a person reads it, like a terraform plan: `+` create, `~` recreate (with the keys that changed),
-// `>` start a stopped container, `*` restart (depends_on restart: true), `=` unchanged, `-` remove; and the same as
-// JSON for scripts.
+// A plan as a person reads it, like a terraform plan: `<` pull an image, `+` create, `~` recreate (with the keys
+// that changed), `>` start a stopped container, `*` restart (depends_on restart: true), `=` unchanged, `-` remove;
+// and the same as JSON for scripts.
 import type { Action, Plan } from '../planner/plan.js';
 
 const SIGN: Record<Action['kind'], string> = {
+  pull: '<',
   'create-network': '+',
   'create-volume': '+',
   create: '+',
@@ -25,8 +26,11 @@ export function renderPlan(plan: Plan): string {
   const count = (kinds: Array<Action['kind']>): number => plan.actions.filter((a) => kinds.includes(a.kind)).length;
   // "N to restart" only when there are restarts, so the summary of a stack without depends_on.restart is unchanged
   const restarts = count(['restart']);
+  // and "N to pull" only when there are pulls, for the same reason
+  const pulls = count(['pull']);
   lines.push(
-    `${count(['create', 'create-network', 'create-volume'])} to create, ${count(['recreate'])} to recreate, ` +
+    `${pulls > 0 ? `${pulls} to pull, ` : ''}` +
+      `${count(['create', 'create-network', 'create-volume'])} to create, ${count(['recreate'])} to recreate, ` +
       `${count(['start'])} to start, ${restarts > 0 ? `${restarts} to restart, ` : ''}` +
       `${count(['remove', 'remove-network', 'remove-volume'])} to remove, ${count(['unchanged'])} unchanged`,
   );

@@ -8,6 +8,7 @@ import { observeProject } from '../planner/observed.js';
 import { connectEngine } from './connect.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProjectFiles } from './load-project.js';
+import { pullImage } from './image-transfer.js';
 
 export interface StackSession {
   stack: Stack;
@@ -15,6 +16,8 @@ export interface StackSession {
   projectDir: string;
   client: EngineClient;
   observed: Observed;
+  /** The environment berth runs in: where pulls find the docker CLI's config (DOCKER_CONFIG, HOME). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export async function openSession(
@@ -32,7 +35,7 @@ export async function openSession(
   }
   const client = await connectEngine(ctx, opts);
   const observed = await observeProject(client, stack.name);
-  return { stack, files, projectDir, client, observed };
+  return { stack, files, projectDir, client, observed, env: ctx.env };
 }
 
 /** The image a service runs: its `image:`, or `<project>-<service>` for a service that is built. */
@@ -41,19 +44,20 @@ export function serviceImage(stack: Stack, service: Service): string {
 }
 
 /**
- * Resolves each service's image to its ID on the engine, pulling what is missing (and says what it pulls); `pull`
- * is Compose's --pull policy for services that are not built. `unbuilt`: services whose image a dry run would build.
+ * Resolves each service's image to its ID on the engine, pulling what is missing (and says what it pulls) unless
+ * the service's pull_policy is `never`; `pull` (Compose's --pull) replaces the policy of services that are not
+ * built. `unbuilt`: services whose image a dry run would build; `unpulled`: images a dry run would pull.
  */
 export async function resolveImages(
   session: StackSession,
   services: readonly string[],
   say: (line: string) => void,
-  opts: { pull?: 'always' | 'missing' | 'never'; unbuilt?: ReadonlySet<string> } = {},
+  opts: { pull?: 'always' | 'missing' | 'never'; unbuilt?: ReadonlySet<string>; unpulled?: ReadonlySet<string> } = {},
 ): Promise<Record<string, { ref: string; id: string }>> {
   const { client, stack } = session;
   const out: Record<string, { ref: string; id: string }> = {};
   const byRef = new Map<string, Promise<string>>();
-  const resolve = (ref: string, pull: 'always' | 'missing' | 'never'): Promise<string> => {
+  const resolve = (ref: string, pull: 'always' | 'missing' | 'never', service: string): Promise<string> => {
     let p = byRef.get(ref);
     if (!p) {
       p = (async (): Promise<string> => {
@@ -63,26 +67,13 @@ export async function resolveImages(
         if (pull === 'never') {
           throw new BerthError(
             'PLAN_IMAGE_MISSING',
-            `image ${ref} is not on the engine, and --pull never forbids pulling it`,
-            {
-              hint: 'load it with `docker load`, or allow pulling with --pull missing',
-            },
+            `image ${ref} of service "${service}" is not on the engine, and its pull policy "never" forbids pulling it`,
+            { hint: 'pull it with `berth pull`, load it with `docker load`, or allow pulling (--pull missing)' },
           );
         }
-        say(` ${ref} Pulling`);
-        const [name, tag] = splitTag(ref);
-        try {
-          await client.call('POST', '/images/create', { query: { fromImage: name, tag } });
-        } catch (e) {
-          const why = e instanceof Error ? e.message : String(e);
-          throw new BerthError(
-            'PLAN_IMAGE_MISSING',
-            `image ${ref} is not on the engine and could not be pulled: ${why}`,
-            {
-              hint: 'load it with `docker load`, import it, or build it',
-            },
-          );
-        }
+        say(` ${service}  Pulling`);
+        await pullImage(client, ref, { env: session.env });
+        say(` ${service}  Pulled`);
         const pulled = await client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
         if (!pulled) throw new BerthError('PLAN_IMAGE_MISSING', `image ${ref} is still missing after the pull`);
         return pulled.Id;
@@ -97,17 +88,16 @@ export async function resolveImages(
       const ref = serviceImage(stack, service);
       // A service that is built (its image is made, not pulled) and not built yet, as in a dry run.
       if (opts.unbuilt?.has(name)) out[name] = { ref, id: '(to be built)' };
-      else
-        out[name] = { ref, id: await resolve(ref, service.build !== undefined ? 'missing' : (opts.pull ?? 'missing')) };
+      else if (opts.unpulled?.has(ref)) out[name] = { ref, id: '(to be pulled)' };
+      else out[name] = { ref, id: await resolve(ref, resolvePolicy(service, opts.pull), name) };
     }),
   );
   return out;
 }
 
-function splitTag(ref: string): [string, string | undefined] {
-  const at = ref.indexOf('@');
-  if (at >= 0) return [ref.slice(0, at), ref.slice(at + 1)];
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+/** How resolveImages may pull a service's image: built ones are pulled only if missing; `never` is kept. */
+function resolvePolicy(service: Service, pull?: 'always' | 'missing' | 'never'): 'always' | 'missing' | 'never' {
+  if (service.build !== undefined) return 'missing';
+  if (pull !== undefined) return pull;
+  return service.pull_policy === 'never' ? 'never' : 'missing';
 }

@@ -37,6 +37,8 @@ export interface ApplyContext {
   signal?: AbortSignal;
   /** The container of a service (its first replica), for `network_mode: service:NAME` and the like. */
   serviceContainers?: (service: string) => string | undefined;
+  /** Runs a `pull` action: pulls the image (with the user's registry credentials); the CLI supplies it. */
+  pullImage?: (ref: string, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -191,6 +193,10 @@ async function execute(action: Action, ctx: ApplyContext): Promise<string | unde
   const { client, stack } = ctx;
   const t = ctx.stopTimeout;
   switch (action.kind) {
+    case 'pull':
+      if (!ctx.pullImage) throw new BerthError('PLAN_CANNOT_PULL', `nothing to pull ${action.name} with`);
+      await ctx.pullImage(action.name, ctx.signal);
+      return undefined;
     case 'create-network': {
       const net = stack.networks[action.key as string];
       if (!net) return undefined;
@@ -351,6 +357,8 @@ function ignoreGone(e: unknown): void {
 
 function workingText(a: Action): string {
   switch (a.kind) {
+    case 'pull':
+      return 'Pulling';
     case 'create-network':
     case 'create-volume':
     case 'create':
@@ -370,6 +378,8 @@ function workingText(a: Action): string {
 
 function doneText(a: Action): string {
   switch (a.kind) {
+    case 'pull':
+      return 'Pulled';
     case 'create-network':
     case 'create-volume':
       return 'Created';

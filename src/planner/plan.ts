@@ -10,6 +10,7 @@ import { serviceSpecWarnings } from './spec-warnings.js';
 import { compareText } from '../compare-text.js';
 
 export type ActionKind =
+  | 'pull'
   | 'create-network'
   | 'create-volume'
   | 'create'
@@ -22,11 +23,11 @@ export type ActionKind =
   | 'remove-volume';
 
 export interface Action {
-  /** Unique in the plan: `network:KEY`, `volume:KEY`, `container:SERVICE:N`, `orphan:NAME`. */
+  /** Unique in the plan: `image:REF`, `network:KEY`, `volume:KEY`, `container:SERVICE:N`, `orphan:NAME`. */
   id: string;
   kind: ActionKind;
-  resource: 'network' | 'volume' | 'container';
-  /** The engine name of the network, volume or container. */
+  resource: 'image' | 'network' | 'volume' | 'container';
+  /** The engine name of the network, volume or container; the reference of an image to pull. */
   name: string;
   /** The key of the network or volume in the stack file. */
   key?: string;
@@ -66,6 +67,8 @@ export interface UpInput {
   /** The image ID each service's image resolves to on the engine (undefined: not present). */
   imageIds: Readonly<Record<string, string | undefined>>;
   options?: UpOptions;
+  /** Images to pull first (planPulls): they lead the plan, and the containers of their services wait for them. */
+  pulls?: readonly Action[];
 }
 
 /**
@@ -150,9 +153,11 @@ function parseKeyHashes(c: ObservedContainer): Record<string, string> | undefine
 export function planUp(input: UpInput): Plan {
   const { stack, observed } = input;
   const opts = input.options ?? {};
-  let actions: Action[] = [];
+  let actions: Action[] = [...(input.pulls ?? [])];
   const warnings: string[] = [];
   const selected = selectServices(stack, opts.services, opts.noDeps);
+  const pullOf = (service: Service): string[] =>
+    actions.filter((a) => a.kind === 'pull' && a.name === service.image).map((a) => a.id);
 
   const networkKeys = new Set(selected.flatMap((s) => serviceNetworks(stack.services[s] as Service)));
   for (const key of [...networkKeys].sort()) {
@@ -175,7 +180,9 @@ export function planUp(input: UpInput): Plan {
     const after = [
       ...serviceNetworks(service).map((k) => `network:${k}`),
       ...serviceVolumes(service).map((k) => `volume:${k}`),
-    ].filter((id) => planned.has(id));
+    ]
+      .filter((id) => planned.has(id))
+      .concat(pullOf(service));
     const hash = serviceConfigHash(service);
     const keyHashes = serviceKeyHashes(service);
     const imageId = input.imageIds[name];

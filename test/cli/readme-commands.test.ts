@@ -146,7 +146,7 @@ describe.runIf(hasTools)("the README's commands run as written", () => {
     expect(stop.code, stop.output).toBe(0);
     // only when nothing of berthd's is still mounted below the folder
     const mounts = readFileSync('/proc/self/mounts', 'utf8');
-    if (!mounts.includes(work)) rmSync(work, { recursive: true, force: true });
+    if (!mounts.includes(work)) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     else console.warn(`readme test: ${work} still has mounts; left in place`);
   }, 120_000);
 

@@ -1,21 +1,20 @@
 // `berth up`, `plan`, `ps` and `down` end to end on the built-in engine: a real berthd (own data root and socket),
 // real runc containers, bridges and volumes. The stack: web (busybox httpd, published on loopback) depends on api,
 // api on db being healthy; db keeps data in a named volume. Each run uses its own project name, port and image tag.
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Berthd } from '../../src/engine/daemon/berthd.js';
-import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { EngineClient } from '../../src/engine/client/engine-client.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
+import type { Engine } from './engines.js';
+import { hasDockerd, hasRunc, startEngine } from './engines.js';
 import { freePort, httpGet } from './loopback.js';
 import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
-const hasRunc = spawnSync('runc', ['--version']).status === 0 && spawnSync('docker', ['--version']).status === 0;
 
 function stackYaml(opts: { apiMode: string; withWeb: boolean }): string {
   return `
@@ -52,61 +51,6 @@ volumes:
 `;
 }
 
-const hasDockerd = spawnSync('dockerd', ['--version']).status === 0;
-
-interface Engine {
-  socket: string;
-  /** What berth needs in its environment to use this engine. */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function berthdEngine(dir: string): Promise<Engine> {
-  const d: Berthd = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
-  return { socket: d.socket, env: { BERTH_SOCKET: d.socket, BERTH_ROOT: d.root }, close: () => d.close() };
-}
-
-/** Debian's dockerd on its own data root and socket, without touching the host's firewall or default bridge. */
-async function dockerdEngine(dir: string): Promise<Engine> {
-  const socket = join(dir, 'docker.sock');
-  const ns = `berth-test-${process.pid}`;
-  const child = spawn(
-    'dockerd',
-    [
-      ...['--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'dexec'), '--pidfile', join(dir, 'docker.pid')],
-      ...['-H', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-masq=false'],
-      ...['--containerd-namespace', ns, '--containerd-plugins-namespace', `${ns}-p`],
-    ],
-    { stdio: 'ignore' },
-  );
-  const client = new EngineClient(socket);
-  for (let i = 0; i < 200; i++) {
-    if (
-      await client.call('GET', '/_ping').then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  client.close();
-  return {
-    socket,
-    env: { DOCKER_HOST: `unix://${socket}` },
-    close: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      for (const m of readFileSync('/proc/mounts', 'utf8')
-        .split('\n')
-        .map((l) => l.split(' ')[1] ?? '')) {
-        if (m.startsWith(dir)) spawnSync('umount', ['-l', m]);
-      }
-    },
-  };
-}
-
 function scenario(engine: 'berthd' | 'dockerd'): void {
   let daemon: Engine;
   let dir: string;
@@ -127,7 +71,7 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-up-'));
-    daemon = engine === 'berthd' ? await berthdEngine(dir) : await dockerdEngine(dir);
+    daemon = await startEngine(engine, dir);
     client = new EngineClient(daemon.socket);
     writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
     // Asynchronous: berthd runs in this process, so a synchronous child would block it.

@@ -1,6 +1,7 @@
 // `berth wait`, `events` and `cp` on berthd: wait returns the exit code once the container has stopped, events
 // shows the start and die of a container stopped and started while it streams, and cp copies files and folders
-// both ways (and a tar through "-"), following docker cp's rules for existing and missing destinations.
+// both ways (and a tar through "-"), following docker cp's rules for existing and missing destinations, also
+// through a service's bind mount.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,11 @@ services:
   short:
     image: \${IMAGE}
     command: ['sh', '-c', 'sleep 2; exit 5']
+  bound:
+    image: \${IMAGE}
+    command: ['sleep', '3600']
+    stop_grace_period: 1s
+    volumes: ['./shared:/data']
 `;
 
 describe('events and cp arguments, as Compose renders and reads them', () => {
@@ -142,6 +148,17 @@ describe.runIf(hasRunc)('berth wait, events and cp on berthd', () => {
     expect(readFileSync(join(e.dir, 'flat', 'sub', 'y'), 'utf8')).toBe('y\n');
     const gone = await e.berth('cp', 'box:/tmp/none', 'x');
     expect(gone.code).toBe(1);
+  }, 30_000);
+
+  it("cp into and out of a service's bind mount must reach the project folder on the host", async () => {
+    expect((await e.berth('up', '-d', 'bound')).code).toBe(0);
+    writeFileSync(join(e.dir, 'to-bind.txt'), 'through the bind\n');
+    const r = await e.berth('cp', 'to-bind.txt', 'bound:/data/');
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(e.dir, 'shared', 'to-bind.txt'), 'utf8')).toBe('through the bind\n');
+    writeFileSync(join(e.dir, 'shared', 'on-host.txt'), 'made on the host\n');
+    expect((await e.berth('cp', 'bound:/data/on-host.txt', 'back.txt')).code).toBe(0);
+    expect(readFileSync(join(e.dir, 'back.txt'), 'utf8')).toBe('made on the host\n');
   }, 30_000);
 
   it('cp with "-" writes a tar to stdout and reads one from stdin', async () => {

@@ -3,7 +3,7 @@
 // Debian's chromium, driven by puppeteer-core, sees the seeded rows of MariaDB through Laravel; a row added in
 // the page survives a reload and `down` + `up`, and `down -v` removes it. A cold run builds everything
 // (about 10 minutes here). On failure the page is saved as a PNG under $TMPDIR/berth-showcase-screens/.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -27,14 +27,6 @@ let browser: Browser;
 let page: Page;
 let url: string;
 let env: Record<string, string>;
-
-/** The host's extra CAs (a TLS-intercepting proxy's), for web's `npm ci`; empty where there are none. */
-function extraCas(): string {
-  const d = '/usr/local/share/ca-certificates';
-  if (!existsSync(d)) return '';
-  const files = readdirSync(d).filter((f) => f.endsWith('.crt'));
-  return files.map((f) => readFileSync(join(d, f), 'utf8')).join('\n');
-}
 
 async function berth(...args: string[]): Promise<CliRun> {
   const r = await runCli(['-p', project, ...args], { cwd: EXAMPLE, env });
@@ -73,7 +65,6 @@ beforeAll(async () => {
     BERTH_ROOT: daemon.root,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     WEB_PORT: String(port),
-    EXTRA_CA_CERTS: extraCas(),
   };
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,

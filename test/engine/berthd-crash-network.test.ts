@@ -135,6 +135,22 @@ describe.runIf(ready)('kill -9 of berthd during up leaves no network state behin
       .map((l) => l.id);
   }
 
+  /** The processes of the data root (its berthd, conmon, runc, aardvark) or in the cgroup of one of `ids`. */
+  function processesOf(ids: readonly string[]): string[] {
+    const found: string[] = [];
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        const cgroup = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+        if (cmd.includes(`${root()}/`) || ids.some((id) => cgroup.includes(`/berth/${id}`)))
+          found.push(`${pid} ${cmd}`);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return found;
+  }
+
   /** What of the data root is still on the host: mounts below it, DNAT rules for the ports, links, processes. */
   async function leftovers(links: readonly string[], ids: readonly string[]) {
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
@@ -145,16 +161,11 @@ describe.runIf(ready)('kill -9 of berthd during up leaves no network state behin
     const dnat = nat.filter((l) => ports.some((p) => new RegExp(`--dport ${p}\\b`).test(l)));
     const now = new Set((await hostLinks()).map((l) => l.id));
     const linksLeft = links.filter((l) => now.has(l));
-    const processes: string[] = [];
-    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        const cgroup = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-        if (cmd.includes(`${root()}/`) || ids.some((id) => cgroup.includes(`/berth/${id}`)))
-          processes.push(`${pid} ${cmd}`);
-      } catch {
-        // gone meanwhile
-      }
+    // A container's processes SIGKILLed by down are reaped a moment later: wait a little for them to go.
+    let processes = processesOf(ids);
+    for (let i = 0; i < 40 && processes.length > 0; i++) {
+      await sleep(250);
+      processes = processesOf(ids);
     }
     return { mounts, dnat, linksLeft, processes, netnsFiles: readdirSync(netnsDir()) };
   }

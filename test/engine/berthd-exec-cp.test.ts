@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tar from 'tar-stream';
@@ -107,6 +108,45 @@ describe.runIf(hasRunc)('berthd exec and archive with the docker CLI', () => {
   it('docker exec -i gives the process the piped stdin', async () => {
     const r = await dockerIn('one\ntwo\n', 'exec', '-i', name, 'cat');
     expect(r).toMatchObject({ stdout: 'one\ntwo\n', code: 0 });
+  });
+
+  it("an upgraded exec start whose body comes in a later packet must not pass that body to the process's stdin", async () => {
+    const created = await new Promise<string>((resolve, reject) => {
+      const req = request({
+        socketPath: daemon?.socket,
+        method: 'POST',
+        path: `/containers/${name}/exec`,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve((JSON.parse(text) as { Id: string }).Id));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ AttachStdin: true, AttachStdout: true, AttachStderr: true, Cmd: ['cat'] }));
+    });
+    const body = JSON.stringify({ Detach: false, Tty: false });
+    const out = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect(daemon?.socket ?? '');
+      const chunks: Buffer[] = [];
+      socket.on('data', (d: Buffer) => chunks.push(d));
+      socket.on('end', () => resolve(Buffer.concat(chunks)));
+      socket.on('error', reject);
+      // The headers, then (as a loaded client may send them) the body and the input in packets of their own.
+      socket.write(
+        `POST /v1.41/exec/${created}/start HTTP/1.1\r\nHost: berthd\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
+      setTimeout(() => socket.write(body), 100);
+      setTimeout(() => socket.end('one\n'), 200);
+    });
+    const text = out.toString('latin1');
+    expect(text).toMatch(/^HTTP\/1.1 101 /);
+    // stdout frames of the multiplexed stream: header (stream 1, size) then the bytes cat echoed
+    const payload = out.subarray(text.indexOf('\r\n\r\n') + 4);
+    expect(payload.subarray(8).toString()).toBe('one\n');
+    expect(payload[0]).toBe(1);
   });
 
   it('docker exec -d runs the process in the background', async () => {

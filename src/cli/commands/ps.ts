@@ -7,6 +7,8 @@ import { humanDuration } from '../human-duration.js';
 import { renderTable } from '../table.js';
 import { filters } from '../../engine/client/engine-client.js';
 import { compareText } from '../../compare-text.js';
+import type { ListPort } from '../port-text.js';
+import { displayablePorts, sortByPrivatePort } from '../port-text.js';
 
 interface Summary {
   Id: string;
@@ -17,7 +19,7 @@ interface Summary {
   State: string;
   Status: string;
   Labels: Record<string, string> | null;
-  Ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> | null;
+  Ports: ListPort[] | null;
 }
 
 export interface PsOptions {
@@ -25,14 +27,6 @@ export interface PsOptions {
   format?: 'table' | 'json';
   services?: boolean;
   quiet?: boolean;
-}
-
-function ports(s: Summary): string {
-  return (s.Ports ?? [])
-    .map((p) =>
-      p.PublicPort ? `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`,
-    )
-    .join(', ');
 }
 
 export async function psCommand(
@@ -69,7 +63,7 @@ export async function psCommand(
             Status: r.Status,
             Health: /\((healthy|unhealthy|health: starting)\)/.exec(r.Status)?.[1]?.replace('health: ', '') ?? '',
             ExitCode: Number(/Exited \((\d+)\)/.exec(r.Status)?.[1] ?? 0),
-            Publishers: (r.Ports ?? []).map((p) => ({
+            Publishers: sortByPrivatePort(r.Ports ?? []).map((p) => ({
               URL: p.IP ?? '',
               TargetPort: p.PrivatePort,
               PublishedPort: p.PublicPort ?? 0,
@@ -89,7 +83,7 @@ export async function psCommand(
         r.Labels?.[LABEL.service] ?? '',
         ago(r.Created),
         r.Status,
-        ports(r),
+        displayablePorts(r.Ports ?? []),
       ]),
     ];
     ctx.stdout(renderTable(table));

@@ -16,6 +16,9 @@ import { planJson, renderPlan } from '../render-plan.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, resolveImages } from '../stack-session.js';
 import { buildServices, servicesToBuild } from '../build-services.js';
+import { planPulls } from '../../planner/plan-pulls.js';
+import { imageFacts } from '../image-facts.js';
+import { pullImage } from '../image-transfer.js';
 import type { AttachedContainer } from './up-attach.js';
 import { attachUntilDone } from './up-attach.js';
 import { waitForServices } from './up-wait.js';
@@ -89,22 +92,34 @@ async function makeUpPlan(
   ctx: CliContext,
   session: StackSession,
   services: readonly string[],
-  opts: UpOptions,
+  opts: UpOptions & { sink?: ProgressSink },
 ): Promise<{ plan: Plan; images: Awaited<ReturnType<typeof resolveImages>> }> {
   const selected = selectServices(session.stack, services, opts.noDeps);
   if (opts.build && opts.noBuild) throw new BerthError('CLI_FLAG_CONFLICT', '--build and --no-build are incompatible');
   const pull = pullPolicy(opts.pull);
   const policy = opts.build ? 'always' : opts.noBuild ? 'never' : 'missing';
   const toBuild = await servicesToBuild(session, selected, policy);
-  // A dry run or plan builds nothing: what would be built shows as a new image.
-  const unbuilt = new Set(opts.dryRun || opts.planOnly ? toBuild : []);
+  const preview = opts.dryRun === true || opts.planOnly === true;
+  // A dry run or plan builds and pulls nothing: what would be built or pulled shows as a new image.
+  const unbuilt = new Set(preview ? toBuild : []);
   if (unbuilt.size === 0 && toBuild.length > 0) await buildServices(ctx, session, toBuild, { pull: pull === 'always' });
-  const images = await resolveImages(session, selected, (line) => ctx.stderr(`${line}\n`), { pull, unbuilt });
-  const imageIds = Object.fromEntries(Object.entries(images).map(([k, v]) => [k, v.id]));
+  const refs = selected.map((s) => session.stack.services[s]?.image).filter((r): r is string => r !== undefined);
+  const facts = await imageFacts(session.client, refs);
+  const pulls = planPulls({ stack: session.stack, services: selected, images: facts, now: Date.now(), override: pull });
+  if (!preview && pulls.length > 0) await runPulls(ctx, session, pulls, opts.sink);
+  const unpulled = new Set(preview ? pulls.filter((a) => !facts[a.name]?.present).map((a) => a.name) : []);
+  // After the pulls, what is still missing is pulled only where the policy allows (never stays never).
+  const after = pull === undefined || pull === 'never' ? pull : 'missing';
+  const say = (line: string): void => ctx.stderr(`${line}\n`);
+  const images = await resolveImages(session, selected, say, { pull: after, unbuilt, unpulled });
+  const imageIds = Object.fromEntries(
+    Object.entries(images).map(([k, v]) => [k, unpulled.has(v.ref) ? undefined : v.id]),
+  );
   const plan = planUp({
     stack: session.stack,
     observed: session.observed,
     imageIds,
+    pulls: preview ? pulls : [],
     options: {
       services,
       noDeps: opts.noDeps,
@@ -115,6 +130,36 @@ async function makeUpPlan(
     },
   });
   return { plan, images };
+}
+
+/** The pull actions first, on their own, so the plan that follows sees the pulled images' IDs (Compose pulls first). */
+async function runPulls(ctx: CliContext, session: StackSession, pulls: Action[], sink?: ProgressSink): Promise<void> {
+  const plan: Plan = { project: session.stack.name, actions: pulls, warnings: [] };
+  const applyContext = {
+    client: session.client,
+    stack: session.stack,
+    images: {},
+    workingDir: session.projectDir,
+    configFiles: session.files,
+    signal: ctx.signal,
+    parallel: 4,
+    pullImage: (ref: string, signal?: AbortSignal) =>
+      pullImage(session.client, ref, { env: ctx.env, signal }).catch((e: unknown) => {
+        if (e instanceof BerthError) errors.set(ref, e); // applyPlan keeps only the message; the hint is here
+        throw e;
+      }),
+  };
+  const errors = new Map<string, BerthError>();
+  const events = sink ? applyEventsTo(sink) : { onStatus: progressPrinter(ctx) };
+  const rows = pulls.map((a) => ({ id: a.id, resource: 'image' as const, name: a.service ?? a.name }));
+  const result = sink
+    ? await inPhase(sink, rows, () => applyPlan(plan, applyContext, events))
+    : await applyPlan(plan, applyContext, events);
+  if (result.failed.length === 0) return;
+  const first = result.failed[0] as ApplyResult['failed'][number];
+  const more = result.failed.length > 1 ? `; ${result.failed.length - 1} more image(s) failed to pull` : '';
+  const error = errors.get(first.action.name);
+  throw new BerthError(error?.code ?? 'CLI_PULL_FAILED', `${first.error}${more}`, { hint: error?.hint, cause: error });
 }
 
 export async function planCommand(
@@ -193,7 +238,7 @@ export async function upCommand(
       });
     }
     const sink = await selectProgress(ctx, global.progress);
-    const { plan, images } = await makeUpPlan(ctx, session, services, opts);
+    const { plan, images } = await makeUpPlan(ctx, session, services, { ...opts, sink });
     for (const w of plan.warnings) sink.warn(w);
     if (opts.dryRun) {
       ctx.stdout(renderPlan(plan));

@@ -4,6 +4,8 @@
 import { EngineClient, filters } from '../../engine/client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../planner/labels.js';
+import { serviceDependencies } from '../../planner/plan.js';
+import type { Stack } from '../../spec/model.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { engineEndpoint } from '../../engine/client/endpoint.js';
 import { openSession } from '../stack-session.js';
@@ -81,32 +83,62 @@ export async function verbCommand(
     }
     const t = opts.timeout === undefined ? undefined : Number(opts.timeout);
     const errors: string[] = [];
-    await Promise.all(
-      chosen.map(async (c) => {
-        const [doing, done] = WORDS[verb];
-        ctx.stderr(` Container ${nameOf(c)}  ${doing}\n`);
-        try {
-          if (verb === 'rm') {
-            if (opts.stop) await client.call('POST', `/containers/${c.Id}/stop`, { query: { t } });
-            await client.call('DELETE', `/containers/${c.Id}`, { query: { v: opts.volumes ? 1 : undefined } });
-          } else if (verb === 'kill') {
-            await client.call('POST', `/containers/${c.Id}/kill`, { query: { signal: opts.signal ?? 'SIGKILL' } });
-          } else if (verb === 'stop' || verb === 'restart') {
-            await client.call('POST', `/containers/${c.Id}/${verb}`, { query: { t } });
-          } else {
-            await client.call('POST', `/containers/${c.Id}/${verb}`);
-          }
-          ctx.stderr(` Container ${nameOf(c)}  ${done}\n`);
-        } catch (e) {
-          errors.push(`${nameOf(c)}: ${e instanceof Error ? e.message : String(e)}`);
-          ctx.stderr(` Container ${nameOf(c)}  Error\n`);
+    // stop goes in reverse depends_on order, as Compose's: a container whose PID namespace others share must not
+    // end first, or the kernel SIGKILLs them with it; the other verbs act on every container at once.
+    const order = verb === 'stop' ? afterDependents(session.stack, chosen) : () => Promise.resolve();
+    await eachInOrder(chosen, order, async (c) => {
+      const [doing, done] = WORDS[verb];
+      ctx.stderr(` Container ${nameOf(c)}  ${doing}\n`);
+      try {
+        if (verb === 'rm') {
+          if (opts.stop) await client.call('POST', `/containers/${c.Id}/stop`, { query: { t } });
+          await client.call('DELETE', `/containers/${c.Id}`, { query: { v: opts.volumes ? 1 : undefined } });
+        } else if (verb === 'kill') {
+          await client.call('POST', `/containers/${c.Id}/kill`, { query: { signal: opts.signal ?? 'SIGKILL' } });
+        } else if (verb === 'stop' || verb === 'restart') {
+          await client.call('POST', `/containers/${c.Id}/${verb}`, { query: { t } });
+        } else {
+          await client.call('POST', `/containers/${c.Id}/${verb}`);
         }
-      }),
-    );
+        ctx.stderr(` Container ${nameOf(c)}  ${done}\n`);
+      } catch (e) {
+        errors.push(`${nameOf(c)}: ${e instanceof Error ? e.message : String(e)}`);
+        ctx.stderr(` Container ${nameOf(c)}  Error\n`);
+      }
+    });
     if (errors.length > 0) throw new BerthError('CLI_COMMAND_FAILED', errors.join('; '));
   } finally {
     client.close();
   }
+}
+
+/** What a container waits for before it is acted on: given the promise of each container's action. */
+type Waits = (c: Summary, done: (c: Summary) => Promise<void>) => Promise<void>;
+
+/** Runs `act` on every container, each once what `waits` names has been done. */
+async function eachInOrder(list: readonly Summary[], waits: Waits, act: (c: Summary) => Promise<void>): Promise<void> {
+  const started = new Map<Summary, Promise<void>>();
+  const done = (c: Summary): Promise<void> => {
+    let p = started.get(c);
+    if (!p) {
+      p = waits(c, done).then(() => act(c));
+      started.set(c, p);
+    }
+    return p;
+  };
+  await Promise.all(list.map(done));
+}
+
+/** Reverse depends_on order: a container waits for those of the services that depend on its service. */
+function afterDependents(stack: Stack, list: readonly Summary[]): Waits {
+  const serviceOf = (c: Summary): string => c.Labels?.[LABEL.service] ?? '';
+  return async (c, done) => {
+    const dependents = list.filter((d) => {
+      const dependent = stack.services[serviceOf(d)];
+      return d !== c && dependent !== undefined && serviceOf(c) in serviceDependencies(dependent);
+    });
+    await Promise.all(dependents.map(done));
+  };
 }
 
 /** `berth port SERVICE PRIVATE_PORT[/PROTO]`: the public address of a published port, as `host:port`. */

@@ -5,8 +5,8 @@ import type { ActionStatus, ApplyEvents } from '../../planner/apply.js';
 /** One line of the display: a network, volume or container, by a key unique in its phase (the plan action id). */
 export interface ProgressRow {
   id: string;
-  resource: 'network' | 'volume' | 'container';
-  /** The engine's name of the resource. */
+  resource: 'image' | 'network' | 'volume' | 'container';
+  /** The engine's name of the resource; for an image, the service that runs it (Compose's ` web Pulled`). */
   name: string;
 }
 
@@ -30,13 +30,21 @@ export interface ProgressSink {
 
 /** Compose's name for a row: `Container shop-db-1`. */
 export function rowTitle(row: ProgressRow): string {
+  if (row.resource === 'image') return row.name;
   return `${row.resource.charAt(0).toUpperCase()}${row.resource.slice(1)} ${row.name}`;
 }
 
 /** applyPlan's events into a sink. */
 export function applyEventsTo(sink: ProgressSink): ApplyEvents {
   return {
-    onStatus: (a, status, text) => sink.event({ id: a.id, resource: a.resource, name: a.name, status, text }),
+    onStatus: (a, status, text) =>
+      sink.event({
+        id: a.id,
+        resource: a.resource,
+        name: a.kind === 'pull' ? (a.service ?? a.name) : a.name,
+        status,
+        text,
+      }),
   };
 }
 

@@ -1,15 +1,15 @@
 // The Docker Engine API over HTTP: a small router, JSON and streaming helpers, the mapping of EngineError kinds to
 // HTTP statuses (one of the two places that mapping lives; the other is the client), and hijacked connections for
 // attach. Routes translate between HTTP and the daemon's services and hold no logic.
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { dirname } from 'node:path';
 import { isBerthError } from '../../errors.js';
+import { API_VERSION, checkApiVersion } from './api-version.js';
+import { listenPrivately, prepareSocketDir } from './private-socket.js';
+import { BodyTooLargeError, MAX_JSON_BODY, parseJsonBody, readJsonBody } from './request-body.js';
 
-export const API_VERSION = '1.41';
-export const MIN_API_VERSION = '1.24';
+export { API_VERSION, MIN_API_VERSION } from './api-version.js';
 
 export interface Request {
   method: string;
@@ -17,7 +17,7 @@ export interface Request {
   params: Record<string, string>;
   query: URLSearchParams;
   raw: IncomingMessage;
-  /** Parsed JSON body ({} when empty). */
+  /** Parsed JSON body ({} when empty; any JSON value else, null included). Limited in size and nesting. */
   json<T = Record<string, unknown>>(): Promise<T>;
 }
 
@@ -75,6 +75,7 @@ function toRequest(
   params: Record<string, string>,
   path: string,
   query: URLSearchParams,
+  upgradeBody?: Buffer,
 ): Request {
   let body: Promise<unknown> | undefined;
   return {
@@ -84,16 +85,43 @@ function toRequest(
     query,
     raw,
     json<T>() {
-      body ??= readBody(raw).then((b) => (b.length === 0 ? {} : JSON.parse(b.toString('utf8'))));
+      const read = upgradeBody ? Promise.resolve().then(() => parseJsonBody(upgradeBody)) : readJsonBody(raw);
+      body ??= read.then((b) => (b === undefined ? {} : b));
       return body as Promise<T>;
     },
   };
 }
 
-async function readBody(raw: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of raw) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+/**
+ * The body of an upgraded request (the docker CLI sends exec start's `{"Detach":false,"Tty":false}` with its
+ * Upgrade): Node hands the socket over with whatever came after the headers, and the body may come in a later
+ * packet. Exactly Content-Length bytes are taken, the rest is put back, so no byte of the body reaches a process's
+ * stdin (it did, now and then, under load).
+ */
+function takeUpgradeBody(socket: Duplex, head: Buffer, length: number): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [head];
+    let have = head.length;
+    const done = (): void => {
+      socket.off('readable', onReadable);
+      socket.off('end', done);
+      const all = Buffer.concat(parts);
+      if (all.length > length) socket.unshift(all.subarray(length));
+      resolve(all.subarray(0, length));
+    };
+    const onReadable = (): void => {
+      let chunk: Buffer | null;
+      while (have < length && (chunk = socket.read() as Buffer | null) !== null) {
+        parts.push(chunk);
+        have += chunk.length;
+      }
+      if (have >= length) done();
+    };
+    if (have >= length) return done();
+    socket.on('readable', onReadable);
+    socket.on('end', done);
+    onReadable();
+  });
 }
 
 export function splitVersion(url: string): { path: string; query: URLSearchParams; version?: string } {
@@ -113,6 +141,7 @@ const STATUS: Record<string, number> = {
 };
 
 export function statusOf(e: unknown): number {
+  if (e instanceof BodyTooLargeError) return 413;
   const kind = (e as { kind?: string }).kind;
   if (kind && STATUS[kind]) return STATUS[kind] as number;
   if (e instanceof SyntaxError) return 400;
@@ -133,6 +162,8 @@ export function sendError(res: ServerResponse, e: unknown, log: (line: string) =
     res.end();
     return;
   }
+  // The rest of a body too large was never read: the connection cannot carry another request.
+  if (status === 413) res.setHeader('Connection', 'close');
   sendJson(res, status, { message });
 }
 
@@ -151,13 +182,18 @@ export interface ApiServer extends Server {
   closeEverything(): void;
 }
 
-/** Listens on a unix socket only readable and writable by root (mode 0600, in a 0700 folder). */
+/** Listens on a unix socket only readable and writable by root (mode 0600, in a folder only root can write). */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  mkdirSync(dirname(opts.socketPath), { recursive: true, mode: 0o700 });
-  rmSync(opts.socketPath, { force: true });
+  prepareSocketDir(opts.socketPath);
   const server = createServer((raw, res) => {
     for (const [k, v] of Object.entries(commonHeaders())) res.setHeader(k, v);
-    const { path, query } = splitVersion(raw.url ?? '/');
+    const { path, query, version } = splitVersion(raw.url ?? '/');
+    try {
+      checkApiVersion(version);
+    } catch (e) {
+      sendError(res, e, opts.log);
+      return;
+    }
     const found = opts.router.match(raw.method ?? 'GET', path);
     if (!found) {
       sendJson(res, 404, { message: `page not found: ${raw.method} ${path}` });
@@ -169,16 +205,26 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const run = async (): Promise<void> => (handler ? handler(req, res) : hijack?.(req, hijackFromResponse(raw, res)));
     run().catch((e: unknown) => sendError(res, e, opts.log));
   });
-  server.on('upgrade', (raw: IncomingMessage, socket: Duplex) => {
-    const { path, query } = splitVersion(raw.url ?? '/');
+  server.on('upgrade', (raw: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const { path, query, version } = splitVersion(raw.url ?? '/');
+    try {
+      checkApiVersion(version);
+    } catch (e) {
+      writeHijackError(socket, e);
+      return;
+    }
     const found = opts.router.match(raw.method ?? 'GET', path);
     if (!found?.route.hijack) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const req = toRequest(raw, found.params, path, query);
+    const length = Number(raw.headers['content-length'] ?? 0);
+    if (length > MAX_JSON_BODY) return writeHijackError(socket, new BodyTooLargeError(MAX_JSON_BODY));
     const hijack = found.route.hijack;
-    const run = async (): Promise<void> => hijack(req, socket);
+    const run = async (): Promise<void> => {
+      const body = await takeUpgradeBody(socket, head, Number.isSafeInteger(length) && length > 0 ? length : 0);
+      return hijack(toRequest(raw, found.params, path, query, body), socket);
+    };
     run().catch((e: unknown) => {
       opts.log(`error: ${String(e)}`);
       writeHijackError(socket, e);
@@ -196,11 +242,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     server.closeAllConnections();
     for (const socket of sockets) socket.destroy();
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.socketPath, () => resolve());
-  });
-  chmodSync(opts.socketPath, 0o600);
+  await listenPrivately(server, opts.socketPath);
   return server as ApiServer;
 }
 

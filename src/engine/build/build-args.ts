@@ -52,11 +52,25 @@ export class StageArgs {
     return out;
   }
 
-  /** What RUN sees beyond the image's Env: declared args with a value not set by ENV, and given proxy args. */
+  /**
+   * What RUN sees beyond the image's Env, as recorded in the step's history and cache key: declared args with a
+   * value not set by ENV.
+   */
   runArgs(env: readonly string[]): Array<[string, string]> {
     const envKeys = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
     const out: Array<[string, string]> = [];
     for (const [k, v] of this.#values) if (v !== undefined && !envKeys.has(k)) out.push([k, v]);
+    return out;
+  }
+
+  /**
+   * Given proxy args no ARG declared and no ENV set: RUN sees them, but as Docker's predefined args they are the
+   * machine's, not the image's, so they are left out of the history and of the cache key (a build behind a proxy
+   * and one without share their cache). Declared with ARG, a proxy arg is an ordinary arg (in runArgs).
+   */
+  proxyArgs(env: readonly string[]): Array<[string, string]> {
+    const envKeys = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
+    const out: Array<[string, string]> = [];
     for (const k of PREDEFINED_ARGS) {
       const v = this.#given[k];
       if (typeof v === 'string' && !envKeys.has(k) && !this.#values.has(k)) out.push([k, v]);

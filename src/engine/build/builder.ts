@@ -17,12 +17,19 @@ import { expandWord, parseDockerfile, runCommandOf } from './dockerfile/index.js
 import type { ContextDigests } from './context/context-digests.js';
 import { pruneBuildFiles } from './context/prune-build-files.js';
 import { type BuildConfig, applySettings, shellOf } from './image-settings.js';
+import { type LayerTarProgress, layerFilesOf } from './layer-tar.js';
+import { type HostTrust, type RunTrust, prepareHostTrust, trustEnv } from './host-trust.js';
 import { runStep } from './run-step.js';
 import { neededStages, stageByRef } from './stages.js';
+
+/** How often a step that writes or commits a big layer says how far it got. */
+const PROGRESS_MS = 5000;
 
 export interface BuilderDeps {
   images: ImageStore;
   lifecycle: Lifecycle;
+  /** The host CA files RUN steps get (berthd's setting; none: RUN steps get no host CA). */
+  hostTrust?: HostTrust;
 }
 
 /** One build's inputs: the unpacked context, a scratch folder of its own, the options, where progress goes. */
@@ -34,6 +41,8 @@ export interface BuildRun {
   options: BuildOptions;
   out: BuildOutput;
   signal?: AbortSignal;
+  /** The host's CAs for RUN steps (set by buildImage from BuilderDeps.hostTrust). */
+  trust?: RunTrust;
 }
 
 /** The state of the stage being built: its image so far and the settings the next step starts from. */
@@ -45,7 +54,9 @@ interface StageState {
 }
 
 /** Builds the image and tags it; returns it. A failure leaves the tags as they were. */
-export async function buildImage(deps: BuilderDeps, run: BuildRun): Promise<ImageRecord> {
+export async function buildImage(deps: BuilderDeps, request: BuildRun): Promise<ImageRecord> {
+  const trust = deps.hostTrust === undefined ? undefined : await prepareHostTrust(deps.hostTrust, request.workDir);
+  const run: BuildRun = { ...request, trust };
   const { options, out } = run;
   const df = await readDockerfile(run.contextDir, options.dockerfile);
   const used = new Set<string>();
@@ -129,8 +140,8 @@ async function startStage(
       throw located(
         at.df,
         stage.from.at,
-        `FROM "${ref}": no such image on this engine, and berthd does not pull from registries`,
-        'load the image with docker load (or build it first), then build again',
+        `FROM "${ref}": no such image on this engine, and builds do not pull their base images yet`,
+        `pull it first (docker pull ${ref}), load it with docker load or build it, then build again`,
         'not-found',
       );
     }
@@ -170,8 +181,8 @@ async function step(
       try {
         await cachedOrRun(deps, run, state, {
           createdBy: prepared.createdBy,
-          make: async () => {
-            const layerTar = await prepared.apply(run.options.sourceDateEpoch ?? 0);
+          make: async (progress) => {
+            const layerTar = await prepared.apply(run.options.sourceDateEpoch ?? 0, progress);
             return { layerTar, config: state.config };
           },
         });
@@ -206,18 +217,21 @@ async function runInstruction(
   const { argv, binds } = await runArgv(ins, state.config, run.workDir);
   const env = state.config.Env ?? [];
   const args = state.args.runArgs(env);
+  // Neither in the history nor in the cache key: the machine's proxies and CAs (see host-trust.ts).
+  const machine = [...state.args.proxyArgs(env).map(([k, v]) => `${k}=${v}`), ...(run.trust ? trustEnv(env) : [])];
   const prefix = args.length > 0 ? `|${args.length} ${args.map(([k, v]) => `${k}=${v}`).join(' ')} ` : '';
   const createdBy = `RUN ${prefix}${argv.join(' ')}`;
   const parent = state.image;
   await cachedOrRun(deps, run, state, {
     createdBy,
     extraKey: run.options.networkMode,
-    make: async () => {
+    make: async (progress) => {
       const layerTar = await runStep(deps.lifecycle, {
+        progress,
         parentId: parent.id,
         argv,
-        binds,
-        env: [...env, ...args.map(([k, v]) => `${k}=${v}`)],
+        binds: run.trust ? [...binds, run.trust.bind] : binds,
+        env: [...env, ...args.map(([k, v]) => `${k}=${v}`), ...machine],
         config: state.config,
         networkMode: run.options.networkMode,
         layerFile: join(run.workDir, `layer-${randomBytes(6).toString('hex')}.tar`),
@@ -273,7 +287,7 @@ async function cachedOrRun(
   stepDef: {
     createdBy: string;
     extraKey?: string;
-    make: () => Promise<{ layerTar?: string; config: BuildConfig; author?: string }>;
+    make: (progress: LayerTarProgress) => Promise<{ layerTar?: string; config: BuildConfig; author?: string }>;
   },
 ): Promise<void> {
   const parentId = state.image?.id;
@@ -286,18 +300,37 @@ async function cachedOrRun(
     run.out.line(` ---> ${short(cached.id)}\n`);
     return;
   }
-  const made = await stepDef.make();
-  const epoch = run.options.sourceDateEpoch;
-  // RFC 3339 as Go prints it (no zero fraction), so that inspect shows what dockerd would.
-  const created = new Date(epoch === undefined ? Date.now() : epoch * 1000).toISOString().replace('.000Z', 'Z');
-  const image = await deps.images.commit({
-    parent: state.image,
-    layerTar: made.layerTar,
-    config: made.config,
-    history: { created, created_by: stepDef.createdBy },
-    author: made.author ?? state.image?.config.author,
-    buildKey: key,
-  });
+  const progress: LayerTarProgress = { entries: 0, bytes: 0 };
+  const phase = { committing: false, since: 0 };
+  // A big layer takes seconds to write and commit, with nothing else to show: a line every few seconds says so.
+  const ticker = setInterval(() => {
+    if (phase.committing) {
+      run.out.line(` ---> committing the layer (${Math.round((Date.now() - phase.since) / 1000)} s)\n`);
+    } else if (progress.entries > 0) {
+      run.out.line(` ---> writing the layer: ${progress.entries} entries, ${megabytes(progress.bytes)} MB\n`);
+    }
+  }, PROGRESS_MS);
+  let image: ImageRecord;
+  let made: Awaited<ReturnType<typeof stepDef.make>>;
+  try {
+    made = await stepDef.make(progress);
+    phase.committing = true;
+    phase.since = Date.now();
+    const epoch = run.options.sourceDateEpoch;
+    // RFC 3339 as Go prints it (no zero fraction), so that inspect shows what dockerd would.
+    const created = new Date(epoch === undefined ? Date.now() : epoch * 1000).toISOString().replace('.000Z', 'Z');
+    image = await deps.images.commit({
+      parent: state.image,
+      layerTar: made.layerTar,
+      layerFiles: made.layerTar === undefined ? undefined : layerFilesOf(made.layerTar),
+      config: made.config,
+      history: { created, created_by: stepDef.createdBy },
+      author: made.author ?? state.image?.config.author,
+      buildKey: key,
+    });
+  } finally {
+    clearInterval(ticker);
+  }
   state.image = image;
   state.config = { ...made.config };
   run.out.line(` ---> ${short(image.id)}\n`);
@@ -339,6 +372,10 @@ function locatedFrom(e: EngineError, df: Dockerfile, ins: Instruction): EngineEr
     hint: e.hint,
     cause: e,
   });
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(0);
 }
 
 function short(id: string): string {

@@ -6,7 +6,8 @@ import type { Lifecycle } from '../containers/lifecycle.js';
 import { EngineError } from '../errors.js';
 import { readLogs } from '../runtime/k8s-log.js';
 import type { BuildConfig } from './image-settings.js';
-import { writeLayerTar } from './layer-tar.js';
+import { type LayerTarProgress, layerFilesOf, writeLayerTar } from './layer-tar.js';
+import { networkHint } from './network-hint.js';
 
 /** One RUN to execute. `env` is the image's environment plus the stage's build args; `argv` the whole command. */
 export interface RunStep {
@@ -24,6 +25,8 @@ export interface RunStep {
   where: string;
   onOutput: (text: string) => void;
   onContainer: (id: string) => void;
+  /** Counts of the layer written so far, for progress lines. */
+  progress?: LayerTarProgress;
   /** Aborting kills the command (the client went away). */
   signal?: AbortSignal;
 }
@@ -86,12 +89,14 @@ export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<stri
         'invalid',
         'ENGINE_BUILD_RUN_FAILED',
         `${step.where}: The command '${command}' returned a non-zero code: ${code}`,
-        { hint: tail.length > 0 ? `its last output:\n${tail.join('').trimEnd()}` : 'it printed nothing' },
+        { hint: failureHint(tail.join('')) },
       );
     }
     const paths = lifecycle.paths(c);
     const written = await writeLayerTar(paths.upper, step.layerFile, {
       mtime: step.mtime,
+      linkInto: layerFilesOf(step.layerFile),
+      progress: step.progress,
       skip: mountPoints(join(lifecycle.deps.store.dirOf(id), 'config.json')),
     });
     return written.entries > 0 ? step.layerFile : undefined;
@@ -105,4 +110,12 @@ export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<stri
 function mountPoints(specFile: string): Set<string> {
   const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { mounts?: Array<{ destination: string }> };
   return new Set((spec.mounts ?? []).map((m) => m.destination.replace(/^\/+/, '').replace(/\/+$/, '')));
+}
+
+/** The failed command's last output, and what to check when it shows a network error. */
+function failureHint(tail: string): string {
+  const output = tail.trimEnd();
+  const network = networkHint(output);
+  const shown = output === '' ? 'it printed nothing' : `its last output:\n${output}`;
+  return network === undefined ? shown : `${shown}\n${network}`;
 }

@@ -17,6 +17,11 @@ export interface VolumeAttachments {
   remove(c: ContainerRecord, opts: { volumes: boolean }): Promise<void>;
   /** inspect's `Mounts`. */
   inspect(c: ContainerRecord): unknown[];
+  /**
+   * For docker cp: inspect's `Mounts` with each volume's data reachable at its Source (a device volume mounted
+   * if no running container holds it), until `release`, which undoes only what this call mounted.
+   */
+  openMounts(c: ContainerRecord): Promise<{ mounts: unknown[]; release(): Promise<void> }>;
 }
 
 /** What a started container's network looks like to the spec and to the files berthd bind-mounts into it. */
@@ -53,6 +58,7 @@ export const NO_VOLUMES: VolumeAttachments = {
   mounts: () => Promise.resolve([]),
   remove: () => Promise.resolve(),
   inspect: () => [],
+  openMounts: () => Promise.resolve({ mounts: [], release: () => Promise.resolve() }),
 };
 
 export const LOOPBACK_ONLY: NetworkAttachments = {

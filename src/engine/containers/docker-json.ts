@@ -14,12 +14,14 @@ export interface ContainerPaths {
   resolvConfPath: string;
 }
 
+// A record stored before create bodies were type-checked may hold any JSON here: one such record must not make
+// every list answer 500, so what is not a list reads as a string's one element, or as unset.
+const argvOf = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined;
+
 function command(c: ContainerRecord, imageConfig: Record<string, unknown>): { path: string; args: string[] } {
-  const entrypoint =
-    (c.config.Entrypoint as string[] | null | undefined) ?? (imageConfig.Entrypoint as string[] | undefined) ?? [];
-  const cmd =
-    (c.config.Cmd as string[] | null | undefined) ??
-    (c.config.Entrypoint ? [] : ((imageConfig.Cmd as string[] | undefined) ?? []));
+  const entrypoint = argvOf(c.config.Entrypoint) ?? argvOf(imageConfig.Entrypoint) ?? [];
+  const cmd = argvOf(c.config.Cmd) ?? (c.config.Entrypoint ? [] : (argvOf(imageConfig.Cmd) ?? []));
   const argv = [...entrypoint, ...cmd];
   return { path: argv[0] ?? '', args: argv.slice(1) };
 }
@@ -60,7 +62,12 @@ export function inspectJson(
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...c.hostConfig },
+    HostConfig: {
+      NetworkMode: 'none',
+      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      PidMode: '',
+      ...c.hostConfig,
+    },
     GraphDriver: {
       Name: 'overlay2',
       Data: {
@@ -155,6 +162,20 @@ function humanDuration(ms: number): string {
   const h = Math.round(m / 60);
   if (h < 48) return h === 1 ? 'About an hour' : `${h} hours`;
   return `${Math.round(h / 24)} days`;
+}
+
+/**
+ * Config with the image's EXPOSE ports added to its ExposedPorts, as dockerd's create merges them (daemon/commit.go
+ * merge): inspect's Config.ExposedPorts, NetworkSettings.Ports and the list's Ports then show them.
+ */
+export function withImageExposedPorts(
+  config: Record<string, unknown>,
+  imageConfig: Record<string, unknown>,
+): Record<string, unknown> {
+  const image = (imageConfig.ExposedPorts as Record<string, object> | null | undefined) ?? {};
+  if (Object.keys(image).length === 0) return config;
+  const own = (config.ExposedPorts as Record<string, object> | null | undefined) ?? {};
+  return { ...config, ExposedPorts: { ...image, ...own } };
 }
 
 /** Image environment overlaid by the container's, by variable name, in Docker's order. */

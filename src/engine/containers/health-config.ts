@@ -45,7 +45,7 @@ interface HealthcheckConfig {
 export const HEALTH_LOG_ENTRIES = 5;
 /** Longest probe output kept in the log (Docker's maxOutputLen). */
 export const HEALTH_OUTPUT_MAX = 4096;
-const DEFAULTS = { intervalMs: 30_000, timeoutMs: 30_000, startPeriodMs: 0, startIntervalMs: 5_000, retries: 3 };
+const DEFAULTS = { intervalMs: 30_000, timeoutMs: 30_000, startPeriodMs: 0, retries: 3 };
 const DURATIONS = ['Interval', 'Timeout', 'StartPeriod', 'StartInterval'] as const;
 
 /**
@@ -70,12 +70,15 @@ export function resolveHealthcheck(
   if (argv.length === 0) return undefined; // NONE, an unknown kind (Docker logs and ignores it), or no command
   const ms = (ns: number | undefined, fallback: number): number => (ns && ns > 0 ? Math.round(ns / 1e6) : fallback);
   const retries = pick('Retries');
+  const intervalMs = ms(pick('Interval'), DEFAULTS.intervalMs);
   return {
     argv,
-    intervalMs: ms(pick('Interval'), DEFAULTS.intervalMs),
+    intervalMs,
     timeoutMs: ms(pick('Timeout'), DEFAULTS.timeoutMs),
     startPeriodMs: ms(pick('StartPeriod'), DEFAULTS.startPeriodMs),
-    startIntervalMs: ms(pick('StartInterval'), DEFAULTS.startIntervalMs),
+    // StartInterval is API 1.44 (Docker 25) and berthd speaks 1.41: without one, probes run every Interval from
+    // the start, as dockerd 20.10 does (not every 5 s, Docker 25's default, which would slow `up --wait`).
+    startIntervalMs: ms(pick('StartInterval'), intervalMs),
     retries: retries && retries > 0 ? retries : DEFAULTS.retries,
   };
 }

@@ -7,7 +7,7 @@ import { constants } from 'node:os';
 import { EngineError } from '../errors.js';
 import type { EventBus } from '../daemon/events.js';
 import type { ImageStore } from '../images/image-store.js';
-import { logSizeMax } from '../runtime/log-options.js';
+import { logRotation } from '../runtime/log-options.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { unmount } from '../runtime/overlay.js';
 import type { Runc } from '../runtime/runc.js';
@@ -16,12 +16,14 @@ import { resolveSecurityOpt } from '../runtime/seccomp-host.js';
 import type { ContainerRecord } from './container-store.js';
 import { ContainerStore, newState } from './container-store.js';
 import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
+import { withImageExposedPorts } from './docker-json.js';
 import type { NetworkAttachments, VolumeAttachments } from './attachments.js';
 import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
 import { validateHealthcheck } from './health-config.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
+import { normalizeNamespaceModes } from './namespaces.js';
 import { validateRestartPolicy } from './restart-policy.js';
-import { writeEtcFiles, writeStartBundle } from './start-bundle.js';
+import { shmDir, writeEtcFiles, writeStartBundle } from './start-bundle.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -125,10 +127,13 @@ export class Lifecycle {
       image: imageRef,
       imageId: image.id,
       config,
-      hostConfig: (HostConfig as Record<string, unknown> | undefined) ?? {},
+      hostConfig: normalizeNamespaceModes({ ...((HostConfig as Record<string, unknown> | undefined) ?? {}) }, (ref) =>
+        store.find(ref),
+      ),
       state: newState(),
       restartCount: 0,
     };
+    record.config = withImageExposedPorts(config, this.imageConfig(record));
     // The name is held from here until the record is saved: two creates with one name must not both pass the check.
     this.creating.add(record.name);
     try {
@@ -147,7 +152,7 @@ export class Lifecycle {
     const { store, events } = this.deps;
     const id = record.id;
     const p = this.paths(record);
-    logSizeMax(record.hostConfig); // a bad max-size fails here, at create, as with Docker
+    logRotation(record.hostConfig); // a bad max-size or max-file fails here, at create, as with Docker
     validateRestartPolicy(record.hostConfig);
     validateHealthcheck(config);
     const securityOpt = record.hostConfig.SecurityOpt;
@@ -235,7 +240,7 @@ export class Lifecycle {
       bundle,
       runc,
       logPath: p.logPath,
-      logSizeMax: logSizeMax(c.hostConfig),
+      logSizeMax: conmonLogSizeMax(c.hostConfig),
       exitDir: this.exitDir,
       persistDir: join(bundle, 'conmon'),
       pidFile: join(bundle, 'pidfile'),
@@ -294,6 +299,7 @@ export class Lifecycle {
     await Promise.all([
       runc.delete(c.id, { force: true }).catch(() => undefined),
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      unmount(shmDir(this, c.id)).catch(() => undefined),
       this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
     if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
@@ -406,6 +412,8 @@ export class Lifecycle {
   /** inspect's and list's Mounts, NetworkSettings and Ports, from the volume and network modules. */
   attachmentsJson(c: ContainerRecord): AttachmentsJson {
     const networkSettings = (this.networks.inspect(c) ?? {}) as Record<string, unknown>;
+    // dockerd keeps a container's ports only while its network is up: a created or exited one lists none.
+    if (!c.state.Running) networkSettings.Ports = {};
     return { mounts: this.volumes.inspect(c), networkSettings, ports: summaryPorts(networkSettings.Ports) };
   }
 
@@ -443,6 +451,7 @@ export class Lifecycle {
     await Promise.all([
       this.deps.runc.hasState(c.id) ? this.deps.runc.delete(c.id, { force: true }).catch(() => undefined) : undefined,
       unmount(this.paths(c).rootfs).catch(() => undefined),
+      unmount(shmDir(this, c.id)).catch(() => undefined),
       this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
     ]);
     await this.networks.remove(c);
@@ -495,4 +504,10 @@ const NOUNS = ['anchor', 'buoy', 'harbor', 'keel', 'mast', 'pier', 'quay', 'rudd
 function randomName(id: string): string {
   const n = Number.parseInt(id.slice(0, 8), 16);
   return `${ADJECTIVES[n % 10]}_${NOUNS[Math.floor(n / 10) % 10]}_${id.slice(8, 12)}`;
+}
+
+// One file: conmon starts it afresh past max-size. More: berthd rotates them (containers/log-rotation.ts).
+function conmonLogSizeMax(hostConfig: Record<string, unknown>): number | undefined {
+  const rotation = logRotation(hostConfig);
+  return rotation?.maxFile === 1 ? rotation.maxSize : undefined;
 }

@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import { readBoundingCapabilities, readHardLimits } from '../runtime/host-limits.js';
 import { buildOciSpec, serializeOciSpec } from '../runtime/oci-spec.js';
 import { isMounted, mountOverlay } from '../runtime/overlay.js';
-import type { SpecInput } from '../runtime/spec-input.js';
+import { DEFAULT_SHM_SIZE } from '../runtime/oci-mounts.js';
+import { mountShm } from '../runtime/shm.js';
+import type { ResolvedMount, SpecInput } from '../runtime/spec-input.js';
 import type { NetworkSetup } from './attachments.js';
 import type { ContainerRecord } from './container-store.js';
 import type { ContainerPaths } from './docker-json.js';
 import type { Lifecycle } from './lifecycle.js';
+import { resolveNamespaces } from './namespaces.js';
 
 /**
  * Prepares container `c` to start; returns its bundle folder. Mounting and attaching are idempotent (a start that
@@ -21,11 +24,15 @@ export async function writeStartBundle(
   c: ContainerRecord,
   p: ContainerPaths,
 ): Promise<{ bundle: string }> {
+  // First: a pid or ipc namespace that cannot be joined fails the start before anything is mounted or attached.
+  const namespaces = resolveNamespaces(c, (ref) => lc.deps.store.find(ref));
   if (!(await isMounted(p.rootfs))) {
     await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
   }
   const hostname = hostnameOf(c);
-  const mounts = await lc.volumes.mounts(c, p.rootfs);
+  const mounts = [...(await lc.volumes.mounts(c, p.rootfs))];
+  const shm = await shmMount(lc, c, namespaces.shm);
+  if (shm && !mounts.some((m) => m.destination.replace(/\/+$/, '') === '/dev/shm')) mounts.push(shm);
   const netns = await lc.networks.namespace(c);
   writeFileSync(p.hostnamePath, `${hostname}\n`);
   // The runtime binds these files at create; writeEtcFiles fills them in place once the network is set up.
@@ -41,6 +48,8 @@ export async function writeStartBundle(
     etcFiles: { hosts: p.hostsPath, hostname: p.hostnamePath, resolvConf: p.resolvConfPath },
     mounts,
     netns,
+    pidns: namespaces.pidns,
+    ipcns: namespaces.ipcns,
     passwd: readIfExists(join(p.rootfs, 'etc/passwd')),
     group: readIfExists(join(p.rootfs, 'etc/group')),
     initPath: '/usr/bin/catatonit',
@@ -53,6 +62,26 @@ export async function writeStartBundle(
   writeFileSync(join(bundle, 'config.json'), serializeOciSpec(spec));
   if (lc.deps.runc.hasState(c.id)) await lc.deps.runc.delete(c.id, { force: true }).catch(() => undefined); // left by a crash
   return { bundle };
+}
+
+/** A shareable container's own tmpfs (mounted here), a donor's, or the host's /dev/shm, bound at /dev/shm. */
+async function shmMount(
+  lc: Lifecycle,
+  c: ContainerRecord,
+  from: string | undefined,
+): Promise<ResolvedMount | undefined> {
+  if (from === undefined) return undefined;
+  const source = from === 'host' ? '/dev/shm' : shmDir(lc, from);
+  if (from === c.id) {
+    const size = Number(c.hostConfig.ShmSize ?? 0);
+    await mountShm(source, size > 0 ? size : DEFAULT_SHM_SIZE);
+  }
+  return { source, destination: '/dev/shm', type: 'bind', options: ['rbind', 'rprivate'] };
+}
+
+/** Where a container's shareable /dev/shm is mounted on the host; unmounted when it exits or is removed. */
+export function shmDir(lc: Lifecycle, id: string): string {
+  return join(lc.deps.store.dirOf(id), 'shm');
 }
 
 function readIfExists(path: string): string | undefined {

@@ -4,6 +4,7 @@
 import type { ExecStore } from './exec-store.js';
 import { HealthMonitor } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
+import { LogRotation } from './log-rotation.js';
 import { RestartManager } from './restart-manager.js';
 
 /** Health monitors and restart policies of one berthd. `close` stops timers and probes, not containers. */
@@ -17,14 +18,18 @@ export function superviseContainers(lifecycle: Lifecycle, execs: ExecStore): Sup
   const restarts = new RestartManager(lifecycle);
   lifecycle.hooks.add(health.hooks);
   lifecycle.hooks.add(restarts.hooks);
+  const logs = new LogRotation(lifecycle); // max-file > 1: berthd rotates the log
+  lifecycle.hooks.add(logs.hooks);
   return {
     resume: async () => {
       health.adopt();
+      logs.adopt();
       await restarts.resume();
     },
     close: () => {
       restarts.close();
       health.close();
+      logs.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // berthd's content-addressed blob store (containerd's content store, reduced to what berthd needs).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError } from '../errors.js';
@@ -89,6 +89,35 @@ export class ContentStore {
       await rm(temp, { force: true });
       throw e;
     }
+  }
+
+  /**
+   * Stores the file `file` by moving it in (it is gone afterwards), hashing it first: a build's layer tar of
+   * hundreds of megabytes is not copied. A file on another file system is copied as ingest does.
+   */
+  async ingestFile(file: string): Promise<BlobInfo> {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    const digest: Digest = `sha256:${hash.digest('hex')}`;
+    const final = this.path(digest);
+    try {
+      if (existsSync(final)) await unlink(file);
+      else {
+        const handle = await open(file, 'r');
+        await handle.sync().finally(() => handle.close());
+        await chmod(file, 0o644);
+        await rename(file, final);
+        await syncDir(this.#blobs);
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+      return this.ingest(createReadStream(file), digest);
+    }
+    return { digest, size };
   }
 
   async read(digest: string): Promise<Buffer> {

@@ -4,10 +4,12 @@ import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../content/file-io.js';
 import { ApiRouter, startApiServer } from '../api/server.js';
+import { prepareSocketDir } from '../api/private-socket.js';
 import { archiveRoutes } from '../api/routes/archive.js';
 import { buildRoutes } from '../api/routes/build.js';
 import { removeAllWorkDirs } from '../build/work-dirs.js';
 import { removeStepContainers } from '../build/run-step.js';
+import { type HostTrust, hostTrustFromEnv } from '../build/host-trust.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { openNetworking } from '../networks/container-networking.js';
 import { containerRoutes } from '../api/routes/containers.js';
@@ -22,6 +24,8 @@ import { ExitWatcher } from '../containers/exits.js';
 import { Lifecycle } from '../containers/lifecycle.js';
 import { superviseContainers } from '../containers/supervision.js';
 import { ImageStore } from '../images/image-store.js';
+import { RegistryImages } from '../images/registry-images.js';
+import { loadRegistryConfig } from '../registry/endpoints.js';
 import { Runc } from '../runtime/runc.js';
 import { loadSeccompSettings } from '../runtime/seccomp-host.js';
 import { ContainerVolumes } from '../volumes/container-volumes.js';
@@ -39,6 +43,10 @@ export interface BerthdOptions {
   logFile?: string;
   /** The default seccomp profile file (default: Docker's, profiles/seccomp/default.json; BERTH_SECCOMP_PROFILE). */
   seccompProfile?: string;
+  /** Config folder: daemon.json (insecure-registries, registry-mirrors) and certs.d/ (default /etc/berth; BERTH_CONFIG). */
+  configDir?: string;
+  /** The host CA files RUN steps of builds get (default from BERTH_BUILD_HOST_CA: see build/host-trust.ts). */
+  buildHostTrust?: HostTrust;
 }
 
 export interface Berthd extends AsyncDisposable {
@@ -48,6 +56,7 @@ export interface Berthd extends AsyncDisposable {
 }
 
 export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
+  prepareSocketDir(opts.socket); // an unsafe socket folder is refused before anything is opened or resumed
   const seccomp = loadSeccompSettings(opts.seccompProfile); // first: a missing profile stops berthd before any change
   mkdirSync(opts.root, { recursive: true, mode: 0o700 });
   const logFile = opts.logFile ?? join(opts.root, 'berthd.log');
@@ -100,12 +109,14 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   });
   containerRoutes(router, lifecycle, events);
   containerExtraRoutes(router, lifecycle);
-  imageRoutes(router, images, events);
+  const registries = new RegistryImages(images, loadRegistryConfig(opts.configDir ?? '/etc/berth'));
+  imageRoutes(router, images, events, registries);
   execRoutes(router, execs);
   archiveRoutes(router, lifecycle);
   networkRoutes(router, networks);
   volumeRoutes(router, volumes);
-  buildRoutes(router, { root: opts.root, images, lifecycle, events });
+  const hostTrust = opts.buildHostTrust ?? hostTrustFromEnv(process.env);
+  buildRoutes(router, { root: opts.root, images, lifecycle, events, hostTrust });
   const server = await startApiServer({ socketPath: opts.socket, router, log });
   const pidFile = join(opts.root, 'berthd.pid');
   await writeFileAtomic(pidFile, `${process.pid}\n`);

@@ -1,6 +1,5 @@
 // A new image on top of another: the step of a build (or a commit) with its one new layer, or with none for a step
 // that only changes settings. Records come back untagged and not yet in the index, as install-image.ts's do.
-import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { EngineError } from '../errors.js';
 import type { Digest } from '../content/digest.js';
@@ -10,13 +9,15 @@ import type { ImageRecord } from './image-index.js';
 import { type Stores, layerMediaType } from './install-image.js';
 
 /**
- * What to commit. `parent`: the image below (none for a step on `scratch`). `layerTar`: a plain tar changeset file,
+ * What to commit. `parent`: the image below (none for a step on `scratch`). `layerTar`: a plain tar changeset file (moved into the content store),
  * or none when the step changed no file (its history entry is then `empty_layer`). `config`: the new image's
  * container settings, whole (not a change to the parent's). `buildKey`: what a build's cache finds the image by.
  */
 export interface CommitInput {
   parent?: ImageRecord;
   layerTar?: string;
+  /** The layer's regular files as hard links, as writeLayerTar's `linkInto` left them: linked, not copied. */
+  layerFiles?: string;
   config: ContainerConfig;
   history: HistoryEntry;
   author?: string;
@@ -31,10 +32,11 @@ export async function commitImage(stores: Stores, input: CommitInput): Promise<I
   const token = `commit-${randomBytes(8).toString('hex')}`; // holds a new layer until the image ID is known
   let layer: { chainId: Digest; diffId: Digest; size: number; blob: { digest: Digest; size: number } } | undefined;
   if (input.layerTar !== undefined) {
-    const blob = await stores.content.ingest(createReadStream(input.layerTar));
+    const blob = await stores.content.ingestFile(input.layerTar);
     const info = await stores.layers.ensure(stores.content.path(blob.digest), parentChain.at(-1), {
       diffId: blob.digest, // an uncompressed layer's diffID is its digest
       user: token,
+      linkFrom: input.layerFiles,
     });
     layer = { chainId: info.chainId, diffId: info.diffId, size: info.size, blob };
   }

@@ -30,6 +30,8 @@ export interface ImageRecord {
   parent?: string;
   /** Set on the images a build made for its steps: the cache key of the step (see engine/build/build-cache.ts). */
   buildKey?: string;
+  /** When a name was last put on the image (tag, load, build, pull), as dockerd's Metadata.LastTagTime. */
+  lastTagTime?: string;
 }
 
 interface IndexFile {
@@ -57,12 +59,16 @@ export function writeIndex(dir: string, records: ReadonlyMap<Digest, ImageRecord
   writeFileAtomicSync(join(dir, 'index.json'), `${JSON.stringify(data, null, 1)}\n`);
 }
 
-/** Puts familiar `tag` on `record`, taking it off whichever image had it (as docker tag and docker load do). */
+/**
+ * Puts familiar `tag` on `record`, taking it off whichever image had it (as docker tag and docker load do), and
+ * notes the time: Compose's daily/weekly/every_ pull policies compare with it.
+ */
 export function moveTag(records: ReadonlyMap<Digest, ImageRecord>, tag: string, record: ImageRecord): void {
   for (const other of records.values()) {
     if (other !== record) other.repoTags = other.repoTags.filter((t) => t !== tag);
   }
   if (!record.repoTags.includes(tag)) record.repoTags.push(tag);
+  record.lastTagTime = new Date().toISOString();
 }
 
 /** True when an image has no tag and no digest: `<none>:<none>` in docker images. */

@@ -12,6 +12,7 @@ import { readArchiveImages } from './archive-images.js';
 import { type HistoryItem, imageHistory } from './image-history.js';
 import { type ImageRecord, isDangling, moveTag, readIndex, writeIndex } from './image-index.js';
 import { type ImportOptions, type Stores, importImage, installImage } from './install-image.js';
+import { PullKeep } from './pull-keep.js';
 import { type CommitInput, commitImage } from './commit-image.js';
 import { isIdReference, resolveImage } from './resolve-image.js';
 import { familiarName, familiarTag, parseReference } from './reference.js';
@@ -54,7 +55,13 @@ export class ImageStore {
   readonly #records: Map<Digest, ImageRecord>;
   readonly #isInUse: (imageId: string) => boolean;
   readonly #lock: Lock = createLock();
-  /** Build steps by parent and build key, the first recorded of each; built on demand, dropped when images go. */
+  /** Blobs of pulls not recorded yet: kept by every cleanup (a re-pull does not download them again). */
+  readonly pullKeep: PullKeep;
+  /**
+   * Build steps by parent and build key, the newest of each (records are kept in commit order, so the last one of
+   * a key wins: after `build --no-cache`, the next build continues the chain it made, not an older one); built on
+   * demand, dropped when images go.
+   */
   #buildSteps: Map<string, ImageRecord> | undefined;
 
   private constructor(root: string, parts: { content: ContentStore; layers: LayerStore } & ImageStoreOptions) {
@@ -63,6 +70,7 @@ export class ImageStore {
     this.#layers = parts.layers;
     this.#records = readIndex(this.root);
     this.#isInUse = parts.isInUse ?? (() => false);
+    this.pullKeep = new PullKeep(this.root);
   }
 
   static async open(root: string, opts: ImageStoreOptions = {}): Promise<ImageStore> {
@@ -115,6 +123,36 @@ export class ImageStore {
     });
   }
 
+  /**
+   * Records a pulled image (unless one with its ID is there) under `tag` and `repoDigest` (familiar
+   * `name@sha256:...`); the pull's kept blobs are then the image's. A record that is already there is returned.
+   */
+  async adopt(
+    pulled: ImageRecord,
+    names: { tag?: string; repoDigest?: string },
+    blobs: Digest[] = [],
+  ): Promise<ImageRecord> {
+    return this.#lock(async () => {
+      const record = this.#records.get(pulled.id) ?? pulled;
+      this.#records.set(record.id, record);
+      this.#buildSteps = undefined;
+      if (names.tag !== undefined) moveTag(this.#records, this.#tagReference(names.tag), record);
+      const digestRef = names.repoDigest;
+      if (digestRef !== undefined && !record.repoDigests.includes(digestRef)) {
+        const repo = repositoryOf(digestRef);
+        record.repoDigests = [...record.repoDigests.filter((d) => repositoryOf(d) !== repo), digestRef];
+      }
+      writeIndex(this.root, this.#records);
+      this.pullKeep.forget(blobs);
+      return record;
+    });
+  }
+
+  /** The content and layer stores, for pulls and pushes, which work on them outside the store's lock. */
+  blobStores(): Stores {
+    return this.#stores();
+  }
+
   /** `docker import`: a one-layer image from a root filesystem tar (plain or gzip), tagged `ref` if given. */
   async importRootfs(rootfs: Readable, opts: ImportOptions = {}): Promise<ImageRecord> {
     const ref = opts.ref === undefined ? undefined : this.#tagReference(opts.ref);
@@ -145,6 +183,8 @@ export class ImageStore {
       try {
         const committed = await commitImage(this.#stores(), input);
         const record = this.#records.get(committed.id) ?? committed;
+        // Moved to the end: the order of the records is the order of their last commit (newest step wins).
+        this.#records.delete(record.id);
         this.#records.set(record.id, record);
         this.#indexBuildStep(record);
         for (const ref of refs) moveTag(this.#records, ref, record);
@@ -172,11 +212,10 @@ export class ImageStore {
     return this.#buildSteps.get(buildStepKey(parentId, buildKey));
   }
 
-  /** Adds `record` to the build step index, if the index is built and has no image for that step yet. */
+  /** Makes `record` the image of its build step in the index (if the index is built): the newest wins. */
   #indexBuildStep(record: ImageRecord): void {
     if (this.#buildSteps === undefined || record.buildKey === undefined) return;
-    const key = buildStepKey(record.parent, record.buildKey);
-    if (!this.#buildSteps.has(key)) this.#buildSteps.set(key, record);
+    this.#buildSteps.set(buildStepKey(record.parent, record.buildKey), record);
   }
 
   /** Whether another image was made on top of this one (docker images hides such untagged intermediates). */
@@ -258,6 +297,11 @@ export class ImageStore {
           );
         }
         untagged = [name];
+        // As dockerd does: the last tag of a repository takes that repository's digest references with it.
+        const repo = repositoryOf(name);
+        if (parsed.digest === undefined && !record.repoTags.some((t) => t !== name && repositoryOf(t) === repo)) {
+          untagged.push(...record.repoDigests.filter((d) => repositoryOf(d) === repo));
+        }
       }
       record.repoTags = record.repoTags.filter((t) => !untagged.includes(t));
       record.repoDigests = record.repoDigests.filter((d) => !untagged.includes(d));
@@ -310,7 +354,7 @@ export class ImageStore {
     const record = this.#records.get(ref as Digest) ?? this.resolve(ref);
     if (record !== undefined) return record;
     throw new EngineError('not-found', 'ENGINE_NO_SUCH_IMAGE', `No such image: ${ref}`, {
-      hint: 'load it with docker load or docker import; berthd does not pull from registries',
+      hint: 'pull it with docker pull, or load it with docker load or docker import',
     });
   }
 
@@ -364,7 +408,8 @@ export class ImageStore {
   async #dropUnusedBlobs(candidates: readonly Digest[]): Promise<void> {
     const used = new Set<string>();
     for (const r of this.#records.values()) for (const d of [r.id, ...r.layers.map((l) => l.digest)]) used.add(d);
-    for (const digest of candidates) if (!used.has(digest)) await this.#content.delete(digest);
+    for (const digest of candidates)
+      if (!used.has(digest) && !this.pullKeep.has(digest)) await this.#content.delete(digest);
   }
 }
 

@@ -1,77 +1,16 @@
-// Image references as Docker parses them (distribution/reference's ParseNormalizedNamed): `busybox`,
-// `busybox:latest` and `docker.io/library/busybox:latest` are one reference; `localhost:5000/x` has a registry.
-import { type Digest, isDigest } from '../content/digest.js';
+// berthd's door to the pure reference parser (src/image-reference.ts): the same functions, with a bad reference
+// turned into invalid ENGINE_BAD_REFERENCE so the API answers 400 with Docker's wording.
+import { type ImageReference, ImageReferenceError, parseReference as parsePure } from '../../image-reference.js';
 import { EngineError } from '../errors.js';
 
-/** A parsed reference. `name` is fully qualified (docker.io/library/busybox); tag and digest are optional. */
-export interface ImageReference {
-  name: string;
-  tag?: string;
-  digest?: Digest;
-}
-
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN =
-  /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
+export { type ImageReference, familiarName, familiarTag, qualifiedTag } from '../../image-reference.js';
 
 /** Parses and normalizes `ref`; invalid ENGINE_BAD_REFERENCE with Docker's wording when it is not one. */
 export function parseReference(ref: string): ImageReference {
-  const bad = (why: string): EngineError =>
-    new EngineError('invalid', 'ENGINE_BAD_REFERENCE', `invalid reference format: "${ref}" ${why}`, {
-      hint: 'references look like name, name:tag, registry/name:tag or name@sha256:<hex>',
-    });
-  if (/^[a-f0-9]{64}$/.test(ref)) throw bad('is a 64-character hexadecimal string, which is an image ID');
-  let rest = ref;
-  let digest: Digest | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    const value = rest.slice(at + 1);
-    if (!isDigest(value)) throw bad('has a digest that is not sha256:<64 hex>');
-    digest = value;
-    rest = rest.slice(0, at);
+  try {
+    return parsePure(ref);
+  } catch (e) {
+    if (!(e instanceof ImageReferenceError)) throw e;
+    throw new EngineError('invalid', 'ENGINE_BAD_REFERENCE', e.message, { hint: e.hint, cause: e });
   }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw bad(`has an invalid tag "${tag}"`);
-  }
-  const name = qualify(rest);
-  const [domain, ...path] = name.split('/');
-  if (!DOMAIN.test(domain ?? '')) throw bad('has an invalid registry');
-  if (path.length === 0 || !path.every((c) => COMPONENT.test(c))) {
-    throw bad(rest !== rest.toLowerCase() ? 'must be lowercase' : 'has an invalid repository name');
-  }
-  if (name.length > 255) throw bad('is longer than 255 characters');
-  return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
-}
-
-/** docker.io/library/busybox → busybox, docker.io/me/app → me/app; other registries are kept. */
-export function familiarName(name: string): string {
-  if (name.startsWith('docker.io/library/') && name.split('/').length === 3)
-    return name.slice('docker.io/library/'.length);
-  return name.startsWith('docker.io/') ? name.slice('docker.io/'.length) : name;
-}
-
-/** The familiar `name:tag` string Docker shows in RepoTags; the tag defaults to latest. */
-export function familiarTag(ref: ImageReference): string {
-  return `${familiarName(ref.name)}:${ref.tag ?? 'latest'}`;
-}
-
-/** `name:tag` fully qualified, as containerd names images in io.containerd.image.name. */
-export function qualifiedTag(ref: ImageReference): string {
-  return `${ref.name}:${ref.tag ?? 'latest'}`;
-}
-
-function qualify(name: string): string {
-  const slash = name.indexOf('/');
-  const first = slash < 0 ? '' : name.slice(0, slash);
-  const hasDomain = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
-  let domain = hasDomain ? first : 'docker.io';
-  let path = hasDomain ? name.slice(slash + 1) : name;
-  if (domain === 'index.docker.io') domain = 'docker.io';
-  if (domain === 'docker.io' && !path.includes('/')) path = `library/${path}`;
-  return `${domain}/${path}`;
 }

@@ -32,7 +32,10 @@ export async function stageArchive(content: ContentStore, archive: Readable): Pr
       entry.resume();
     }
   } catch (e) {
-    archive.destroy();
+    // Read the rest and throw it away rather than destroy the stream: for `docker load` it is the request, and
+    // destroying it drops the connection, so the client saw "EOF" instead of the error it is about to be sent.
+    archive.unpipe(extract);
+    archive.resume();
     if (e instanceof EngineError || (e as NodeJS.ErrnoException).syscall !== undefined) throw e;
     throw new EngineError('invalid', 'ENGINE_ARCHIVE_INVALID', `the image archive is not a valid tar: ${String(e)}`, {
       cause: e,

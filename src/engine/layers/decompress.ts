@@ -4,23 +4,16 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { decompress, detectCompression, peek } from '../content/compression.js';
 import type { Digest } from '../content/digest.js';
-import { EngineError } from '../errors.js';
 
 /**
- * The uncompressed bytes of a layer stream, by its first bytes (Docker's DecompressStream): gzip, bzip2 and xz are
- * undone, plain tar passes as is, zstd is refused.
+ * The uncompressed bytes of a layer stream, by its first bytes (Docker's DecompressStream): gzip is undone
+ * in-process; bzip2, xz and zstd (registries serve `tar+zstd` layers; Node 20 has no zstd) by the host's tools, and a
+ * missing tool is reported as unavailable ENGINE_TOOL_MISSING with the package to install. Plain tar passes as is.
  */
 export async function decompressLayer(input: Readable | Buffer): Promise<Readable> {
   const source = Buffer.isBuffer(input) ? Readable.from([input]) : input;
   const { head, stream } = await peek(source, 6);
-  const kind = detectCompression(head);
-  if (kind === 'zstd') {
-    stream.destroy();
-    throw new EngineError('invalid', 'ENGINE_LAYER_COMPRESSION', 'zstd-compressed layers are not supported', {
-      hint: 'export the image with gzip or uncompressed layers',
-    });
-  }
-  return decompress(stream, kind);
+  return decompress(stream, detectCompression(head));
 }
 
 /** The diffID of a layer blob (plain or gzip): the sha256 of its uncompressed bytes. */

@@ -78,11 +78,12 @@ export class LayerStore {
   async ensure(
     source: string | Readable | Buffer,
     parentChainId: string | undefined,
-    opts: { diffId?: string; user: string },
+    opts: { diffId?: string; user: string; linkFrom?: string },
   ): Promise<LayerInfo> {
     const parent = parentChainId === undefined ? undefined : parseDigest(parentChainId, 'parent chainID');
     const user = opts.user;
-    if (opts.diffId === undefined) return this.#unpack(source, parent, { user });
+    const { linkFrom } = opts;
+    if (opts.diffId === undefined) return this.#unpack(source, parent, { user, linkFrom });
     const chainId = chainIdOf(parent, opts.diffId);
     for (;;) {
       const pending = this.#unpacking.get(chainId);
@@ -100,7 +101,7 @@ export class LayerStore {
         return held;
       }
       // Checked and registered in one synchronous step, so that concurrent callers wait for this unpacking.
-      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId });
+      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom });
       this.#unpacking.set(chainId, unpacking);
       try {
         return await unpacking;
@@ -146,14 +147,14 @@ export class LayerStore {
   async #unpack(
     source: string | Readable | Buffer,
     parent: Digest | undefined,
-    opts: { user: string; diffId?: string },
+    opts: { user: string; diffId?: string; linkFrom?: string },
   ): Promise<LayerInfo> {
-    const { user, diffId } = opts;
+    const { user, diffId, linkFrom } = opts;
     const work = join(this.root, `.ingest-${randomBytes(8).toString('hex')}`);
     await mkdir(work, { mode: 0o755 });
     try {
       const stream = typeof source === 'string' ? createReadStream(source) : source;
-      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId });
+      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, linkFrom });
       const chainId = chainIdOf(parent, result.diffId);
       return await this.#lock(async () => {
         const existing = this.#layers.get(chainId);

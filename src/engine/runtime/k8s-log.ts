@@ -3,6 +3,7 @@
 // time (RFC 3339, nanoseconds, local offset), stream, F for a full line or P for a partial one (conmon splits long
 // lines and writes what it has at exit), then the text without its newline.
 import { LogCursor } from './log-cursor.js';
+import { readRotatedLogs } from './log-files.js';
 
 /** One log record. `partial`: the text continues in the next record of the same stream (no newline here). */
 export interface LogEntry {
@@ -23,7 +24,10 @@ export interface ReadLogsOptions {
   /** Only records at or after `since` and at or before `until`. */
   since?: LogTime;
   until?: LogTime;
-  /** Only the last `tail` records already in the file (after since/until); following continues after them. */
+  /**
+   * Only the last `tail` lines already written (after since/until), counted as whole lines: a line written in
+   * pieces (P records ended by an F one) is one line and comes whole. Following continues after them.
+   */
   tail?: number;
   signal?: AbortSignal;
   /** Checked when the reader is idle; once true, what remains is read and the iteration ends. */
@@ -63,8 +67,33 @@ function toNanos(t: LogTime | undefined): bigint | undefined {
 }
 
 /**
- * Log records of `path` in file order. A missing file yields nothing (or, when following, is waited for).
- * Lines that do not parse are skipped. Survives rotation and truncation while following.
+ * The records of the last `n` lines of `entries`, in order. A line is a run of partial records of one stream
+ * ended by a full one (other streams may interleave); a partial run with no end yet counts as a line too, as
+ * Docker's json-file reader counts an unterminated last write.
+ */
+export function tailLines(entries: readonly LogEntry[], n: number): LogEntry[] {
+  if (n <= 0) return [];
+  // Backwards: a record starts a line unless it is partial and a later record of its stream exists (it joins
+  // that stream's line). `kept` tells, per stream, whether the line being joined is among the last n.
+  const kept = new Map<LogEntry['stream'], boolean>();
+  const out: LogEntry[] = [];
+  let lines = 0;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i] as LogEntry;
+    if (!(e.partial && kept.has(e.stream))) {
+      kept.set(e.stream, lines < n);
+      if (lines < n) lines++;
+    }
+    if (kept.get(e.stream) === true) out.push(e);
+    else if (lines === n && ![...kept.values()].some(Boolean)) break; // every kept line is complete
+  }
+  return out.reverse();
+}
+
+/**
+ * Log records of `path` in file order, after those of its rotated files (`path.N` down to `path.1`, see
+ * log-files.ts) unless `fromEnd`. A missing file yields nothing (or, when following, is waited for). Lines that
+ * do not parse are skipped. Survives rotation and truncation while following.
  */
 export async function* readLogs(path: string, opts: ReadLogsOptions = {}): AsyncGenerator<LogEntry> {
   const since = toNanos(opts.since);
@@ -78,10 +107,13 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
   const unsubscribe = opts.wake?.(() => poke?.());
   try {
     const opened = await cursor.open(opts.fromEnd === true);
-    let first = (opened ? await cursor.next() : [])
+    // The current file is open before the rotated ones are read: one rotated meanwhile is the cursor's own file
+    // (skipped there by inode), so nothing is read twice or lost.
+    const older = opts.fromEnd === true ? [] : await readRotatedLogs(path, cursor.inode);
+    let first = [...older, ...(opened ? await cursor.next() : [])]
       .map(parseK8sLogLine)
       .filter((e): e is LogEntry => e !== undefined && inRange(e));
-    if (opts.tail !== undefined) first = opts.tail > 0 ? first.slice(-opts.tail) : [];
+    if (opts.tail !== undefined) first = tailLines(first, opts.tail);
     yield* first;
     if (!opts.follow) return;
     const pollMs = opts.pollMs ?? 100;

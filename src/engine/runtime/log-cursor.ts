@@ -1,5 +1,6 @@
-// Reads a growing log file line by line, surviving conmon's rotation: past --log-size-max conmon renames a fresh
-// file over the log (a new inode), and a log can also be truncated in place. Bytes are split on '\n' before
+// Reads a growing log file line by line, surviving rotation: past --log-size-max (or on berthd's reopen request
+// after it moved the file to `.1`) conmon renames a fresh file over the log (a new inode), and a log can also be
+// truncated in place. Bytes are split on '\n' before
 // decoding, so a multi-byte character cut by a read is never garbled.
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
@@ -16,6 +17,11 @@ export class LogCursor {
 
   constructor(path: string) {
     this.path = path;
+  }
+
+  /** The inode of the open file, or -1 when none is open. */
+  get inode(): number {
+    return this.handle ? this.ino : -1;
   }
 
   /** Opens the file if it exists now; false when it does not (yet). `atEnd` skips what is already there. */

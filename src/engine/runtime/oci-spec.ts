@@ -10,7 +10,7 @@ import { checkSysctls, MASKED_PATHS, parseSecurityOpt, READONLY_PATHS, seccompOf
 import { resolveUser } from './oci-user.js';
 import { RLIM_INFINITY } from './oci-types.js';
 import type { OciLinux, OciNamespace, OciSpec } from './oci-types.js';
-import type { SpecInput } from './spec-input.js';
+import type { NamespaceMode, SpecInput } from './spec-input.js';
 
 export type { SpecInput } from './spec-input.js';
 
@@ -49,7 +49,7 @@ export function buildOciSpec(input: SpecInput): OciSpec {
   const rlimits = buildRlimits(host.Ulimits ?? [], input.hardLimits);
   const confined = !privileged && !security.unconfinedSystemPaths;
   const linux: OciLinux = {
-    namespaces: namespaces(input.netns),
+    namespaces: namespaces(input),
     resources: buildResources(host),
     cgroupsPath: input.cgroupsPath,
   };
@@ -102,14 +102,18 @@ export function serializeOciSpec(spec: OciSpec): string {
   return text.replaceAll(`"${marker}"`, '18446744073709551615');
 }
 
-// pid, mount, uts, ipc and cgroup are always new; network joins `netns` or is new (runc brings up lo only).
-function namespaces(netns: string | undefined): OciNamespace[] {
-  return [
-    { type: 'pid' },
-    { type: 'mount' },
-    { type: 'uts' },
-    { type: 'ipc' },
-    netns ? { type: 'network', path: netns } : { type: 'network' },
-    { type: 'cgroup' },
-  ];
+// mount, uts and cgroup are always new; network joins `netns` or is new (runc brings up lo only); pid and ipc
+// are new, joined (PidMode/IpcMode container:X) or left out, which keeps berthd's own (mode host), as moby's
+// WithNamespaces does.
+function namespaces(input: SpecInput): OciNamespace[] {
+  const out: OciNamespace[] = [];
+  const add = (type: OciNamespace['type'], mode: NamespaceMode | undefined): void => {
+    if (mode === 'host') return;
+    out.push(mode === undefined || mode === 'new' ? { type } : { type, path: mode.path });
+  };
+  add('pid', input.pidns);
+  out.push({ type: 'mount' }, { type: 'uts' });
+  add('ipc', input.ipcns);
+  out.push(input.netns ? { type: 'network', path: input.netns } : { type: 'network' }, { type: 'cgroup' });
+  return out;
 }

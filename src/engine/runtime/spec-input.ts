@@ -70,6 +70,9 @@ export interface ResolvedMount {
   options: string[];
 }
 
+/** A namespace of its own ("new"), the host's (none in the spec), or another process's (/proc/<pid>/ns/<type>). */
+export type NamespaceMode = 'new' | 'host' | { path: string };
+
 export interface SpecInput {
   id: string;
   /** Absolute, already mounted (the overlay). */
@@ -90,6 +93,9 @@ export interface SpecInput {
   cgroupsPath: string;
   /** A network namespace to join (/proc/<pid>/ns/net or a bind-mounted netns); absent: a new one with lo only. */
   netns?: string;
+  /** The pid and ipc namespaces: absent or "new" for a new one, "host" for berthd's own, or one to join. */
+  pidns?: NamespaceMode;
+  ipcns?: NamespaceMode;
   /**
    * The caller's hard rlimits keyed by OCI name (RLIMIT_NOFILE), RLIM_INFINITY for unlimited; see
    * readHardLimits in host-limits.ts. Requested ulimits are clamped to them because berthd cannot raise a

@@ -30,6 +30,9 @@ export class ContainerVolumes implements VolumeAttachments {
   private readonly deps: ContainerVolumesDeps;
   /** Copy-ups under way, by volume: two containers starting on one empty volume copy one after the other. */
   private readonly copying = new Map<string, Promise<unknown>>();
+  /** Volumes docker cp holds open, by name, with how many requests hold each; changed only under copyLock. */
+  private readonly openForCopy = new Map<string, number>();
+  private copyLock: Promise<unknown> = Promise.resolve();
 
   constructor(deps: ContainerVolumesDeps) {
     this.deps = deps;
@@ -123,6 +126,42 @@ export class ContainerVolumes implements VolumeAttachments {
 
   inspect(c: ContainerRecord): unknown[] {
     return recordedMounts(c).map((m) => mountJson(m, (name) => this.deps.volumes.store.dataOf(name)));
+  }
+
+  async openMounts(c: ContainerRecord): Promise<{ mounts: unknown[]; release(): Promise<void> }> {
+    const names = recordedMounts(c).flatMap((m) => (m.type === 'volume' ? [m.name] : []));
+    const opened: string[] = [];
+    // Counted and one at a time: a docker cp's HEAD may still be releasing when its PUT opens the same volume.
+    const release = (): Promise<void> =>
+      this.serially(async () => {
+        for (const name of opened.splice(0)) {
+          const left = (this.openForCopy.get(name) ?? 1) - 1;
+          if (left > 0) this.openForCopy.set(name, left);
+          else {
+            this.openForCopy.delete(name);
+            await this.deps.volumes.release(name);
+          }
+        }
+      });
+    try {
+      await this.serially(async () => {
+        for (const name of names) {
+          await this.deps.volumes.mountpoint(name);
+          this.openForCopy.set(name, (this.openForCopy.get(name) ?? 0) + 1);
+          opened.push(name);
+        }
+      });
+    } catch (e) {
+      await release();
+      throw e;
+    }
+    return { mounts: this.inspect(c), release };
+  }
+
+  private serially<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.copyLock.catch(() => undefined).then(run);
+    this.copyLock = next;
+    return next;
   }
 
   private async copyUpOnce(name: string, copy: () => Promise<boolean>): Promise<void> {

@@ -6,7 +6,9 @@ import {
   linkSync,
   mkdirSync,
   mkdtempSync,
+  lstatSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -16,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tar from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeLayerTar } from '../../../src/engine/build/layer-tar.js';
+import { layerFilesOf, writeLayerTar } from '../../../src/engine/build/layer-tar.js';
+import { extractLayer } from '../../../src/engine/layers/extract.js';
 
 interface Seen {
   name: string;
@@ -122,5 +125,42 @@ describe('writeLayerTar', () => {
     mkdirSync(join(d, 'upper'));
     const r = await writeLayerTar(join(d, 'upper'), join(d, 'layer.tar'), { mtime: 0 });
     expect(r.entries).toBe(0);
+  });
+
+  it('a layer unpacked from its linked files equals one unpacked from the tar, and shares their inodes', async () => {
+    const d = temp();
+    const upper = join(d, 'upper');
+    mkdirSync(join(upper, 'app/lib'), { recursive: true });
+    writeFileSync(join(upper, 'app/lib/a.js'), 'a'.repeat(5000));
+    writeFileSync(join(upper, 'app/empty'), '');
+    writeFileSync(join(upper, 'app/b.js'), 'b');
+    linkSync(join(upper, 'app/b.js'), join(upper, 'app/b-hard.js'));
+    symlinkSync('b.js', join(upper, 'app/b-link'));
+    const file = join(d, 'layer.tar');
+    await writeLayerTar(upper, file, { mtime: 1_700_000_000, linkInto: layerFilesOf(file) });
+    expect(readdirSync(layerFilesOf(file)).sort()).toEqual(['0', '1']); // a.js and b.js, the files with a body
+    const plain = await extractLayer(readFileSync(file), join(d, 'plain'));
+    const linked = await extractLayer(readFileSync(file), join(d, 'linked'), { linkFrom: layerFilesOf(file) });
+    expect(linked).toEqual(plain);
+    for (const rel of ['app', 'app/lib/a.js', 'app/empty', 'app/b.js', 'app/b-hard.js', 'app/b-link']) {
+      const [p, l] = [lstatSync(join(d, 'plain', rel)), lstatSync(join(d, 'linked', rel))];
+      expect([l.mode, l.uid, l.size, l.mtimeMs], rel).toEqual([p.mode, p.uid, p.size, p.mtimeMs]);
+    }
+    expect(readFileSync(join(d, 'linked/app/lib/a.js'), 'utf8')).toBe('a'.repeat(5000));
+    expect(lstatSync(join(d, 'linked/app/lib/a.js')).ino).toBe(lstatSync(join(upper, 'app/lib/a.js')).ino);
+    expect(lstatSync(join(d, 'linked/app/b-hard.js')).ino).toBe(lstatSync(join(d, 'linked/app/b.js')).ino);
+  });
+
+  it('a linked file that is not what the tar holds is written from the tar instead', async () => {
+    const d = temp();
+    const upper = join(d, 'upper');
+    mkdirSync(upper);
+    writeFileSync(join(upper, 'f'), 'from the tar');
+    const file = join(d, 'layer.tar');
+    await writeLayerTar(upper, file, { mtime: 0, linkInto: layerFilesOf(file) });
+    rmSync(join(layerFilesOf(file), '0'));
+    writeFileSync(join(layerFilesOf(file), '0'), 'other size');
+    await extractLayer(readFileSync(file), join(d, 'out'), { linkFrom: layerFilesOf(file) });
+    expect(readFileSync(join(d, 'out/f'), 'utf8')).toBe('from the tar');
   });
 });

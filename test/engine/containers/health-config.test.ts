@@ -22,9 +22,22 @@ describe('resolveHealthcheck', () => {
       intervalMs: 30_000,
       timeoutMs: 30_000,
       startPeriodMs: 0,
-      startIntervalMs: 5_000,
+      startIntervalMs: 30_000,
       retries: 3,
     });
+  });
+
+  it('must probe every Interval inside the start period when no StartInterval is given (dockerd 20.10, API 1.41)', () => {
+    const probe = resolveHealthcheck({ Healthcheck: { Test: ['CMD', 'true'], Interval: 5e8, StartPeriod: 5e9 } }, {});
+    if (!probe) throw new Error('no probe');
+    // the first probe comes one Interval after the start, not after the start period or Docker 25's 5 s
+    expect(nextProbeDelay(probe, 'starting', 0)).toBe(500);
+    expect(nextProbeDelay(probe, 'starting', 1000)).toBe(500);
+    const own = resolveHealthcheck(
+      { Healthcheck: { Test: ['CMD', 'true'], Interval: 5e9, StartInterval: 1e8, StartPeriod: 5e9 } },
+      {},
+    );
+    expect(own && nextProbeDelay(own, 'starting', 0)).toBe(100);
   });
 
   it("must take unset fields from the image's healthcheck, and NONE must turn it off", () => {

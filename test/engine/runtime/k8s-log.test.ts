@@ -1,10 +1,11 @@
 // conmon's k8s-file format: parsing records, and reading a log file with since/until/tail, following it as it
 // grows, through rotation (a new file renamed over it) and truncation, until done or aborted.
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseK8sLogLine, parseLogTime, readLogs } from '../../../src/engine/runtime/k8s-log.js';
+import { parseK8sLogLine, parseLogTime, readLogs, tailLines } from '../../../src/engine/runtime/k8s-log.js';
+import { compressRotatedLog, rotateLogFiles } from '../../../src/engine/runtime/log-files.js';
 import type { LogEntry, ReadLogsOptions } from '../../../src/engine/runtime/k8s-log.js';
 
 describe('parseK8sLogLine', () => {
@@ -90,6 +91,87 @@ describe('readLogs', () => {
     expect(await all({ tail: 2 })).toEqual(['m4', 'm5']);
     expect(await all({ tail: 0 })).toEqual([]);
     expect(await all({ since: '2026-11-22T08:00:02Z', tail: 10 })).toEqual(['m2', 'm3', 'm4', 'm5']);
+  });
+
+  it('tail must count a line written in pieces as one line and give it whole, other streams interleaved', async () => {
+    writeFileSync(
+      path,
+      rec(1, 'one') +
+        rec(2, 'ab', 'stdout', 'P') +
+        rec(3, 'err-line', 'stderr') +
+        rec(4, 'cd', 'stdout', 'P') +
+        rec(5, 'ef') +
+        rec(6, 'unterminated', 'stdout', 'P'),
+    );
+    expect(await all({ tail: 1 })).toEqual(['unterminated']);
+    expect(await all({ tail: 2 })).toEqual(['ab', 'cd', 'ef', 'unterminated']);
+    expect(await all({ tail: 3 })).toEqual(['ab', 'err-line', 'cd', 'ef', 'unterminated']);
+    expect(await all({ tail: 4 })).toEqual(['one', 'ab', 'err-line', 'cd', 'ef', 'unterminated']);
+    expect(await all({ tail: 99 })).toHaveLength(6);
+  });
+
+  it("tailLines must keep a stream's partial records with the full record that ends them, in file order", () => {
+    const e = (stream: 'stdout' | 'stderr', partial: boolean, text: string): LogEntry => ({
+      time: '2026-11-22T08:00:00Z',
+      stream,
+      partial,
+      text,
+    });
+    const entries = [
+      e('stderr', true, 'E1'),
+      e('stdout', true, 'o1'),
+      e('stderr', false, 'E2'),
+      e('stdout', false, 'o2'),
+    ];
+    expect(tailLines(entries, 1).map((x) => x.text)).toEqual(['o1', 'o2']);
+    expect(tailLines(entries, 2)).toEqual(entries);
+    expect(tailLines(entries, 0)).toEqual([]);
+  });
+
+  it('must read the rotated files oldest first, and tail must count a line across a rotation boundary', async () => {
+    writeFileSync(path, rec(1, 'old-1') + rec(2, 'spl', 'stdout', 'P'));
+    rotateLogFiles(path, 3);
+    writeFileSync(path, rec(3, 'it') + rec(4, 'mid'));
+    rotateLogFiles(path, 3);
+    writeFileSync(path, rec(5, 'new'));
+    expect(await all()).toEqual(['old-1', 'spl', 'it', 'mid', 'new']);
+    expect(await all({ tail: 3 })).toEqual(['spl', 'it', 'mid', 'new']);
+    // A third rotation with max-file 3 drops the oldest file.
+    rotateLogFiles(path, 3);
+    writeFileSync(path, rec(6, 'newest'));
+    expect(await all()).toEqual(['it', 'mid', 'new', 'newest']);
+    expect(await all({ since: '2026-11-22T08:00:04Z', until: '2026-11-22T08:00:05Z' })).toEqual(['mid', 'new']);
+  });
+
+  it('must read gzipped rotated files (compress) with the plain .1 after them', async () => {
+    writeFileSync(path, rec(1, 'oldest'));
+    rotateLogFiles(path, 3, true);
+    writeFileSync(path, rec(2, 'older'));
+    await compressRotatedLog(path);
+    rotateLogFiles(path, 3, true);
+    writeFileSync(path, rec(3, 'current'));
+    expect(existsSync(`${path}.2.gz`) && existsSync(`${path}.1`) && !existsSync(`${path}.1.gz`)).toBe(true);
+    expect(await all()).toEqual(['oldest', 'older', 'current']);
+    await compressRotatedLog(path);
+    expect(existsSync(`${path}.1`)).toBe(false);
+    expect(await all({ tail: 2 })).toEqual(['older', 'current']);
+  });
+
+  it('following must go on from the rotated file into the new one berthd rotation leaves', async () => {
+    writeFileSync(path, rec(1, 'first'));
+    let done = false;
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const e of readLogs(path, { follow: true, isDone: () => done, pollMs: 10 })) seen.push(e.text);
+    })();
+    for (let i = 0; i < 300 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    rotateLogFiles(path, 2);
+    appendFileSync(`${path}.1`, rec(2, 'late-in-old')); // conmon writes on until it reopens
+    writeFileSync(path, rec(3, 'in-new'));
+    for (let i = 0; i < 300 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    done = true;
+    await reading;
+    expect(seen).toEqual(['first', 'late-in-old', 'in-new']);
   });
 
   it('following must pick up appended records, a rotated file and a truncated file, and end when done', async () => {

@@ -487,3 +487,20 @@ describe('namespaces, root and mounts', () => {
     });
   });
 });
+
+describe('namespaces: PidMode and IpcMode', () => {
+  const nsOf = (over: Partial<SpecInput>): Array<{ type: string; path?: string }> => specOf(over).linux.namespaces;
+
+  it('must make every namespace new by default, in the order runc expects', () => {
+    expect(nsOf({}).map((n) => n.type)).toEqual(['pid', 'mount', 'uts', 'ipc', 'network', 'cgroup']);
+    expect(nsOf({}).every((n) => n.path === undefined)).toBe(true);
+  });
+
+  it('must join a pid and an ipc namespace by path, and leave them out for host', () => {
+    const joined = nsOf({ pidns: { path: '/proc/7/ns/pid' }, ipcns: { path: '/proc/7/ns/ipc' } });
+    expect(joined.find((n) => n.type === 'pid')).toEqual({ type: 'pid', path: '/proc/7/ns/pid' });
+    expect(joined.find((n) => n.type === 'ipc')).toEqual({ type: 'ipc', path: '/proc/7/ns/ipc' });
+    const host = nsOf({ pidns: 'host', ipcns: 'host', netns: '/run/netns/x' });
+    expect(host.map((n) => n.type)).toEqual(['mount', 'uts', 'network', 'cgroup']);
+  });
+});

@@ -6,6 +6,7 @@ import { isBerthError } from '../../../errors.js';
 import type { ImageStore } from '../../images/image-store.js';
 import { buildImage } from '../../build/builder.js';
 import { buildOptionsFromQuery } from '../../build/build-options.js';
+import type { HostTrust } from '../../build/host-trust.js';
 import { jsonLinesOutput } from '../../build/build-output.js';
 import { unpackContext } from '../../build/context/unpack-context.js';
 import { newWorkDir, removeWorkDir } from '../../build/work-dirs.js';
@@ -14,7 +15,7 @@ import { sendJson } from '../server.js';
 
 export function buildRoutes(
   router: ApiRouter,
-  deps: { root: string; images: ImageStore; lifecycle: Lifecycle; events: EventBus },
+  deps: { root: string; images: ImageStore; lifecycle: Lifecycle; events: EventBus; hostTrust?: HostTrust },
 ): void {
   router.on('POST', '/build', async (req, res) => {
     const options = buildOptionsFromQuery(req.query); // a bad query is a 400 before any progress
@@ -29,7 +30,7 @@ export function buildRoutes(
       const contextDir = join(workDir, 'context');
       const contextDigests = await unpackContext(req.raw, contextDir);
       const image = await buildImage(
-        { images: deps.images, lifecycle: deps.lifecycle },
+        { images: deps.images, lifecycle: deps.lifecycle, hostTrust: deps.hostTrust },
         { contextDir, contextDigests, workDir, options, out, signal: abort.signal },
       );
       for (const tag of options.tags) deps.events.emit('image', 'tag', image.id, { name: tag });

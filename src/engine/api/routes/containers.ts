@@ -8,6 +8,8 @@ import { inspectJson, summaryJson } from '../../containers/docker-json.js';
 import { healthFilterValue } from '../../containers/health-config.js';
 import type { Lifecycle } from '../../containers/lifecycle.js';
 import { readLogs } from '../../runtime/k8s-log.js';
+import { unixTimeParam } from '../query-time.js';
+import { checkContainerCreate } from '../request-validation.js';
 import type { ApiRouter, Request } from '../server.js';
 import { beginRawStream, muxFrame, sendJson } from '../server.js';
 import { compareText } from '../../../compare-text.js';
@@ -18,7 +20,7 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
   const { store } = lifecycle.deps;
 
   router.on('POST', '/containers/create', async (req, res) => {
-    const body = await req.json();
+    const body = checkContainerCreate(await req.json<unknown>());
     sendJson(res, 201, await lifecycle.create(req.query.get('name') ?? undefined, body));
   });
 
@@ -90,10 +92,12 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
 
   router.on('GET', '/containers/{id}/logs', async (req, res) => {
     const c = store.get(req.params.id as string);
+    const since = unixTimeParam(req.query, 'since');
+    const until = unixTimeParam(req.query, 'until');
     res.writeHead(200, {
       'Content-Type': c.config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream',
     });
-    await streamLogs(req, res, c, lifecycle, { follow: truthy(req.query.get('follow')), fromNow: false });
+    await streamLogs(req, res, c, lifecycle, { follow: truthy(req.query.get('follow')), fromNow: false, since, until });
     res.end();
   });
 
@@ -170,7 +174,7 @@ async function streamLogs(
   out: ServerResponse | Duplex,
   c: ContainerRecord,
   lifecycle: Lifecycle,
-  opts: { follow: boolean; fromNow: boolean; isDone?: () => boolean },
+  opts: { follow: boolean; fromNow: boolean; isDone?: () => boolean; since?: number; until?: number },
 ): Promise<void> {
   const q = req.query;
   const wantOut = opts.fromNow || q.get('stdout') === null || truthy(q.get('stdout'));
@@ -182,13 +186,11 @@ async function streamLogs(
   (out as Duplex).on?.('close', () => abort.abort());
   const path = lifecycle.paths(c).logPath;
   const isDone = opts.isDone ?? ((): boolean => !lifecycle.deps.store.find(c.id)?.state.Running);
-  const since = q.get('since');
-  const until = q.get('until');
   for await (const entry of readLogs(path, {
     follow: opts.follow,
     fromEnd: opts.fromNow,
-    since: since && since !== '0' ? new Date(Number(since) * 1000).toISOString() : undefined,
-    until: until && until !== '0' ? new Date(Number(until) * 1000).toISOString() : undefined,
+    since: opts.since ? new Date(opts.since * 1000).toISOString() : undefined,
+    until: opts.until ? new Date(opts.until * 1000).toISOString() : undefined,
     tail: tail && tail !== 'all' ? Number(tail) : undefined,
     signal: abort.signal,
     isDone,

@@ -1,13 +1,14 @@
 // /containers/{id}/exec and /exec/...: translate HTTP to the exec store and back; no logic of their own.
 import type { Duplex } from 'node:stream';
 import { isBerthError } from '../../../errors.js';
-import type { ExecConfig, ExecStore } from '../../containers/exec-store.js';
+import type { ExecStore } from '../../containers/exec-store.js';
+import { checkExecCreate, checkExecStart } from '../request-validation.js';
 import type { ApiRouter, Request } from '../server.js';
 import { beginRawStream, muxFrame, sendJson, statusOf } from '../server.js';
 
 export function execRoutes(router: ApiRouter, execs: ExecStore): void {
   router.on('POST', '/containers/{id}/exec', async (req, res) => {
-    const record = await execs.create(req.params.id as string, await req.json<ExecConfig>());
+    const record = await execs.create(req.params.id as string, checkExecCreate(await req.json<unknown>()));
     sendJson(res, 201, { Id: record.id });
   });
 
@@ -56,14 +57,10 @@ export function execRoutes(router: ApiRouter, execs: ExecStore): void {
   });
 }
 
-/**
- * The Docker CLI upgrades the connection for an attached exec and sends a plain request for `exec -d`; only a
- * plain request's body (Detach) can be read, as the server hands an upgraded socket over without its body.
- */
+/** The Docker CLI upgrades the connection for an attached exec and sends a plain request for `exec -d`. */
 async function startExec(req: Request, socket: Duplex, execs: ExecStore): Promise<void> {
   const record = execs.get(req.params.id as string);
-  const upgraded = req.raw.headers.upgrade !== undefined;
-  const body = upgraded ? {} : await req.json<{ Detach?: boolean }>();
+  const body = checkExecStart(await req.json<unknown>());
   if (body.Detach === true) {
     execs.start(record.id, { detach: true });
     socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n', () => socket.destroy());

@@ -1,12 +1,15 @@
-// /images/...: list, inspect, load, save, import, tag, remove, history, prune. Pulling from a registry is not
-// built yet: /images/create?fromImage answers with a clear error instead of pretending.
+// /images/...: list, inspect, load, save, import, pull, push, tag, remove, history, prune. Pull and push stream
+// dockerd's JSON progress; failures after the 200 status are sent in the stream as errorDetail lines.
+import type { ServerResponse } from 'node:http';
 import type { EventBus } from '../../daemon/events.js';
 import { EngineError } from '../../errors.js';
 import type { ImageRecord, ImageStore } from '../../images/image-store.js';
 import { parseFilters } from '../../filters.js';
 import { filterImages } from '../../images/image-filters.js';
 import { applyImportChanges } from '../../images/import-changes.js';
-import type { ApiRouter } from '../server.js';
+import { parseReference } from '../../images/reference.js';
+import { type ProgressEvent, type RegistryImages, decodeRegistryAuth } from '../../images/registry-images.js';
+import type { ApiRouter, Request } from '../server.js';
 import { sendJson } from '../server.js';
 
 const truthy = (v: string | null): boolean => v === '1' || v === 'true';
@@ -44,7 +47,7 @@ function inspect(i: ImageRecord): unknown {
     VirtualSize: i.size,
     GraphDriver: { Name: 'overlay2', Data: {} },
     RootFS: { Type: 'layers', Layers: c.rootfs?.diff_ids ?? [] },
-    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
+    Metadata: { LastTagTime: i.lastTagTime ?? '0001-01-01T00:00:00Z' },
   };
 }
 
@@ -54,7 +57,30 @@ function need(images: ImageStore, ref: string): ImageRecord {
   return i;
 }
 
-export function imageRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
+/** Sends progress lines; an error after the status line is the stream's last line, as dockerd ends a failed pull. */
+async function streamProgress(
+  res: ServerResponse,
+  work: (send: (e: ProgressEvent & { aux?: unknown }) => void) => Promise<void>,
+): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  const send = (e: object): void => {
+    if (!res.writableEnded) res.write(`${JSON.stringify(e)}\n`);
+  };
+  try {
+    await work(send);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    send({ errorDetail: { message }, error: message });
+  }
+  res.end();
+}
+
+function registryAuth(req: Request): ReturnType<typeof decodeRegistryAuth> {
+  const header = req.raw.headers['x-registry-auth'];
+  return decodeRegistryAuth(typeof header === 'string' ? header : undefined);
+}
+
+export function imageRoutes(router: ApiRouter, images: ImageStore, events: EventBus, registry: RegistryImages): void {
   router.on('GET', '/images/json', (req, res) => {
     const filters = parseFilters(req.query.get('filters'));
     // As dockerd does, an untagged image that others were built on (a build step) is listed only with all=1.
@@ -106,13 +132,44 @@ export function imageRoutes(router: ApiRouter, images: ImageStore, events: Event
       events.emit('image', 'import', image.id, { name: ref ?? image.id });
       return;
     }
-    const from = req.query.get('fromImage') ?? fromSrc ?? '';
-    throw new EngineError(
-      'not-found',
-      'ENGINE_PULL_UNSUPPORTED',
-      `pull access denied for ${from}: berthd cannot pull from registries yet`,
-      { hint: 'load the image with `docker load` or `docker import` first' },
-    );
+    const from = req.query.get('fromImage') ?? '';
+    const tag = req.query.get('tag') ?? '';
+    const ref = tag === '' ? from : `${from}${tag.startsWith('sha256:') ? '@' : ':'}${tag}`;
+    const credentials = registryAuth(req);
+    parseReference(ref); // a bad reference is a 400 before the stream starts
+    await streamProgress(res, async (send) => {
+      const platform = req.query.get('platform') ?? undefined;
+      const pulled = await registry.pull({ ref, credentials, onProgress: send, ...(platform ? { platform } : {}) });
+      send({ status: `Digest: ${pulled.digest}` });
+      const verdict = pulled.updated ? 'Downloaded newer image for' : 'Image is up to date for';
+      send({ status: `Status: ${verdict} ${pulled.name}` });
+      events.emit('image', 'pull', pulled.name, { name: pulled.name });
+    });
+  });
+
+  router.on('POST', '/images/{name:.*}/push', async (req, res) => {
+    const name = req.params.name as string;
+    const tag = req.query.get('tag') ?? '';
+    const credentials = registryAuth(req);
+    if (tag !== '') need(images, `${name}:${tag}`); // dockerd answers 404 before any progress
+    await streamProgress(res, async (send) => {
+      await registry.push(name, tag, credentials, send);
+      events.emit('image', 'push', `${name}${tag ? `:${tag}` : ''}`, { name });
+    });
+  });
+
+  router.on('GET', '/distribution/{name:.*}/json', async (req, res) => {
+    sendJson(res, 200, await registry.distribution(req.params.name as string, registryAuth(req)));
+  });
+
+  router.on('POST', '/auth', async (req, res) => {
+    const body = await req.json<{ username?: string; password?: string; serveraddress?: string }>();
+    const credentials = {
+      ...(body.username ? { username: body.username } : {}),
+      ...(body.password ? { password: body.password } : {}),
+    };
+    await registry.login(body.serveraddress ?? '', credentials);
+    sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
 
   router.on('GET', '/images/{name:.*}/json', (req, res) =>

@@ -2,12 +2,11 @@
 // service and the containers' networking; no logic of its own.
 import { EngineError } from '../../errors.js';
 import { parseFilters, matchesLabels } from '../../filters.js';
-import type { EndpointSettings } from '../../networks/container-request.js';
 import type { ContainerNetworking } from '../../networks/container-networking.js';
-import type { NetworkCreateRequest } from '../../networks/create-request.js';
 import { networkJson } from '../../networks/network-json.js';
 import { filterNetworks } from '../../networks/network-filters.js';
 import { PREDEFINED } from '../../networks/types.js';
+import { checkNetworkConnect, checkNetworkCreate, checkNetworkDisconnect } from '../request-validation.js';
 import type { ApiRouter } from '../server.js';
 import { sendJson } from '../server.js';
 
@@ -31,7 +30,7 @@ export function networkRoutes(router: ApiRouter, networking: ContainerNetworking
   });
 
   router.on('POST', '/networks/create', async (req, res) => {
-    const n = await service.create(await req.json<NetworkCreateRequest>());
+    const n = await service.create(checkNetworkCreate(await req.json<unknown>()));
     sendJson(res, 201, { Id: n.id, Warning: '' });
   });
 
@@ -41,14 +40,14 @@ export function networkRoutes(router: ApiRouter, networking: ContainerNetworking
   });
 
   router.on('POST', '/networks/{id}/connect', async (req, res) => {
-    const body = await req.json<{ Container?: string; EndpointConfig?: EndpointSettings }>();
+    const body = checkNetworkConnect(await req.json<unknown>());
     if (!body.Container) throw new EngineError('invalid', 'ENGINE_NO_CONTAINER', 'no container given to connect');
     await networking.connectNetwork(req.params.id as string, body.Container, body.EndpointConfig);
     res.writeHead(200).end();
   });
 
   router.on('POST', '/networks/{id}/disconnect', async (req, res) => {
-    const body = await req.json<{ Container?: string; Force?: boolean }>();
+    const body = checkNetworkDisconnect(await req.json<unknown>());
     if (!body.Container) throw new EngineError('invalid', 'ENGINE_NO_CONTAINER', 'no container given to disconnect');
     await networking.disconnectNetwork(req.params.id as string, body.Container);
     res.writeHead(200).end();

@@ -4,6 +4,7 @@ import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { EventBus } from '../../daemon/events.js';
 import { eventMatches } from '../../daemon/events.js';
 import { parseFilters } from '../../filters.js';
+import { unixTimeParam } from '../query-time.js';
 import type { ApiRouter } from '../server.js';
 import { API_VERSION, MIN_API_VERSION, sendJson } from '../server.js';
 
@@ -84,16 +85,16 @@ export function systemRoutes(router: ApiRouter, events: EventBus, info: SystemIn
   });
   router.on('GET', '/events', (req, res) => {
     const filters = parseFilters(req.query.get('filters'));
-    const since = req.query.get('since');
-    const until = req.query.get('until');
-    const untilNs = until ? Number(until) * 1e9 : undefined;
+    const since = unixTimeParam(req.query, 'since');
+    const until = unixTimeParam(req.query, 'until');
+    const untilNs = until ? until * 1e9 : undefined;
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders(); // as dockerd: a client knows it is subscribed before the first event comes
     const send = (e: Parameters<Parameters<EventBus['subscribe']>[0]>[0]): void => {
       if (untilNs !== undefined && e.timeNano > untilNs) return;
       if (eventMatches(e, filters)) res.write(`${JSON.stringify(e)}\n`);
     };
-    if (since) for (const e of events.since(Number(since) * 1e9)) send(e);
+    if (since !== undefined) for (const e of events.since(since * 1e9)) send(e);
     if (untilNs !== undefined && untilNs <= Date.now() * 1e6) {
       res.end();
       return;

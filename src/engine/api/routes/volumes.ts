@@ -1,6 +1,7 @@
 // /volumes: create, list, inspect, remove, prune. Translate HTTP to the volume service and back; no logic.
 import { parseFilters } from '../../filters.js';
-import type { VolumeCreateRequest, VolumeService } from '../../volumes/volume-service.js';
+import type { VolumeService } from '../../volumes/volume-service.js';
+import { checkVolumeCreate } from '../request-validation.js';
 import type { ApiRouter } from '../server.js';
 import { sendJson } from '../server.js';
 
@@ -8,7 +9,7 @@ const truthy = (v: string | null): boolean => v === '1' || v === 'true' || v ===
 
 export function volumeRoutes(router: ApiRouter, volumes: VolumeService): void {
   router.on('POST', '/volumes/create', async (req, res) => {
-    const v = await volumes.create(await req.json<VolumeCreateRequest>());
+    const v = await volumes.create(checkVolumeCreate(await req.json<unknown>()));
     sendJson(res, 201, volumes.json(v));
   });
 
