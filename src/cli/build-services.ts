@@ -4,6 +4,7 @@ import { BerthError } from '../errors.js';
 import type { Build, Service } from '../spec/model.js';
 import { buildImage } from '../engine/client/build-image.js';
 import { packBuildContext } from '../engine/client/build-context.js';
+import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-images.js';
 import { readDockerConfig, withProxyArgs } from '../engine/client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
@@ -55,6 +56,9 @@ export async function buildServices(
         ctx.stderr(`WARN: service "${name}": build.${key} is not supported yet and is ignored\n`);
     }
     if (!settings.quiet) ctx.stderr(`[+] Building ${name} (${ref})\n`);
+    const dockerfile = readDockerfile(build);
+    const args = { ...buildArgs(build, ctx.env), ...settings.args };
+    if (dockerfile !== undefined) await ensureDebianBases(ctx, session.client, fromImages(dockerfile, args));
     const packed = packBuildContext(build.context, {
       dockerfile: build.dockerfile,
       dockerfileInline: build.dockerfile_inline,
@@ -66,11 +70,7 @@ export async function buildServices(
           context: packed.stream,
           dockerfile: packed.dockerfileName,
           tags: [ref],
-          buildArgs: withProxyArgs(
-            { ...buildArgs(build, ctx.env), ...settings.args },
-            dockerConfig,
-            ctx.env.DOCKER_HOST,
-          ),
+          buildArgs: withProxyArgs(args, dockerConfig, ctx.env.DOCKER_HOST),
           target: build.target,
           labels: build.labels,
           noCache: settings.noCache === true || build.no_cache === true,

@@ -17,6 +17,8 @@ import type { Verb, VerbOptions } from './commands/verbs.js';
 import { imagesCommand, lsCommand, portCommand, topCommand, verbCommand } from './commands/verbs.js';
 import { planCommand, upCommand } from './commands/up.js';
 import { startCommand } from './commands/start.js';
+import type { ImageBootstrapOptions } from './commands/image-bootstrap.js';
+import { imageBootstrapCommand } from './commands/image-bootstrap.js';
 import type { PullOptions } from './commands/pull.js';
 import { pullCommand } from './commands/pull.js';
 import type { PushOptions } from './commands/push.js';
@@ -263,6 +265,19 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, program.opts<ProjectOptions>(), opts));
   addContainerCommands(program, ctx);
+  program
+    .command('image')
+    .description('manage images')
+    .command('bootstrap')
+    .description("make a Debian base image (e.g. debian:bookworm-slim) from the host's apt mirror with mmdebstrap")
+    .argument('<name>', 'the image to make: debian:<suite>[-slim], or any name with --suite')
+    .option('--include <packages>', 'extra packages, comma-separated (repeatable)', collect, [])
+    .option('--suite <suite>', 'the Debian suite (default: the tag of debian:<suite>[-slim])')
+    .addOption(new Option('--variant <variant>', "mmdebstrap's variant").choices(['minbase', 'apt']))
+    .option('--mirror <uri>', "a Debian mirror (default: the host's, from /etc/apt/sources.list(.d))")
+    .action(async (name: string, opts: ImageBootstrapOptions) =>
+      imageBootstrapCommand(ctx, program.opts<ProjectOptions>(), name, opts),
+    );
   const engine = program
     .command('engine')
     .description('manage berthd, the built-in engine (data root BERTH_ROOT, socket BERTH_SOCKET)');

@@ -1,0 +1,79 @@
+// Base images a build needs that nothing can pull: a `FROM debian:<suite>[-slim]` that is missing on the engine,
+// where no registry answers, is made from the host's Debian mirror (bootstrap.ts), and the user is told so in
+// one line. Other bases are left to the engine, which pulls them or says why it cannot.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { EngineClient } from '../../engine/client/engine-client.js';
+import type { Build } from '../../spec/model.js';
+import type { CliContext } from '../context.js';
+import { bootstrapImage } from './bootstrap.js';
+import { requestFor } from './plan.js';
+
+const DEBIAN = /^(?:docker\.io\/)?(?:library\/)?debian:[a-z]+(?:-slim)?$/;
+
+/** The images a Dockerfile builds FROM (stage names, scratch and unresolved ${ARG}s left out), in order. */
+export function fromImages(dockerfile: string, args: Readonly<Record<string, string>> = {}): string[] {
+  const stages = new Set<string>();
+  const globals: Record<string, string> = {};
+  const out: string[] = [];
+  let seenFrom = false;
+  for (const raw of dockerfile.replace(/\\\r?\n/g, ' ').split('\n')) {
+    const line = raw.trim();
+    const arg = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?/i.exec(line);
+    if (arg && !seenFrom) globals[arg[1] as string] = args[arg[1] as string] ?? (arg[2] ?? '').replace(/^"|"$/g, '');
+    const m = /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!m) continue;
+    seenFrom = true;
+    const ref = (m[1] as string).replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, k: string) => globals[k] ?? '');
+    if (ref !== '' && ref !== 'scratch' && !stages.has(ref) && !out.includes(ref)) out.push(ref);
+    if (m[2] !== undefined) stages.add(m[2]);
+  }
+  return out;
+}
+
+/** The Dockerfile of a build: inline, or read from a local context; undefined for a remote context. */
+export function readDockerfile(build: Build): string | undefined {
+  if (build.dockerfile_inline !== undefined) return build.dockerfile_inline;
+  const file = build.dockerfile ?? 'Dockerfile';
+  const path = isAbsolute(file) ? file : join(build.context, file);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/** Makes each missing `debian:<suite>[-slim]` of `refs` that the engine cannot pull. */
+export async function ensureDebianBases(ctx: CliContext, client: EngineClient, refs: readonly string[]): Promise<void> {
+  for (const ref of refs.filter((r) => DEBIAN.test(r))) {
+    if ((await client.find(`/images/${encodeURIComponent(ref)}/json`)) !== undefined) continue;
+    if (await pulls(client, ref)) continue;
+    const result = await bootstrapImage(client, requestFor(ref, {}), {
+      aptDir: ctx.env.BERTH_APT_DIR,
+      env: ctx.env,
+      signal: ctx.signal,
+    });
+    ctx.stderr(
+      `[+] ${ref} is not on the engine and no registry answered: made it from the Debian mirror ` +
+        `${result.sources[0]?.uri ?? ''} with mmdebstrap (${result.packages} packages, ${result.seconds}s); ` +
+        `\`berth image bootstrap ${ref}\` does it alone\n`,
+    );
+  }
+}
+
+/** Whether a pull of `ref` succeeds within a short time (no registry answers on many of our machines). */
+async function pulls(client: EngineClient, ref: string): Promise<boolean> {
+  const [name, tag] = ref.split(':') as [string, string];
+  try {
+    const res = await client.raw('POST', '/images/create', {
+      query: { fromImage: name, tag },
+      signal: AbortSignal.timeout(20_000),
+    });
+    const text = await new Promise<string>((resolve, reject) => {
+      let s = '';
+      res.on('data', (c: Buffer) => (s += c.toString('utf8')));
+      res.on('end', () => resolve(s));
+      res.on('error', reject);
+    });
+    if ((res.statusCode ?? 500) >= 400 || text.includes('"error"')) return false;
+    return (await client.find(`/images/${encodeURIComponent(ref)}/json`)) !== undefined;
+  } catch {
+    return false;
+  }
+}
