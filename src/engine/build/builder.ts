@@ -30,6 +30,11 @@ export interface BuilderDeps {
   lifecycle: Lifecycle;
   /** The host CA files RUN steps get (berthd's setting; none: RUN steps get no host CA). */
   hostTrust?: HostTrust;
+  /**
+   * Pulls a FROM image that is missing (or every FROM image with `--pull`), printing its progress on `out`, and
+   * returns what it stored; without it, a missing FROM image fails the build.
+   */
+  pullBase?: (ref: string, out: BuildOutput) => Promise<ImageRecord>;
 }
 
 /** One build's inputs: the unpacked context, a scratch folder of its own, the options, where progress goes. */
@@ -136,11 +141,20 @@ async function startStage(
   else if (ref.toLowerCase() !== 'scratch') {
     if (ref === '') throw located(at.df, stage.from.at, 'FROM names no image', 'write FROM <image>[:tag]');
     image = deps.images.resolve(ref);
+    // As dockerd's classic builder: a missing base is pulled, and --pull pulls a newer one of every base.
+    if ((image === undefined || run.options.pull) && deps.pullBase) {
+      const pullBase = deps.pullBase;
+      image = await pullBase(ref, run.out).catch((e: unknown) => {
+        if (!isEngineError(e)) throw e;
+        const where = `${at.df.file}:${stage.from.at.line}:${stage.from.at.column}`;
+        throw new EngineError(e.kind, e.code, `${where}: FROM "${ref}": ${e.message}`, { hint: e.hint, cause: e });
+      });
+    }
     if (image === undefined) {
       throw located(
         at.df,
         stage.from.at,
-        `FROM "${ref}": no such image on this engine, and builds do not pull their base images yet`,
+        `FROM "${ref}": no such image on this engine`,
         `pull it first (docker pull ${ref}), load it with docker load or build it, then build again`,
         'not-found',
       );

@@ -116,7 +116,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   networkRoutes(router, networks);
   volumeRoutes(router, volumes);
   const hostTrust = opts.buildHostTrust ?? hostTrustFromEnv(process.env);
-  buildRoutes(router, { root: opts.root, images, lifecycle, events, hostTrust });
+  buildRoutes(router, { root: opts.root, images, lifecycle, events, hostTrust, registry: registries });
   const server = await startApiServer({ socketPath: opts.socket, router, log });
   const pidFile = join(opts.root, 'berthd.pid');
   await writeFileAtomic(pidFile, `${process.pid}\n`);

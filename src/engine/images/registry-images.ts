@@ -190,6 +190,28 @@ export function decodeRegistryAuth(header: string | undefined): Credentials | un
   }
 }
 
+/**
+ * The credentials a build may use, from the docker CLI's X-Registry-Config header (base64 JSON: server address →
+ * auth config): a lookup by image reference, undefined for a registry the header does not name.
+ */
+export function buildRegistryCredentials(header: string | undefined): (ref: string) => Credentials | undefined {
+  if (header === undefined || header === '') return () => undefined;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new EngineError('invalid', 'ENGINE_BAD_REGISTRY_AUTH', 'the X-Registry-Config header is not base64 JSON', {
+      cause: e,
+    });
+  }
+  const byRegistry = new Map<string, Credentials | undefined>();
+  for (const [address, auth] of Object.entries(doc)) {
+    const encoded = Buffer.from(JSON.stringify(auth ?? {})).toString('base64');
+    byRegistry.set(registryOfAddress(address), decodeRegistryAuth(encoded));
+  }
+  return (ref) => byRegistry.get(split(parseReference(ref).name).registry);
+}
+
 /** `https://index.docker.io/v1/`, `localhost:5000`, `http://reg:5000/` → the registry as references name it. */
 export function registryOfAddress(address: string): string {
   const host = address.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');

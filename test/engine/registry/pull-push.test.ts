@@ -83,6 +83,28 @@ describe.runIf(hasTools)('berthd pulls from and pushes to a plain HTTP registry'
     expect((await docker('push', other)).out).toMatch(/: Layer already exists/);
   }, 120_000);
 
+  it('a build pulls a missing FROM image as dockerd does, and fails clearly when the registry lacks it', async () => {
+    const ref = `${registry.host}/berth/base:1`;
+    writeFileSync(join(dir, 'base.tar'), await makeBusyboxSaveTar({ tags: [ref], gzip: true }));
+    expect((await docker('load', '-i', join(dir, 'base.tar'))).code).toBe(0);
+    expect((await docker('push', ref)).code).toBe(0);
+    expect((await docker('rmi', ref)).code).toBe(0);
+    const ctx = join(dir, 'from-registry');
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${ref}\nRUN echo built > /built\n`);
+    const built = await docker('build', '-t', 'berth-from-registry:1', ctx);
+    expect(built.out).toMatch(/Pulling from berth\/base/);
+    expect(built.out).toContain(`Status: Downloaded newer image for ${ref}`);
+    expect(built.code, built.out).toBe(0);
+    expect((await docker('run', '--rm', 'berth-from-registry:1', 'cat', '/built')).stdout).toBe('built\n');
+    expect((await docker('image', 'inspect', ref)).code).toBe(0);
+
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${registry.host}/berth/absent:1\n`);
+    const missing = await docker('build', ctx);
+    expect(missing.code).not.toBe(0);
+    expect(missing.out).toMatch(/Dockerfile:1:\d+: FROM "[^"]+absent:1": .*manifest unknown/);
+  });
+
   it('pulls by digest, and fails clearly for an unknown tag and an unreachable registry', async () => {
     const ref = `${registry.host}/berth/busybox`;
     const digest = JSON.parse((await docker('inspect', '-f', '{{json .RepoDigests}}', `${ref}:1`)).stdout)[0].split(

@@ -4,6 +4,8 @@ import type { Lifecycle } from '../../containers/lifecycle.js';
 import type { EventBus } from '../../daemon/events.js';
 import { isBerthError } from '../../../errors.js';
 import type { ImageStore } from '../../images/image-store.js';
+import type { RegistryImages } from '../../images/registry-images.js';
+import { buildRegistryCredentials } from '../../images/registry-images.js';
 import { buildImage } from '../../build/builder.js';
 import { buildOptionsFromQuery } from '../../build/build-options.js';
 import type { HostTrust } from '../../build/host-trust.js';
@@ -15,7 +17,14 @@ import { sendJson } from '../server.js';
 
 export function buildRoutes(
   router: ApiRouter,
-  deps: { root: string; images: ImageStore; lifecycle: Lifecycle; events: EventBus; hostTrust?: HostTrust },
+  deps: {
+    root: string;
+    images: ImageStore;
+    lifecycle: Lifecycle;
+    events: EventBus;
+    hostTrust?: HostTrust;
+    registry?: RegistryImages;
+  },
 ): void {
   router.on('POST', '/build', async (req, res) => {
     const options = buildOptionsFromQuery(req.query); // a bad query is a 400 before any progress
@@ -29,8 +38,26 @@ export function buildRoutes(
     try {
       const contextDir = join(workDir, 'context');
       const contextDigests = await unpackContext(req.raw, contextDir);
+      const registry = deps.registry;
+      // The docker CLI sends the credentials of every registry it knows in X-Registry-Config.
+      const credentials = buildRegistryCredentials(req.raw.headers['x-registry-config'] as string | undefined);
+      const pullBase = registry
+        ? async (ref: string, progress: typeof out) => {
+            const pulled = await registry.pull({
+              ref,
+              credentials: credentials(ref),
+              onProgress: (e) => {
+                if (e.progressDetail === undefined) progress.line(`${e.id ? `${e.id}: ` : ''}${e.status}\n`);
+              },
+            });
+            progress.line(
+              `Status: ${pulled.updated ? 'Downloaded newer image' : 'Image is up to date'} for ${pulled.name}\n`,
+            );
+            return deps.images.resolve(pulled.name) as NonNullable<ReturnType<ImageStore['resolve']>>;
+          }
+        : undefined;
       const image = await buildImage(
-        { images: deps.images, lifecycle: deps.lifecycle, hostTrust: deps.hostTrust },
+        { images: deps.images, lifecycle: deps.lifecycle, hostTrust: deps.hostTrust, pullBase },
         { contextDir, contextDigests, workDir, options, out, signal: abort.signal },
       );
       for (const tag of options.tags) deps.events.emit('image', 'tag', image.id, { name: tag });
