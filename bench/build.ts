@@ -12,8 +12,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { packBuildContext } from '../src/engine/client/build-context.js';
-import { pingEngine } from '../src/engine/client/endpoint.js';
+import { packBuildContext } from '../src/client/build-context.js';
+import { pingEngine } from '../src/client/endpoint.js';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
 import { type Daemon, api, median, ms, startBerthd, startDockerd, stopProcess, removeBenchDir } from './lib.js';
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { pingEngine } from '../src/engine/client/endpoint.js';
+import { pingEngine } from '../src/client/endpoint.js';
 
 /** One Engine API call; resolves with the status and body whatever the status. */
 export function api(

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
-import { pingEngine } from '../src/engine/client/endpoint.js';
+import { pingEngine } from '../src/client/endpoint.js';
 import { type Daemon, api, median, startBerthd, startDockerd, stopProcess, removeBenchDir } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);

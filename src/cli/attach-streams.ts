@@ -2,8 +2,8 @@
 // hijack.go): output to stdout and stderr (demultiplexed unless a TTY), stdin copied in and its EOF passed on as
 // a half-close, the terminal in raw mode for a TTY, and its size sent at the start and on every resize.
 import type { ReadStream, WriteStream } from 'node:tty';
-import type { HijackedStream } from '../engine/client/hijack.js';
-import { demultiplex } from '../engine/client/stdcopy.js';
+import type { HijackedStream } from '../client/hijack.js';
+import { demultiplex } from '../client/stdcopy.js';
 import { BerthError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { byteOutput } from './stdio.js';

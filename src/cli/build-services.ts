@@ -2,10 +2,10 @@
 // are missing (or for all, with --build). The context goes to the engine as a tar, so berthd and dockerd both build.
 import { BerthError } from '../errors.js';
 import type { Build, Service } from '../spec/model.js';
-import { buildImage } from '../engine/client/build-image.js';
-import { packBuildContext } from '../engine/client/build-context.js';
+import { buildImage } from '../client/build-image.js';
+import { packBuildContext } from '../client/build-context.js';
 import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-images.js';
-import { readDockerConfig, withProxyArgs } from '../engine/client/docker-proxies.js';
+import { readDockerConfig, withProxyArgs } from '../client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
 import { serviceImage } from './stack-session.js';

@@ -1,8 +1,8 @@
 // The engine a stack command talks to: the one --host, --context, DOCKER_HOST, DOCKER_CONTEXT or the docker CLI's
 // current context names (any Docker Engine API, e.g. a real dockerd), else the built-in berthd, started in the
 // background on first use so that a new user never has to.
-import { type EngineChoice, engineEndpoint, pingEngine } from '../engine/client/endpoint.js';
-import { EngineClient } from '../engine/client/engine-client.js';
+import { type EngineChoice, engineEndpoint, pingEngine } from '../client/endpoint.js';
+import { EngineClient } from '../client/engine-client.js';
 import { BerthError } from '../errors.js';
 import { engineSettings, engineStart } from './commands/engine.js';
 import type { CliContext } from './context.js';

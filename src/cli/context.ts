@@ -32,7 +32,7 @@ export interface ProjectOptions {
   profile: string[];
   /** --progress: auto, tty, plain, json or quiet (default COMPOSE_PROGRESS, then auto). */
   progress?: string;
-  /** -H/--host and --context: the engine, as the docker CLI's flags choose it (see engine/client/endpoint.ts). */
+  /** -H/--host and --context: the engine, as the docker CLI's flags choose it (see client/endpoint.ts). */
   host?: string;
   context?: string;
 }

@@ -1,6 +1,6 @@
 // What the engine has of each image, for the pull decisions: present or not, and when it was last tagged (dockerd's
 // Metadata.LastTagTime, set by a pull or a tag: what Compose's daily/weekly/every_ policies compare with).
-import type { EngineClient } from '../engine/client/engine-client.js';
+import type { EngineClient } from '../client/engine-client.js';
 import type { ImageFacts } from '../planner/plan-pulls.js';
 
 export async function imageFacts(client: EngineClient, refs: readonly string[]): Promise<Record<string, ImageFacts>> {

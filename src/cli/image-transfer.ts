@@ -4,9 +4,9 @@
 // image, the registry and the engine's words, with a hint.
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { CLIENT_API_VERSION, EngineApiError } from '../engine/client/engine-client.js';
-import type { EngineClient } from '../engine/client/engine-client.js';
-import { unixRequestOptions } from '../engine/client/endpoint.js';
+import { CLIENT_API_VERSION, EngineApiError } from '../client/engine-client.js';
+import type { EngineClient } from '../client/engine-client.js';
+import { unixRequestOptions } from '../client/endpoint.js';
 import { BerthError } from '../errors.js';
 import { parseImageReference } from '../spec/image-reference.js';
 import { registryAuthHeader, registryKey, registryName } from './registry-auth.js';

@@ -1,7 +1,7 @@
 // Container logs as the CLI prints them: Docker's multiplexed stream (8-byte frame headers) split into lines,
 // each prefixed with the container's name in a color of its own, as `docker compose logs` and attached `up` do.
 import type { IncomingMessage } from 'node:http';
-import type { EngineClient, Query } from '../engine/client/engine-client.js';
+import type { EngineClient, Query } from '../client/engine-client.js';
 
 const COLORS = [36, 33, 32, 35, 34, 91, 96, 93, 92, 95, 94];
 

@@ -1,8 +1,8 @@
 // Which container of a service a command acts on, chosen as Compose does (pkg/compose/containers.go): by the
 // project and service labels, running ones unless stopped ones are asked for, replicas by number, one-off
 // (`run`) containers after them; and the errors Compose gives when there is none.
-import type { EngineClient } from '../engine/client/engine-client.js';
-import { filters } from '../engine/client/engine-client.js';
+import type { EngineClient } from '../client/engine-client.js';
+import { filters } from '../client/engine-client.js';
 import { BerthError } from '../errors.js';
 import { LABEL } from '../planner/labels.js';
 import { compareText } from '../compare-text.js';

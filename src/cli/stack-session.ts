@@ -1,6 +1,6 @@
 // What every stack command starts with: the loaded stack, a client for its engine, and what the engine runs of the
 // project. Images are resolved here (and pulled when missing and pullable), so the planner gets plain IDs.
-import type { EngineClient } from '../engine/client/engine-client.js';
+import type { EngineClient } from '../client/engine-client.js';
 import { BerthError } from '../errors.js';
 import type { Service, Stack } from '../spec/model.js';
 import type { Observed } from '../planner/observed.js';

@@ -3,8 +3,8 @@
 // depends_on conditions), at most `parallel` at a time. A failed action fails the actions that wait on it, with
 // the reason. Every step is one the next run can converge from: a recreate renames the old container before it
 // creates the new one, so a crash between leaves a container the next plan recognizes and replaces.
-import type { EngineClient } from '../engine/client/engine-client.js';
-import { EngineApiError } from '../engine/client/engine-client.js';
+import type { EngineClient } from '../client/engine-client.js';
+import { EngineApiError } from '../client/engine-client.js';
 import { BerthError } from '../errors.js';
 import type { DependsOn, Service, Stack } from '../spec/model.js';
 import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';

@@ -8,7 +8,7 @@ import type {
   Resources,
   RestartPolicy,
   ThrottleDevice,
-} from '../engine/client/api-types.js';
+} from '../client/api-types.js';
 import type { Service } from '../spec/model.js';
 import { parseBytes } from '../spec/syntax/bytes.js';
 import { parseDuration } from '../spec/syntax/duration.js';

@@ -3,7 +3,7 @@
 // that creates a missing host path (moby/moby#43483); every other volume, bind and tmpfs is a Mount; file-based
 // secrets and configs are read-only binds; `tmpfs` entries are HostConfig.Tmpfs.
 import { posix } from 'node:path';
-import type { HostConfig, Mount } from '../engine/client/api-types.js';
+import type { HostConfig, Mount } from '../client/api-types.js';
 import type { FileReference, VolumeMount } from '../spec/model.js';
 import type { SpecNotes } from './container-refs.js';
 import { resolveVolumesFrom } from './container-refs.js';

@@ -1,7 +1,7 @@
 // The networking part of a create request, as Compose's create.go builds it: NetworkMode and the endpoint of the
 // primary network (highest priority, then name), the other networks to connect after create before API 1.44,
 // links, and published and exposed ports.
-import type { EndpointSettings, HostConfig, NetworkingConfig, PortBinding } from '../engine/client/api-types.js';
+import type { EndpointSettings, HostConfig, NetworkingConfig, PortBinding } from '../client/api-types.js';
 import type { ServiceNetwork } from '../spec/model.js';
 import type { SpecNotes } from './container-refs.js';
 import { DEFAULT_API_VERSION, resolveServiceMode } from './container-refs.js';

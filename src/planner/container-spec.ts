@@ -2,7 +2,7 @@
 // (pkg/compose/create.go getCreateConfigs, convergence.go createMobyContainer, the labels of pkg/api/labels.go),
 // so containers berth creates and those `docker compose up` creates are alike, label for label.
 // Pure: every engine-side fact (network and volume names, other services' containers) comes in the input.
-import type { ContainerCreateBody, EndpointSettings, HealthConfig } from '../engine/client/api-types.js';
+import type { ContainerCreateBody, EndpointSettings, HealthConfig } from '../client/api-types.js';
 import type { Service, Stack } from '../spec/model.js';
 import { containerMounts } from './container-mounts.js';
 import { containerNetworking } from './container-network.js';

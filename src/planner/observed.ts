@@ -1,7 +1,7 @@
 // What runs: a project's containers, networks and volumes as the engine reports them, found by Compose's project
 // label. `observeProject` is the only part of this file that talks to the engine; the rest is data.
-import type { EngineClient } from '../engine/client/engine-client.js';
-import { filters } from '../engine/client/engine-client.js';
+import type { EngineClient } from '../client/engine-client.js';
+import { filters } from '../client/engine-client.js';
 import { LABEL } from './labels.js';
 
 export interface ObservedContainer {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
-import { EngineClient } from '../../src/engine/client/engine-client.js';
+import { EngineClient } from '../../src/client/engine-client.js';
 import { freePort, httpGet } from './loopback.js';
 import { runCli } from './run-cli.js';
 

@@ -8,7 +8,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlin
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/engine/client/engine-client.js';
+import { EngineClient } from '../../src/client/engine-client.js';
 import { freePort } from './loopback.js';
 import type { ReadmeCommand } from './readme-blocks.js';
 import { readmeBlocks, splitComment } from './readme-blocks.js';

@@ -5,7 +5,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EngineClient } from '../../src/engine/client/engine-client.js';
+import { EngineClient } from '../../src/client/engine-client.js';
 import { startRegistry as startRegistryServer } from '../engine/registry/registry-server.js';
 import { startEngine as startAnyEngine } from './engines.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { EngineClient } from '../../src/engine/client/engine-client.js';
+import { EngineClient } from '../../src/client/engine-client.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { main } from '../../src/cli/main.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/engine/client/engine-client.js';
+import { EngineClient } from '../../src/client/engine-client.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import type { Engine } from './engines.js';
 import { hasDockerd, hasRunc, startEngine } from './engines.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pingEngine } from '../../src/engine/client/endpoint.js';
+import { pingEngine } from '../../src/client/endpoint.js';
 import { netavarkRuns } from '../../src/engine/networks/netavark-processes.js';
 import { freePort, httpGet } from '../cli/loopback.js';
 import { runCli } from '../cli/run-cli.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pingEngine } from '../../src/engine/client/endpoint.js';
+import { pingEngine } from '../../src/client/endpoint.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pingEngine } from '../../src/engine/client/endpoint.js';
+import { pingEngine } from '../../src/client/endpoint.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { runCli } from '../cli/run-cli.js';
 import type { DockerResult } from './docker-cli.js';

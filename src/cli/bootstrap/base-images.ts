@@ -3,7 +3,7 @@
 // one line. Other bases are left to the engine, which pulls them or says why it cannot.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { EngineClient } from '../../engine/client/engine-client.js';
+import type { EngineClient } from '../../client/engine-client.js';
 import type { Build } from '../../spec/model.js';
 import type { CliContext } from '../context.js';
 import { bootstrapImage } from './bootstrap.js';

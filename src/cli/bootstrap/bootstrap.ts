@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { BerthError } from '../../errors.js';
-import type { EngineClient } from '../../engine/client/engine-client.js';
-import { unixRequestOptions } from '../../engine/client/endpoint.js';
+import type { EngineClient } from '../../client/engine-client.js';
+import { unixRequestOptions } from '../../client/endpoint.js';
 import type { AptSource, BootstrapRequest } from './plan.js';
 import {
   cacheKey,

@@ -3,14 +3,14 @@
 // missing destination takes the source's place under its own name, and "DEST/" must be a folder.
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, posix, resolve } from 'node:path';
-import type { EngineClient } from '../../engine/client/engine-client.js';
+import type { EngineClient } from '../../client/engine-client.js';
 import {
   getContainerArchive,
   isDirMode,
   isSymlinkMode,
   putContainerArchive,
   statContainerPath,
-} from '../../engine/client/archive.js';
+} from '../../client/archive.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import type { PackEntry } from '../local-archive.js';

@@ -1,7 +1,7 @@
 // `berth cp`: copies files and folders between a service's container and this machine, as `docker compose cp`
 // does: `SERVICE:SRC DEST` reads from the service's first container, `SRC SERVICE:DEST` writes to all of them
 // (or the one --index names); "-" is a tar on stdin or stdout.
-import type { EngineClient } from '../../engine/client/engine-client.js';
+import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import type { ContainerSummary } from '../service-containers.js';

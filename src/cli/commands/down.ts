@@ -10,7 +10,7 @@ import { selectProgress } from '../progress/select.js';
 import { applyEventsTo, inPhase } from '../progress/sink.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, serviceImage } from '../stack-session.js';
-import { EngineApiError } from '../../engine/client/engine-client.js';
+import { EngineApiError } from '../../client/engine-client.js';
 
 export interface DownOptions {
   volumes?: boolean;

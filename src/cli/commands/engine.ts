@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BerthError } from '../../errors.js';
-import { pingEngine } from '../../engine/client/endpoint.js';
+import { pingEngine } from '../../client/endpoint.js';
 
 export interface EngineSettings {
   root: string;

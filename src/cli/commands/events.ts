@@ -1,6 +1,6 @@
 // `berth events [SERVICE...]`: the engine's container events for the project, as `docker compose events` shows
 // them (one-off containers left out), until Ctrl-C or --until.
-import { filters } from '../../engine/client/engine-client.js';
+import { filters } from '../../client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../planner/labels.js';
 import type { CliContext, ProjectOptions } from '../context.js';

@@ -1,8 +1,8 @@
 // `berth exec SERVICE COMMAND...`: runs a command in a running container of the service, as `docker compose exec`
 // does: attached with stdin by default, a TTY when the user is at a terminal (unless -T), and berth's exit code
 // is the command's. `-d` starts it in the background and returns at once.
-import type { EngineClient } from '../../engine/client/engine-client.js';
-import { hijack } from '../../engine/client/hijack.js';
+import type { EngineClient } from '../../client/engine-client.js';
+import { hijack } from '../../client/hijack.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { attachStreams } from '../attach-streams.js';
 import { ExitStatus } from '../exit-status.js';

@@ -1,5 +1,5 @@
 // `berth logs`: the project's container logs with Compose's colored `name  |` prefixes; -f follows until Ctrl-C.
-import { filters } from '../../engine/client/engine-client.js';
+import { filters } from '../../client/engine-client.js';
 import { LABEL } from '../../planner/labels.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { prefixer, streamContainerLogs } from '../log-stream.js';

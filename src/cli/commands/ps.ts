@@ -5,7 +5,7 @@ import { LABEL } from '../../planner/labels.js';
 import { openSession } from '../stack-session.js';
 import { humanDuration } from '../human-duration.js';
 import { renderTable } from '../table.js';
-import { filters } from '../../engine/client/engine-client.js';
+import { filters } from '../../client/engine-client.js';
 import { compareText } from '../../compare-text.js';
 import type { ListPort } from '../port-text.js';
 import { displayablePorts, sortByPrivatePort } from '../port-text.js';

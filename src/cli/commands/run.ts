@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { EngineClient } from '../../engine/client/engine-client.js';
-import { EngineApiError } from '../../engine/client/engine-client.js';
-import { hijack } from '../../engine/client/hijack.js';
+import type { EngineClient } from '../../client/engine-client.js';
+import { EngineApiError } from '../../client/engine-client.js';
+import { hijack } from '../../client/hijack.js';
 import { BerthError } from '../../errors.js';
 import { oneoffCreateRequest, oneoffName } from '../../planner/container-oneoff.js';
 import { observeProject } from '../../planner/observed.js';

@@ -2,8 +2,8 @@
 // up` does. Each exit is printed ("shop-test-1 exited with code 3"); with --abort-on-container-exit the first exit
 // stops every container ("Aborting on container exit..."), and berth exits with the exit code of --exit-code-from's
 // service (or of the first service that exited). Exits are seen through the engine's `die` events, one stream.
-import type { EngineClient } from '../../engine/client/engine-client.js';
-import { filters } from '../../engine/client/engine-client.js';
+import type { EngineClient } from '../../client/engine-client.js';
+import { filters } from '../../client/engine-client.js';
 import type { CliContext } from '../context.js';
 import { prefixer, streamContainerLogs } from '../log-stream.js';
 import type { ProgressRow, ProgressSink } from '../progress/sink.js';

@@ -1,7 +1,7 @@
 // `up --wait`: after the plan is applied, wait until every container of the services brought up runs, and is
 // healthy if it has a healthcheck, as `docker compose up --wait` does; fail naming the service as soon as one
 // exits or turns unhealthy, or when --wait-timeout passes.
-import type { EngineClient } from '../../engine/client/engine-client.js';
+import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import type { ProgressRow, ProgressSink } from '../progress/sink.js';
 

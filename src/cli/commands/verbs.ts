@@ -1,13 +1,13 @@
 // The commands that apply one engine call to the project's containers: stop, restart, kill, pause, unpause, rm
 // (start, which follows depends_on, is start.ts); plus the read-only ones built on the same listing: top, port,
 // images, ls. Progress lines are Compose's.
-import { EngineClient, filters } from '../../engine/client/engine-client.js';
+import { EngineClient, filters } from '../../client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../planner/labels.js';
 import { serviceDependencies } from '../../planner/plan.js';
 import type { Stack } from '../../spec/model.js';
 import type { CliContext, ProjectOptions } from '../context.js';
-import { engineEndpoint } from '../../engine/client/endpoint.js';
+import { engineEndpoint } from '../../client/endpoint.js';
 import { openSession } from '../stack-session.js';
 import { renderTable } from '../table.js';
 import { compareText } from '../../compare-text.js';

@@ -1,7 +1,7 @@
 // `berth wait SERVICE...`: blocks until the services' running containers (one-off ones too) stop, printing each
 // exit as Compose does (`container "ID" exited with status code N`); berth exits with the code of the last one to
 // stop, as `docker compose wait` does. --down-project then takes the project down (with its orphans).
-import type { EngineClient } from '../../engine/client/engine-client.js';
+import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { ExitStatus } from '../exit-status.js';

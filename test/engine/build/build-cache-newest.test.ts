@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../../src/engine/daemon/berthd.js';
-import { EngineClient } from '../../../src/engine/client/engine-client.js';
+import { EngineClient } from '../../../src/client/engine-client.js';
 import { type DockerResult, runDocker } from '../docker-cli.js';
 import { makeBusyboxSaveTar } from '../fixtures/busybox-image.js';
 import { runCli } from '../../cli/run-cli.js';

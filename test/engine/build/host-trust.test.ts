@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CA_BUNDLE_PATH, combinePem, hostTrustFromEnv, trustEnv } from '../../../src/engine/build/host-trust.js';
 import { networkHint } from '../../../src/engine/build/network-hint.js';
-import { withProxyArgs } from '../../../src/engine/client/docker-proxies.js';
+import { withProxyArgs } from '../../../src/client/docker-proxies.js';
 
 const cert = (body: string): string => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
 

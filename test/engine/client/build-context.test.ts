@@ -8,8 +8,8 @@ import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unpackContext } from '../../../src/engine/build/context/unpack-context.js';
-import { packBuildContext } from '../../../src/engine/client/build-context.js';
-import { compileIgnore, parseDockerignore } from '../../../src/engine/client/dockerignore.js';
+import { packBuildContext } from '../../../src/client/build-context.js';
+import { compileIgnore, parseDockerignore } from '../../../src/client/dockerignore.js';
 
 let sandbox: string;
 let ctx: string;

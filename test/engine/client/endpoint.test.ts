@@ -2,8 +2,8 @@
 // current context, with berthd when none is given. Context files come from an in-memory map.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { engineEndpoint } from '../../../src/engine/client/endpoint.js';
-import type { ContextFiles } from '../../../src/engine/client/docker-context.js';
+import { engineEndpoint } from '../../../src/client/endpoint.js';
+import type { ContextFiles } from '../../../src/client/docker-context.js';
 
 const CONFIG = '/home/u/.docker';
 const metaPath = (name: string): string =>

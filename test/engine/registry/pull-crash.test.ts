@@ -9,7 +9,7 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pingEngine } from '../../../src/engine/client/endpoint.js';
+import { pingEngine } from '../../../src/client/endpoint.js';
 import { runDocker } from '../docker-cli.js';
 import { makeBusyboxSaveTar } from '../fixtures/busybox-image.js';
 import { startRegistry, type TestRegistry } from './registry-server.js';

@@ -7,7 +7,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Pack } from 'tar-stream';
-import { BerthError } from '../../errors.js';
+import { BerthError } from '../errors.js';
 import { compileIgnore, parseDockerignore } from './dockerignore.js';
 import { type ContextFile, listContextFiles } from './context-files.js';
 

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { BerthError } from '../../errors.js';
+import { BerthError } from '../errors.js';
 import type { EngineClient } from './engine-client.js';
 import { CLIENT_API_VERSION, EngineApiError } from './engine-client.js';
 import { unixRequestOptions } from './endpoint.js';

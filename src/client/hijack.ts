@@ -3,7 +3,7 @@
 // the client writes is the process's stdin, what it reads is the process's output, multiplexed unless a TTY.
 import { request } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import { BerthError } from '../../errors.js';
+import { BerthError } from '../errors.js';
 import type { EngineClient, Query } from './engine-client.js';
 import { CLIENT_API_VERSION, EngineApiError } from './engine-client.js';
 import { unixRequestOptions } from './endpoint.js';

@@ -1,6 +1,6 @@
 // Docker's multiplexed stream (pkg/stdcopy): frames of an 8-byte header (stream type, three zero bytes, payload
 // size as big-endian uint32) and the payload. Container logs, attach and exec use it whenever there is no TTY.
-import { BerthError } from '../../errors.js';
+import { BerthError } from '../errors.js';
 
 export type StdStream = 'stdout' | 'stderr';
 

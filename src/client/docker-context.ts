@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BerthError } from '../../errors.js';
+import { BerthError } from '../errors.js';
 
 /** How context files are read; the real file system unless a test gives its own. */
 export interface ContextFiles {

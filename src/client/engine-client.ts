@@ -3,7 +3,7 @@
 // run of many small calls does not pay a connect per call. The CLI and the planner reach engines only through this.
 import { Agent, request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { BerthError } from '../../errors.js';
+import { BerthError } from '../errors.js';
 import { unixRequestOptions } from './endpoint.js';
 
 export const CLIENT_API_VERSION = '1.41';

@@ -2,7 +2,7 @@
 // then the current context of the docker CLI's config; with none of them (or the context "default"), berthd's
 // socket (BERTH_SOCKET, default /run/berth/berth.sock). Plus a ping that says whether something answers there.
 import { request } from 'node:http';
-import { BerthError } from '../../errors.js';
+import { BerthError } from '../errors.js';
 import { type ContextFiles, resolveContext } from './docker-context.js';
 
 export interface EngineEndpoint {
