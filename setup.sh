@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian bookworm machine for berth (as root), builds it, and runs the main job.
-#   ./setup.sh           install, build, then run the main job on examples/hello
+#   ./setup.sh           install, build, then run the main job: the showcase, examples/angular-laravel-mysql
 #   ./setup.sh --no-run  install and build only (CI)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,17 +40,18 @@ npm ci --no-audit --no-fund --loglevel=error
 npm run build --silent
 
 if [ "${1:-}" != "--no-run" ]; then
-  # The main job: examples/hello on the built-in engine. berth starts berthd on first use; the busybox image is
-  # made from Debian's busybox-static, since no registry is reachable.
+  # The main job: the showcase, examples/angular-laravel-mysql, on the built-in engine. berth starts berthd on
+  # first use; the Debian base image is made from the host's mirror when no registry answers (a few minutes cold).
   berth() { node bin/berth.js "$@"; }
   echo "== starting berthd, the built-in engine"
   berth engine start
-  echo "== making the busybox image from Debian's busybox-static"
+  echo "== making busybox:latest from Debian's busybox-static (for examples/hello and the README's examples)"
   node scripts/busybox-image.mjs busybox:latest
-  echo "== berth up -d on examples/hello (builds the web image, then starts db, api and web)"
-  berth --project-directory examples/hello up -d
-  berth --project-directory examples/hello ps
-  echo "== GET http://127.0.0.1:18080/ (the web service)"
-  node -e "fetch('http://127.0.0.1:18080/').then(r => r.text()).then(t => process.stdout.write(t))"
-  echo "== done: 'node bin/berth.js --project-directory examples/hello down -v' removes the stack again"
+  echo "== berth up -d --wait on examples/angular-laravel-mysql (db, api and web; cold: 5 to 11 minutes)"
+  berth --project-directory examples/angular-laravel-mysql up -d --wait
+  berth --project-directory examples/angular-laravel-mysql ps
+  port="${WEB_PORT:-8080}"
+  echo "== GET http://127.0.0.1:${port}/api/items (MariaDB's rows, through Laravel and nginx)"
+  node -e "fetch('http://127.0.0.1:${port}/api/items').then(async (r) => { if (!r.ok) throw new Error('HTTP ' + r.status); process.stdout.write(await r.text() + '\\n'); })"
+  echo "== done: open http://localhost:${port}/ ; 'node bin/berth.js --project-directory examples/angular-laravel-mysql down -v' removes the stack"
 fi
