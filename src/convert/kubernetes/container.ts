@@ -44,10 +44,10 @@ export function serviceContainer(service: Service, project: string, ports: Servi
     return [];
   });
   if (env.length > 0) c.env = env;
-  const containerPorts = [
-    ...ports.internal.map((p) => ({ containerPort: p.port, protocol: p.protocol })),
-    ...ports.hostPorts.map((p) => ({ containerPort: p.target, hostPort: p.port, protocol: p.protocol })),
-  ].filter((p, i, all) => all.findIndex((q) => q.containerPort === p.containerPort && q.protocol === p.protocol) === i);
+  const containerPorts = ports.internal.map((p) => {
+    const host = ports.hostPorts.find((h) => h.target === p.port && h.protocol === p.protocol);
+    return { containerPort: p.port, ...(host ? { hostPort: host.port } : {}), protocol: p.protocol };
+  });
   if (containerPorts.length > 0) c.ports = containerPorts;
   const probe = readinessProbe(service.healthcheck, `${at}.healthcheck`);
   if (probe.probe) c.readinessProbe = probe.probe;

@@ -63,12 +63,21 @@ const REASONS: Record<string, string> = {
   lifecycle: 'not translated',
 };
 
+// Values that ask for what a pod does anyway, so there is nothing to say about them.
+const POD_DEFAULTS: Record<string, unknown[]> = {
+  init: [false],
+  stop_signal: ['SIGTERM', 'TERM'],
+  oom_kill_disable: [false],
+  use_api_socket: [false],
+};
+
 /** Service keys that have no translation, each with its path and reason (x-* extensions are kept out). */
 export function untranslatedServiceKeys(service: Service): Untranslated[] {
   const at = `services.${service.name}`;
   const out: Untranslated[] = [];
   for (const key of Object.keys(service)) {
     if (TRANSLATED.has(key) || key.startsWith('x-')) continue;
+    if (POD_DEFAULTS[key]?.includes(service[key])) continue;
     out.push({ path: `${at}.${key}`, reason: REASONS[key] ?? 'no Kubernetes equivalent' });
   }
   const restart = service.restart as string | undefined;
