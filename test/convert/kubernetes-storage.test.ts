@@ -11,13 +11,14 @@ describe('kubernetes storage', () => {
 services:
   a: { image: x, volumes: [shared:/s, own:/o] }
   b: { image: x, volumes: ["shared:/s:ro"] }
-volumes: { shared: {}, own: {} }
+volumes: { shared: {}, own: { driver: nfs, labels: { team: db } } }
 `);
     expect(find(c, 'PersistentVolumeClaim', 'shared').spec).toEqual({
       accessModes: ['ReadWriteMany'],
       resources: { requests: { storage: DEFAULT_SIZE } },
     });
     expect((find(c, 'PersistentVolumeClaim', 'own').spec as Doc).accessModes).toEqual(['ReadWriteOnce']);
+    expect(untranslatedPaths(c)).toEqual(['volumes.own.driver', 'volumes.own.labels']);
     expect(mainContainer(find(c, 'StatefulSet', 'b')).volumeMounts).toEqual([
       { name: 'data-shared', mountPath: '/s', readOnly: true },
     ]);

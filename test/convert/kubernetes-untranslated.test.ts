@@ -22,6 +22,10 @@ services:
       replicas: 2
       placement: { constraints: ["node.role==manager"] }
       update_config: { parallelism: 1 }
+      restart_policy: { condition: any, max_attempts: 3 }
+  b:
+    image: x
+    deploy: { restart_policy: { condition: any } }
 networks:
   back:
     driver: macvlan
@@ -32,6 +36,7 @@ networks:
       'networks.back.ipam',
       'services.a.container_name',
       'services.a.deploy.placement',
+      'services.a.deploy.restart_policy',
       'services.a.deploy.update_config',
       'services.a.init',
       'services.a.logging',

@@ -37,6 +37,19 @@ services:
     });
   });
 
+  it('"$(" in command and environment stays literal, as Kubernetes would otherwise expand it', () => {
+    const c = convertText(`
+services:
+  a:
+    image: x
+    command: ["sh", "-c", "echo $$(date) $$HOME"]
+    environment: { PS1: "$$(whoami)> " }
+`);
+    const main = mainContainer(find(c, 'Deployment', 'a'));
+    expect(main.args).toEqual(['sh', '-c', 'echo $$(date) $HOME']);
+    expect(main.env).toEqual([{ name: 'PS1', value: '$$(whoami)> ' }]);
+  });
+
   it('a service that mounts a named volume is a StatefulSet whose pods claim the volume', () => {
     const c = convertText(`
 services:
@@ -170,6 +183,20 @@ services:
     expect(c.untranslated).toContainEqual({
       path: 'services.web.depends_on.migrate.condition',
       reason: expect.stringContaining('not expressed'),
+    });
+  });
+
+  it('a dependency on another network is not waited on by a connection the policies would refuse', () => {
+    const c = convertText(`
+services:
+  web: { image: x, networks: [front], depends_on: [db] }
+  db: { image: x, networks: [back], expose: ["5432"] }
+networks: { front: {}, back: {} }
+`);
+    expect(podSpec(find(c, 'Deployment', 'web')).initContainers).toBeUndefined();
+    expect(c.untranslated).toContainEqual({
+      path: 'services.web.depends_on.db',
+      reason: expect.stringContaining('shares no network'),
     });
   });
 

@@ -21,6 +21,14 @@ const PULL_POLICY: Record<string, string> = {
   if_not_present: 'IfNotPresent',
 };
 
+/**
+ * Kubernetes expands "$(NAME)" in command, args and env values with the container's variables; Compose passes
+ * them as written (its own interpolation is done by then). "$$(" is Kubernetes' escape for a literal "$(".
+ */
+export function literal(text: string): string {
+  return text.replaceAll('$(', '$$$$(');
+}
+
 export function serviceContainer(service: Service, project: string, ports: ServicePorts): ContainerParts {
   const at = `services.${service.name}`;
   const untranslated: Untranslated[] = [];
@@ -35,11 +43,11 @@ export function serviceContainer(service: Service, project: string, ports: Servi
   else if (pull !== undefined)
     untranslated.push({ path: `${at}.pull_policy`, reason: `"${pull}" has no imagePullPolicy equivalent` });
   // Compose's entrypoint replaces the image's ENTRYPOINT as Kubernetes' command does, and command its CMD as args.
-  if (Array.isArray(service.entrypoint)) c.command = service.entrypoint;
-  if (Array.isArray(service.command)) c.args = service.command;
+  if (Array.isArray(service.entrypoint)) c.command = service.entrypoint.map(literal);
+  if (Array.isArray(service.command)) c.args = service.command.map(literal);
   if (typeof service.working_dir === 'string') c.workingDir = service.working_dir;
   const env = Object.entries(service.environment ?? {}).flatMap(([name, value]) => {
-    if (value !== null) return [{ name, value }];
+    if (value !== null) return [{ name, value: literal(value) }];
     untranslated.push({ path: `${at}.environment.${name}`, reason: 'has no value here and no pod environment' });
     return [];
   });

@@ -56,8 +56,12 @@ export function convertToKubernetes(input: ConvertInput): Conversion {
     const selector = { ...labels, [NAME]: name };
     const parts = serviceContainer(service, stack.name, ports);
     const mounts = serviceMounts(stack, service);
-    const waits = waitContainers(service, (dep) => named.get(dep)?.ports);
-    const networks = service.network_mode === undefined ? Object.keys(service.networks ?? {}) : [];
+    const networks = networksOf(service);
+    const sharesNetwork = (dep: string): boolean => {
+      const other = named.get(dep);
+      return other !== undefined && networksOf(other.service).some((n) => networks.includes(n));
+    };
+    const waits = waitContainers(service, (dep) => named.get(dep)?.ports, sharesNetwork);
     const networkLabels = Object.fromEntries(networks.map((n) => [networkLabel(n), 'true']));
     const w = workload({
       service,
@@ -97,6 +101,11 @@ export function convertToKubernetes(input: ConvertInput): Conversion {
     objects: [...claims.objects, ...configs.objects, ...secrets.objects, ...services, ...workloads, ...policies],
     untranslated,
   };
+}
+
+/** The Compose networks of a service's pods; none with network_mode (no policy selects those pods). */
+function networksOf(service: Service): string[] {
+  return service.network_mode === undefined ? Object.keys(service.networks ?? {}) : [];
 }
 
 const NETWORK_REASONS: Record<string, string> = {

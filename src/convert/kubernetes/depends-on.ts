@@ -13,6 +13,7 @@ export const WAIT_IMAGE = 'busybox:1.36';
 export function waitContainers(
   service: Service,
   portsOf: (service: string) => ServicePorts | undefined,
+  sharesNetwork: (dependency: string) => boolean,
 ): { initContainers: Array<Record<string, unknown>>; untranslated: Untranslated[] } {
   const initContainers: Array<Record<string, unknown>> = [];
   const untranslated: Untranslated[] = [];
@@ -42,6 +43,14 @@ export function waitContainers(
     const host = dnsLabel(dep);
     const tcp = ports.internal.find((p) => p.protocol === 'TCP');
     let check: string;
+    // A connection passes the NetworkPolicies only between pods of a common network; a lookup always does.
+    if (tcp && !sharesNetwork(dep)) {
+      untranslated.push({
+        path,
+        reason: `not expressed: "${dep}" shares no network with "${service.name}", so its pods cannot reach it to wait`,
+      });
+      continue;
+    }
     if (tcp) check = `nc -z -w 2 ${host} ${tcp.port}`;
     else if (ports.internal.length === 0) check = `nslookup ${host}`;
     else {

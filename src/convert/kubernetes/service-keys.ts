@@ -111,8 +111,10 @@ function untranslatedDeployKeys(service: Service): Untranslated[] {
     if (key === 'replicas' || key === 'resources' || key === 'labels') continue;
     if (key === 'mode' && value === 'replicated') continue;
     if (key === 'endpoint_mode') continue;
-    const restart = value as { condition?: string };
-    if (key === 'restart_policy' && (restart.condition ?? 'any') === 'any') continue;
+    // Swarm's default policy (restart on any exit, at once, for ever) is what restartPolicy Always does.
+    const restart = value as Record<string, unknown>;
+    const always = Object.keys(restart).every((k) => k === 'condition') && (restart.condition ?? 'any') === 'any';
+    if (key === 'restart_policy' && always) continue;
     out.push({ path: `${at}.${key}`, reason: DEPLOY_REASONS[key] ?? 'a Swarm setting with no Kubernetes equivalent' });
   }
   return out;

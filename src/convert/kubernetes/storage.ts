@@ -8,6 +8,12 @@ import type { ConvertInput, KubeObject, Untranslated } from './types.js';
 
 export const DEFAULT_SIZE = '1Gi';
 
+const VOLUME_REASONS: Record<string, string> = {
+  driver: 'storage is chosen by the cluster (storageClassName)',
+  driver_opts: 'storage is chosen by the cluster (storageClassName)',
+  labels: 'volume labels are not carried over to the claim',
+};
+
 export function volumeClaims(
   stack: Stack,
   usedBy: ReadonlyMap<string, readonly string[]>,
@@ -26,9 +32,10 @@ export function volumeClaims(
       });
       continue;
     }
-    for (const k of ['driver', 'driver_opts'] as const)
-      if (v[k] !== undefined)
-        untranslated.push({ path: `${at}.${k}`, reason: 'storage is chosen by the cluster (storageClassName)' });
+    for (const k of Object.keys(v))
+      // driver "local" is Compose's default, as the default storage class is the cluster's.
+      if (k !== 'name' && !k.startsWith('x-') && !(k === 'driver' && v.driver === 'local'))
+        untranslated.push({ path: `${at}.${k}`, reason: VOLUME_REASONS[k] ?? 'no PersistentVolumeClaim equivalent' });
     const accessModes = services.length > 1 ? ['ReadWriteMany'] : ['ReadWriteOnce'];
     objects.push({
       apiVersion: 'v1',
@@ -39,6 +46,15 @@ export function volumeClaims(
   }
   return { objects, untranslated };
 }
+
+// The keys of a secret or config that the conversion reads.
+const OWN_KEYS = new Set(['name', 'file', 'environment', 'content', 'external']);
+const FILE_REASONS: Record<string, string> = {
+  driver: 'a Swarm setting',
+  driver_opts: 'a Swarm setting',
+  template_driver: 'a Swarm setting',
+  labels: 'not carried over to the object',
+};
 
 /** The content of a secret or config, or why there is none: from `content`, `environment` or `file`. */
 function contentOf(def: SecretOrConfig, input: ConvertInput): Uint8Array | string {
@@ -79,8 +95,9 @@ export function fileObjects(
       });
       continue;
     }
-    for (const k of ['driver', 'driver_opts', 'template_driver'])
-      if (def[k] !== undefined) untranslated.push({ path: `${kind}.${key}.${k}`, reason: 'a Swarm setting' });
+    for (const k of Object.keys(def))
+      if (!OWN_KEYS.has(k) && !k.startsWith('x-'))
+        untranslated.push({ path: `${kind}.${key}.${k}`, reason: FILE_REASONS[k] ?? `no ${object} equivalent` });
     const content = contentOf(def, input);
     if (typeof content === 'string') {
       untranslated.push({
