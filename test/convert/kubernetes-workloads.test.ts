@@ -61,9 +61,16 @@ volumes:
 `);
     const s = find(c, 'StatefulSet', 'db');
     expect((s.spec as Doc).serviceName).toBe('db');
+    expect(c.untranslated).toEqual([]);
     expect(podSpec(s).volumes).toEqual([{ name: 'data-data', persistentVolumeClaim: { claimName: 'data' } }]);
     expect(mainContainer(s).volumeMounts).toEqual([{ name: 'data-data', mountPath: '/var/lib/postgresql/data' }]);
     expect(c.objects.some((o) => o.kind === 'Deployment')).toBe(false);
+  });
+
+  it('replicas of a StatefulSet share its claim, and the list says what that means for a ReadWriteOnce claim', () => {
+    const c = convertText('services:\n  db: { image: x, scale: 2, volumes: [data:/d] }\nvolumes: { data: {} }\n');
+    expect((find(c, 'StatefulSet', 'db').spec as Doc).replicas).toBe(2);
+    expect(c.untranslated).toEqual([{ path: 'services.db.scale', reason: expect.stringContaining('ReadWriteOnce') }]);
   });
 
   it('a CMD healthcheck is a readinessProbe with Compose timings in seconds; CMD-SHELL runs in /bin/sh', () => {
@@ -222,6 +229,12 @@ services:
 `);
     expect(mainContainer(find(c, 'Deployment', 'web')).image).toBe('p-web');
     expect(c.untranslated).toContainEqual({ path: 'services.web.build', reason: expect.stringContaining('push') });
+  });
+
+  it("a service named like another's published Service is not converted, and says so", () => {
+    const c = convertText('services:\n  web: { image: x, ports: ["80:80"] }\n  web-published: { image: x }\n');
+    expect(c.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['web']);
+    expect(untranslatedPaths(c)).toEqual(['services.web-published']);
   });
 
   it('service names that are not DNS labels are made into ones; two that collide keep the first', () => {

@@ -29,10 +29,15 @@ export function literal(text: string): string {
   return text.replaceAll('$(', '$$$$(');
 }
 
-export function serviceContainer(service: Service, project: string, ports: ServicePorts): ContainerParts {
+/** The container is named as its service (a DNS label), so `kubectl logs deploy/web -c web` reads as in Compose. */
+export function serviceContainer(
+  service: Service,
+  opts: { project: string; name: string; ports: ServicePorts },
+): ContainerParts {
+  const { project, ports } = opts;
   const at = `services.${service.name}`;
   const untranslated: Untranslated[] = [];
-  const c: Record<string, unknown> = { name: 'main', image: service.image ?? `${project}-${service.name}` };
+  const c: Record<string, unknown> = { name: opts.name, image: service.image ?? `${project}-${service.name}` };
   if (service.build !== undefined)
     untranslated.push({
       path: `${at}.build`,

@@ -1,19 +1,15 @@
 // berth convert --to kubernetes: the stack as Kubernetes objects, and what does not translate, as data.
 // Pure: files and the environment come in through ConvertInput (see types.ts for the contract).
 import type { Service, Stack } from '../../spec/model.js';
-import { serviceContainer } from './container.js';
-import { waitContainers } from './depends-on.js';
-import { serviceObjects } from './kube-services.js';
-import { serviceMounts } from './mounts.js';
-import { NAME, dnsLabel, projectLabels } from './names.js';
+import type { NamedService } from './convert-service.js';
+import { convertService } from './convert-service.js';
+import { publishedName } from './kube-services.js';
+import { dnsLabel, projectLabels } from './names.js';
 import type { PolicyService } from './network-policies.js';
-import { networkLabel, networkPolicies } from './network-policies.js';
-import type { ServicePorts } from './ports.js';
+import { networkPolicies } from './network-policies.js';
 import { servicePorts } from './ports.js';
-import { untranslatedServiceKeys } from './service-keys.js';
 import { fileObjects, volumeClaims } from './storage.js';
-import type { Conversion, ConvertInput, KubeObject, Untranslated } from './types.js';
-import { workload } from './workload.js';
+import type { Conversion, ConvertInput, Untranslated } from './types.js';
 
 /** The named services and what they depend on, transitively; every service when none is named. */
 export function selectServices(stack: Stack, names: readonly string[] = []): Service[] {
@@ -30,82 +26,74 @@ export function selectServices(stack: Stack, names: readonly string[] = []): Ser
   return all.filter((n) => chosen.has(n)).map((n) => stack.services[n] as Service);
 }
 
-export function convertToKubernetes(input: ConvertInput): Conversion {
-  const { stack } = input;
-  const labels = projectLabels(stack.name);
+/**
+ * The services' Kubernetes names: DNS labels, unique among the Services the conversion makes (a service's own and
+ * its "-published" one). A service whose name is taken is not converted, and says so.
+ */
+function nameServices(
+  stack: Stack,
+  names: readonly string[] | undefined,
+): {
+  named: Map<string, NamedService>;
+  untranslated: Untranslated[];
+} {
+  const named = new Map<string, NamedService>();
   const untranslated: Untranslated[] = [];
-  const named = new Map<string, { service: Service; name: string; ports: ServicePorts }>();
   const taken = new Map<string, string>();
-  for (const service of selectServices(stack, input.services)) {
+  for (const service of selectServices(stack, names)) {
     const name = dnsLabel(service.name);
-    const other = taken.get(name);
+    const ports = servicePorts(service);
+    const own = ports.published.length > 0 ? [name, publishedName(name)] : [name];
+    const other = own.map((n) => taken.get(n)).find((o) => o !== undefined);
     if (other !== undefined) {
-      const reason = `not converted: its Kubernetes name "${name}" is already that of service "${other}"`;
+      const reason = `not converted: its Kubernetes name "${name}" clashes with a Service of service "${other}"`;
       untranslated.push({ path: `services.${service.name}`, reason });
       continue;
     }
-    taken.set(name, service.name);
-    named.set(service.name, { service, name, ports: servicePorts(service) });
+    for (const n of own) taken.set(n, service.name);
+    named.set(service.name, { service, name, ports });
   }
-  const workloads: KubeObject[] = [];
-  const services: KubeObject[] = [];
-  const policyServices: PolicyService[] = [];
+  return { named, untranslated };
+}
+
+export function convertToKubernetes(input: ConvertInput): Conversion {
+  const { stack } = input;
+  const labels = projectLabels(stack.name);
+  const { named, untranslated } = nameServices(stack, input.services);
+  const converted = [...named.values()].map((entry) => convertService(stack, entry, { labels, named }));
   const volumeUsers = new Map<string, string[]>();
   const used = { secrets: new Set<string>(), configs: new Set<string>() };
-  for (const { service, name, ports } of named.values()) {
-    const selector = { ...labels, [NAME]: name };
-    const parts = serviceContainer(service, stack.name, ports);
-    const mounts = serviceMounts(stack, service);
-    const networks = networksOf(service);
-    const sharesNetwork = (dep: string): boolean => {
-      const other = named.get(dep);
-      return other !== undefined && networksOf(other.service).some((n) => networks.includes(n));
-    };
-    const waits = waitContainers(service, (dep) => named.get(dep)?.ports, sharesNetwork);
-    const networkLabels = Object.fromEntries(networks.map((n) => [networkLabel(n), 'true']));
-    const w = workload({
-      service,
-      name,
-      parts,
-      mounts,
-      initContainers: waits.initContainers,
-      labels,
-      selector,
-      networkLabels,
-    });
-    workloads.push(w.object);
-    const dnsRoundRobin = (service.deploy as { endpoint_mode?: string } | undefined)?.endpoint_mode === 'dnsrr';
-    services.push(...serviceObjects({ name, ports, labels, selector, dnsRoundRobin }));
-    policyServices.push({ name, selector, networks, published: [...ports.published, ...ports.hostPorts] });
-    for (const v of mounts.namedVolumes) volumeUsers.set(v, [...(volumeUsers.get(v) ?? []), service.name]);
+  for (const [i, { service }] of [...named.values()].entries()) {
+    for (const v of converted[i]?.mounts.namedVolumes ?? [])
+      volumeUsers.set(v, [...(volumeUsers.get(v) ?? []), service.name]);
     for (const kind of ['secrets', 'configs'] as const)
       for (const ref of service[kind] ?? []) used[kind].add(ref.source);
-    untranslated.push(
-      ...ports.untranslated,
-      ...parts.untranslated,
-      ...mounts.untranslated,
-      ...waits.untranslated,
-      ...w.untranslated,
-      ...untranslatedServiceKeys(service),
-    );
   }
+  const policyServices = converted.map((c) => c.policy);
   const claims = volumeClaims(stack, volumeUsers, labels);
   const configs = fileObjects(input, 'configs', [...used.configs].sort(), labels);
   const secrets = fileObjects(input, 'secrets', [...used.secrets].sort(), labels);
-  untranslated.push(...claims.untranslated, ...configs.untranslated, ...secrets.untranslated);
-  untranslated.push(...untranslatedNetworkKeys(stack, policyServices));
+  untranslated.push(
+    ...converted.flatMap((c) => c.untranslated),
+    ...claims.untranslated,
+    ...configs.untranslated,
+    ...secrets.untranslated,
+    ...untranslatedNetworkKeys(stack, policyServices),
+  );
   if (stack.models !== undefined && Object.keys(stack.models).length > 0)
     untranslated.push({ path: 'models', reason: 'Compose models have no Kubernetes object' });
   const policies = named.size > 0 ? networkPolicies(stack, policyServices, labels) : [];
   return {
-    objects: [...claims.objects, ...configs.objects, ...secrets.objects, ...services, ...workloads, ...policies],
+    objects: [
+      ...claims.objects,
+      ...configs.objects,
+      ...secrets.objects,
+      ...converted.flatMap((c) => c.services),
+      ...converted.map((c) => c.workload),
+      ...policies,
+    ],
     untranslated,
   };
-}
-
-/** The Compose networks of a service's pods; none with network_mode (no policy selects those pods). */
-function networksOf(service: Service): string[] {
-  return service.network_mode === undefined ? Object.keys(service.networks ?? {}) : [];
 }
 
 const NETWORK_REASONS: Record<string, string> = {

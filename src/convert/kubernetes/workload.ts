@@ -49,6 +49,11 @@ export function workload(input: WorkloadInput): { object: KubeObject; untranslat
   };
   const replicas = deploy.replicas ?? (typeof service.scale === 'number' ? service.scale : 1);
   const stateful = mounts.namedVolumes.length > 0;
+  if (stateful && replicas > 1)
+    untranslated.push({
+      path: deploy.replicas !== undefined ? `${at}.deploy.replicas` : `${at}.scale`,
+      reason: `the ${replicas} replicas share one claim, as Compose's share one volume: a ReadWriteOnce claim holds them on one node`,
+    });
   const object: KubeObject = {
     apiVersion: 'apps/v1',
     kind: stateful ? 'StatefulSet' : 'Deployment',
