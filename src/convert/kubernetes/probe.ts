@@ -25,10 +25,10 @@ export function readinessProbe(
   if (!check || check.disable === true || !check.test || check.test[0] === 'NONE') return { untranslated };
   const [kind, ...rest] = check.test;
   let command: string[];
-  if (kind === 'CMD') command = rest;
-  else if (kind === 'CMD-SHELL') command = ['/bin/sh', '-c', rest.join(' ')];
+  if (kind === 'CMD' && rest.length > 0) command = rest;
+  else if (kind === 'CMD-SHELL' && rest.length > 0) command = ['/bin/sh', '-c', rest.join(' ')];
   else {
-    untranslated.push({ path: `${at}.test`, reason: `test "${kind}" is neither CMD nor CMD-SHELL` });
+    untranslated.push({ path: `${at}.test`, reason: `"${check.test.join(' ')}" is not a command a probe can run` });
     return { untranslated };
   }
   if (check.start_interval !== undefined)
