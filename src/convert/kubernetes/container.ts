@@ -53,7 +53,10 @@ export function serviceContainer(
   if (typeof service.working_dir === 'string') c.workingDir = service.working_dir;
   const env = Object.entries(service.environment ?? {}).flatMap(([name, value]) => {
     if (value !== null) return [{ name, value: literal(value) }];
-    untranslated.push({ path: `${at}.environment.${name}`, reason: 'has no value here and no pod environment' });
+    untranslated.push({
+      path: `${at}.environment.${name}`,
+      reason: 'named without a value, and the environment had none: the pod would not get it',
+    });
     return [];
   });
   if (env.length > 0) c.env = env;
