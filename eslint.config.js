@@ -62,6 +62,25 @@ export default tseslint.config(
     },
   },
   {
+    // The Kubernetes conversion is pure like the core: src/cli/commands/convert.ts reads the files and prints.
+    files: ['src/convert/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...pureCore,
+          patterns: [{ group: ['**/planner/**', '**/engine/**', '**/cli/**'], message: 'src/convert is pure' }],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'src/convert is pure: the environment comes in ConvertInput' },
+        { name: 'setTimeout', message: 'src/convert is pure' },
+        { name: 'Date', message: 'src/convert is pure' },
+      ],
+    },
+  },
+  {
     files: ['src/engine/**/*.ts'],
     rules: {
       'no-restricted-imports': [
