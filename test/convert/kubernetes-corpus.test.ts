@@ -11,7 +11,7 @@ import { readStack } from '../../src/spec/read.js';
 import { schemaErrors } from './helpers.js';
 
 const repo = join(import.meta.dirname, '..', '..');
-const corpus = resolve(process.env.BERTH_CORPUS ?? join(repo, '../../shared/corpus'));
+const corpus = resolve(process.env.BERTH_CORPUS ?? join(repo, '../shared/corpus'));
 const ENV = { HOME: '/root' };
 
 function readIfPresent(path: string): Uint8Array | undefined {
