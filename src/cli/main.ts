@@ -29,6 +29,7 @@ import type { CliContext, ProjectOptions } from './context.js';
 import { loadProject } from './load-project.js';
 import { renderError } from './render-error.js';
 import { addContainerCommands } from './container-commands.js';
+import { addStackCommands } from './commands/stack.js';
 import { applyFlagRule } from './flag-rule.js';
 import { ExitStatus } from './exit-status.js';
 import { PROGRESS_MODES } from './progress/select.js';
@@ -265,6 +266,7 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, program.opts<ProjectOptions>(), opts));
   addContainerCommands(program, ctx);
+  addStackCommands(program, ctx);
   program
     .command('image')
     .description('manage images')
