@@ -71,11 +71,18 @@ export default tseslint.config(
           ...pureCore,
           patterns: [
             { group: ['**/cli/**'], message: 'the planner does not import the CLI' },
-            { group: ['**/client/**'], allowTypeImports: true, message: 'the planner imports only types from src/client' },
+            {
+              group: ['**/client/**'],
+              allowTypeImports: true,
+              message: 'the planner imports only types from src/client',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'the planner is pure: the caller passes data in' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'the planner is pure: the caller passes data in' },
+      ],
     },
   },
   {

@@ -35,7 +35,7 @@ export function planRemovals(input: RemovalInput): SwarmAction[] {
         after: [],
         kind: 'remove-service',
         resource: s.spec.Name,
-        reason: 'no longer in the stack file (--prune)',
+        reason: '--prune: no longer in the stack file',
         destructive: true,
         swarmId: s.id,
       });
@@ -67,7 +67,7 @@ export function planRemovals(input: RemovalInput): SwarmAction[] {
         after: removedServices,
         kind: 'remove-network',
         resource: n.name,
-        reason: 'no longer used by the stack (--prune)',
+        reason: '--prune: no longer used by the stack',
         swarmId: n.id,
       });
     }
