@@ -66,18 +66,20 @@ export async function applySwarmPlan(
   return done;
 }
 
-/** Resolves once no task of these services is left; fails after a minute. */
+/**
+ * Resolves once no task of these services is left; fails after `timeoutMs`. All tasks are listed and matched by
+ * service id, because the engine refuses a task filter that names a service it no longer has.
+ */
 export async function tasksGone(swarm: SwarmClient, services: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const ids = new Set(services);
   const deadline = Date.now() + timeoutMs;
-  for (const id of services) {
-    while ((await swarm.tasks.list({ service: id })).length > 0) {
-      if (Date.now() > deadline) {
-        throw new BerthError('CLI_SWARM_TASKS_STOPPING', `the tasks of service ${id} are still stopping`, {
-          hint: 'run the command again once `berth stack ps` shows them gone',
-        });
-      }
-      await new Promise((r) => setTimeout(r, 250));
+  while (ids.size > 0 && (await swarm.tasks.list()).some((t) => ids.has(t.serviceId))) {
+    if (Date.now() > deadline) {
+      throw new BerthError('CLI_SWARM_TASKS_STOPPING', 'the tasks of the removed services are still stopping', {
+        hint: 'run the command again once `berth stack ps` shows them gone',
+      });
     }
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -55,7 +55,7 @@ export function planRemovals(input: RemovalInput): SwarmAction[] {
         after: afterServices,
         kind: `remove-${kind}`,
         resource: o.name,
-        reason: isOldVersion ? 'replaced by a new version' : 'no longer in the stack file (--prune)',
+        reason: isOldVersion ? 'replaced by a new version' : '--prune: no longer in the stack file',
         swarmId: o.id,
       });
     }
