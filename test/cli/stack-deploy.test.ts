@@ -10,6 +10,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineClient } from '../../src/client/engine-client.js';
+import { dockerSwarmClient } from '../../src/client/swarm/docker-swarm.js';
+import type { SwarmClient } from '../../src/client/swarm/types.js';
 import { runDocker } from '../engine/docker-cli.js';
 import { hasDockerd } from '../engine/dockerd-engine.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
@@ -113,6 +116,10 @@ describe.runIf(hasDockerd)('berth stack on a single-node swarm of dockerd', () =
     }
     throw new Error(`the stack did not converge: ${await docker('service', 'ls')}`);
   };
+  const swarmClient = (): SwarmClient & AsyncDisposable => {
+    const client = new EngineClient(engine!.socket);
+    return Object.assign(dockerSwarmClient(client), { [Symbol.asyncDispose]: async () => client.close() });
+  };
   /** The content of a file in each running container of a service. */
   const readInTasks = async (service: string, path: string): Promise<string[]> => {
     const ids = (await docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${STACK}_${service}`))
@@ -143,7 +150,9 @@ describe.runIf(hasDockerd)('berth stack on a single-node swarm of dockerd', () =
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[CLI_NOT_SWARM_MANAGER]');
     expect(r.stderr).toContain('docker swarm init');
-    expect(await services().catch(() => new Map())).toEqual(new Map());
+    await using swarm = swarmClient();
+    await expect(swarm.services.list()).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(await swarm.state()).toMatchObject({ state: 'inactive', manager: false, isBerthd: false });
     await swarmInit(engine!.socket);
   }, 60_000);
 
@@ -171,6 +180,17 @@ describe.runIf(hasDockerd)('berth stack on a single-node swarm of dockerd', () =
     expect(await readInTasks('web', '/run/secrets/db_pw')).toEqual(['hunter2', 'hunter2']);
     expect(await readInTasks('web', '/etc/site.conf')).toEqual(['listen 80', 'listen 80']);
   }, 240_000);
+
+  it('the swarm client says not-found for what is gone and refuses an update at a stale version', async () => {
+    await using swarm = swarmClient();
+    await expect(swarm.services.remove('ghost')).rejects.toMatchObject({ kind: 'not-found' });
+    expect(await swarm.services.inspect('ghost')).toBeUndefined();
+    const api = await swarm.services.inspect(`${STACK}_api`);
+    await expect(swarm.services.update(api!.id, api!.version - 1, api!.spec)).rejects.toMatchObject({
+      kind: 'conflict',
+    });
+    expect((await swarm.services.inspect(api!.id))?.version).toBe(api!.version);
+  }, 60_000);
 
   it('an unchanged re-deploy changes nothing: every Version.Index stays, no object is made', async () => {
     const before = await services();

@@ -42,7 +42,9 @@ export async function stackDeploy(
     contents: readObjectContents(stack, ctx.env),
     prune: opts.prune,
   });
-  for (const w of plan.warnings) ctx.stderr(`${renderDiagnostic(w, ctx.cwd)}\n`);
+  // The text plan ends with its warnings; otherwise they go to stderr, as the loader's do.
+  const warnInPlan = opts.dryRun === true && opts.format !== 'json';
+  if (!warnInPlan) for (const w of plan.warnings) ctx.stderr(`${renderDiagnostic(w, ctx.cwd)}\n`);
   if (opts.dryRun) {
     ctx.stdout(opts.format === 'json' ? swarmPlanJson(plan) : renderSwarmPlan(plan));
     return { plan, applied: 0 };

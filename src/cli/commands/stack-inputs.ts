@@ -64,35 +64,38 @@ export async function resolveSwarmImages(
 ): Promise<{ images: Record<string, string>; warnings: Diagnostic[] }> {
   const images: Record<string, string> = {};
   const warnings: Diagnostic[] = [];
+  // One lookup and at most one warning per image, naming every service that runs it.
+  const byRef = new Map<string, string[]>();
   for (const s of Object.values(stack.services)) {
-    const ref = s.image;
-    if (ref === undefined) continue;
-    if (ref.includes('@sha256:')) {
-      images[s.name] = ref;
-      continue;
+    if (s.image !== undefined) byRef.set(s.image, [...(byRef.get(s.image) ?? []), s.name]);
+  }
+  for (const [ref, services] of byRef) {
+    const who = services.map((n) => `"${n}"`).join(', ');
+    let pinned = ref;
+    if (!ref.includes('@sha256:')) {
+      const found = await client.find<{ Id: string; RepoDigests?: string[] | null }>(
+        `/images/${encodeURIComponent(ref)}/json`,
+      );
+      const digest = found?.RepoDigests?.[0];
+      if (digest) pinned = digest;
+      else if (found) {
+        pinned = found.Id;
+        warnings.push({
+          code: 'CLI_SWARM_LOCAL_IMAGE',
+          severity: 'warning',
+          message: `image "${ref}" (${who}) is in no registry: the swarm runs it by ID ${found.Id.slice(0, 19)}, on nodes that have it`,
+          hint: 'push it to a registry every node can reach, for a swarm of more than this node',
+        });
+      } else {
+        warnings.push({
+          code: 'CLI_SWARM_UNPINNED_IMAGE',
+          severity: 'warning',
+          message: `image "${ref}" (${who}) is not on the manager: each node pulls it, and may get other bytes`,
+          hint: 'pull it on the manager first (or name it by digest) to pin it',
+        });
+      }
     }
-    const found = await client.find<{ Id: string; RepoDigests?: string[] | null }>(
-      `/images/${encodeURIComponent(ref)}/json`,
-    );
-    const digest = found?.RepoDigests?.[0];
-    if (digest) images[s.name] = digest;
-    else if (found) {
-      images[s.name] = found.Id;
-      warnings.push({
-        code: 'CLI_SWARM_LOCAL_IMAGE',
-        severity: 'warning',
-        message: `image "${ref}" of service "${s.name}" is in no registry: the swarm runs it by ID (${found.Id.slice(0, 19)}), on nodes that have it`,
-        hint: 'push it to a registry every node can reach, for a swarm of more than this node',
-      });
-    } else {
-      images[s.name] = ref;
-      warnings.push({
-        code: 'CLI_SWARM_UNPINNED_IMAGE',
-        severity: 'warning',
-        message: `image "${ref}" of service "${s.name}" is not on the manager: each node pulls it, and may get other bytes`,
-        hint: 'pull it on the manager first (or name it by digest) to pin it',
-      });
-    }
+    for (const n of services) images[n] = pinned;
   }
   return { images, warnings };
 }

@@ -45,6 +45,13 @@ export function kindOfStatus(status: number): EngineErrorKind {
 function toEngineError(e: unknown, what: string): unknown {
   if (e instanceof EngineError) return e;
   if (e instanceof EngineApiError) {
+    // swarmkit's optimistic lock: dockerd passes "update out of sequence" (store.ErrSequenceConflict) on as a 500
+    if (e.message.includes('update out of sequence')) {
+      return new EngineError('conflict', 'ENGINE_CONFLICT', `${e.message} (${what})`, {
+        hint: 'the service changed since it was read: plan again',
+        cause: e,
+      });
+    }
     const kind = kindOfStatus(e.status);
     const code = kind === 'unavailable' ? 'ENGINE_NOT_SWARM_MANAGER' : `ENGINE_${kind.toUpperCase().replace('-', '_')}`;
     const hint =
