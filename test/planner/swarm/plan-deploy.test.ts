@@ -135,6 +135,18 @@ describe('a deploy plan', () => {
     expect(p.actions).toMatchObject([{ kind: 'update-service', swarmId: 'id-shop_web', version: 10 }]);
   });
 
+  it('a key removed from the file is a change, though the engine keeps a default there', () => {
+    const withPolicy = STACK.replace(
+      '    image: api:1\n    networks: [back]',
+      '    image: api:1\n    networks: [back]\n    deploy: {restart_policy: {condition: none}}',
+    );
+    const running = engineAfter(empty, plan(withPolicy, empty));
+    expect(plan(withPolicy, running).actions).toEqual([]);
+    expect(plan(STACK, running).actions).toMatchObject([
+      { kind: 'update-service', resource: 'shop_api', changed: ['deploy.restart_policy'] },
+    ]);
+  });
+
   it('a new secret content is a new secret version: created, rolled out, the old one removed after', () => {
     const running = engineAfter(empty, plan(STACK, empty));
     const p = plan(STACK, running, { contents: { ...CONTENTS, secrets: { db_pw: b64('correct horse') } } });
