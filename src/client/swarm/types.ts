@@ -87,8 +87,8 @@ export interface LabelFilter {
 /**
  * The swarm API of an engine that is a swarm manager. Contract:
  * - `inspect`/`find` style calls resolve `undefined` for what does not exist; `remove` of what is gone throws `not-found`;
- * - `services.update` takes the version it read: an update after someone else's is a `conflict` (or `invalid` on
- *   engines that report it so), never a silent overwrite;
+ * - `services.update` takes the version it read: an update after someone else's is a `conflict`, never a silent
+ *   overwrite;
  * - secrets and configs are immutable: a new content is a new object (the planner names them by content hash).
  */
 export interface SwarmClient {

@@ -33,8 +33,6 @@ const IGNORED: Record<string, string> = {
   cpuset: 'not supported by swarm services',
   pull_policy: 'a swarm pulls on each node as it schedules a task',
   expose: 'every port is reachable on the overlay network anyway',
-  env_file: undefined as unknown as string, // read into environment by the loader: nothing is lost
-  profiles: undefined as unknown as string, // applied by the loader
 };
 
 /** One warning per ignored key, naming the services that set it, sorted by key. */
