@@ -6,7 +6,7 @@
 // so berth pins it by image ID (sha256:...), which a swarm runs without trying to pull (dockerd skips the pull
 // of an ID reference); a tag would make every task try docker.io first.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,6 +236,26 @@ describe.runIf(hasDockerd)('berth stack on a single-node swarm of dockerd', () =
     await deploy('--prune');
     expect([...(await services()).keys()].sort()).toEqual(['api', 'web']);
   }, 120_000);
+
+  it('a secret whose file is missing fails with a hint before anything changes', async () => {
+    const before = await services();
+    const secrets = await names('secret');
+    renameSync(join(project, 'db_pw.txt'), join(project, 'db_pw.moved'));
+    try {
+      writeFileSync(join(project, 'compose.yaml'), stackYaml({ mode: 'other', cache: false }));
+      const r = await berth('stack', 'deploy', '-c', 'compose.yaml', STACK);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /cannot read the file of secrets\.db_pw: .*db_pw\.txt \(hint: .+\) \[CLI_SWARM_OBJECT_FILE\]/,
+      );
+    } finally {
+      renameSync(join(project, 'db_pw.moved'), join(project, 'db_pw.txt'));
+      writeFileSync(join(project, 'compose.yaml'), stackYaml({ mode: 'staging', cache: false }));
+    }
+    const after = await services();
+    for (const [name, s] of before) expect(after.get(name)?.Version.Index, name).toBe(s.Version.Index);
+    expect(await names('secret')).toEqual(secrets);
+  }, 60_000);
 
   it('stack ls, services and ps read the stack from the swarm', async () => {
     const ls = await berth('stack', 'ls', '--format', 'json');
