@@ -62,7 +62,7 @@ export default tseslint.config(
     },
   },
   {
-    // The swarm planner (house style 3.1, enforced): no IO, no process, and only the types of src/client.
+    // The swarm planner (house style 3.1, enforced): no IO, no process, no timers, only the types of src/client.
     files: ['src/planner/swarm/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -82,6 +82,9 @@ export default tseslint.config(
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'the planner is pure: the caller passes data in' },
+        { name: 'setTimeout', message: 'the planner is pure: no timers' },
+        { name: 'setInterval', message: 'the planner is pure: no timers' },
+        { name: 'Date', message: 'the planner is pure: the caller passes times in' },
       ],
     },
   },
