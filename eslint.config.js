@@ -81,6 +81,33 @@ export default tseslint.config(
     },
   },
   {
+    // The swarm planner (house style 3.1, enforced): no IO, no process, no timers, only the types of src/client.
+    files: ['src/planner/swarm/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...pureCore,
+          patterns: [
+            { group: ['**/cli/**'], message: 'the planner does not import the CLI' },
+            {
+              group: ['**/client/**'],
+              allowTypeImports: true,
+              message: 'the planner imports only types from src/client',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'the planner is pure: the caller passes data in' },
+        { name: 'setTimeout', message: 'the planner is pure: no timers' },
+        { name: 'setInterval', message: 'the planner is pure: no timers' },
+        { name: 'Date', message: 'the planner is pure: the caller passes times in' },
+      ],
+    },
+  },
+  {
     files: ['src/engine/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -30,6 +30,7 @@ import { loadProject } from './load-project.js';
 import { renderError } from './render-error.js';
 import { addContainerCommands } from './container-commands.js';
 import { addConvertCommand } from './commands/convert.js';
+import { addStackCommands } from './commands/stack.js';
 import { applyFlagRule } from './flag-rule.js';
 import { ExitStatus } from './exit-status.js';
 import { PROGRESS_MODES } from './progress/select.js';
@@ -267,6 +268,7 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, program.opts<ProjectOptions>(), opts));
   addContainerCommands(program, ctx);
   addConvertCommand(program, ctx);
+  addStackCommands(program, ctx);
   program
     .command('image')
     .description('manage images')
