@@ -11,7 +11,8 @@
 // - readExtra (extends, include, env_file): each path read is recorded with the hash of its text (or its absence)
 //   and read again on a hit.
 // An entry lives in a slot named by the paths and options alone, so editing a file overwrites it instead of
-// adding one. Only valid stacks are kept; anything unreadable in the store is a miss.
+// adding one. Only valid stacks of plain data are kept (v8.serialize gives back plain objects, so a stack with
+// another prototype would come back different); anything unreadable in the store is a miss.
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../errors.js';
@@ -76,7 +77,7 @@ export function loadStackCached(input: LoadInput, cache: StackCache, load = load
   }
   const recorded = recordingInput(input);
   const result = load(recorded.input);
-  if (!result.ok) return { result, output: (_, render) => render(), hit: false };
+  if (!result.ok || !plainData(result.stack)) return { result, output: (_, render) => render(), hit: false };
   const fresh: Entry = {
     format: FORMAT,
     key,
@@ -157,6 +158,16 @@ function readEntry(store: CacheStore, slot: string, key: string): Entry | undefi
 
 function writeEntry(store: CacheStore, slot: string, entry: Entry): void {
   store.write(slot, serialize(entry));
+}
+
+/** Objects and arrays with their usual prototypes, and scalars: what v8.deserialize gives back as it was. */
+function plainData(v: unknown): boolean {
+  if (typeof v === 'function' || typeof v === 'symbol') return false;
+  if (typeof v !== 'object' || v === null) return true;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== Array.prototype) return false;
+  for (const k in v) if (!plainData((v as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 function textHashOf(text: string | undefined): string | null {

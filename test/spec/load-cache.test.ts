@@ -140,6 +140,18 @@ describe('the stack cache', () => {
     expect(f.cached().output('config.yaml', render)).toBe('text 2');
   });
 
+  it('must not keep a stack that would not come back the same (an object without the usual prototype)', () => {
+    const f = fixture();
+    const odd = (i: LoadInput) => {
+      const r = loadStack(i);
+      if (r.ok) r.stack.extensions['x-odd'] = Object.create(null) as object;
+      return r;
+    };
+    const r = loadStackCached(f.input(), { store: f.store, codeId: 'c' }, odd);
+    expect(r.result.ok).toBe(true);
+    expect(f.writes()).toBe(0);
+  });
+
   it('must not keep a stack that does not load', () => {
     const f = fixture();
     f.files[0] = { path: '/p/compose.yaml', text: 'services:\n  web: {image: [1]}\n' };
