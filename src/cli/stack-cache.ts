@@ -53,10 +53,10 @@ function cacheFolder(env: Readonly<Record<string, string | undefined>>): string 
   return base ? join(base, 'berth', 'stacks') : undefined;
 }
 
-/** The folder, created if need be; undefined unless it is a real folder of ours that no one else can write to. */
-function ownFolder(dir: string): string | undefined {
+/** The folder (created if `create`); undefined unless it is a real folder of ours that no one else can write to. */
+function ownFolder(dir: string, create: boolean): string | undefined {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
     const uid = process.getuid?.();
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) return undefined;
@@ -67,11 +67,11 @@ function ownFolder(dir: string): string | undefined {
 }
 
 export function fileStore(dir: string, maxEntries = MAX_ENTRIES): CacheStore {
-  let checked: string | undefined | null = null; // null: not looked at yet
-  const folder = (): string | undefined => (checked === null ? (checked = ownFolder(dir)) : checked);
+  let checked: string | undefined; // looked at once it is found
+  const folder = (create: boolean): string | undefined => (checked ??= ownFolder(dir, create));
   return {
     read(slot) {
-      const d = folder();
+      const d = folder(false); // a run that writes nothing leaves no folder behind
       if (!d) return undefined;
       try {
         return readFileSync(join(d, slot));
@@ -80,7 +80,7 @@ export function fileStore(dir: string, maxEntries = MAX_ENTRIES): CacheStore {
       }
     },
     write(slot, bytes) {
-      const d = folder();
+      const d = folder(true);
       if (!d) return;
       const tmp = join(d, `.${slot}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
       try {

@@ -89,6 +89,8 @@ describe('the cache folder', () => {
   it('must keep only the most recently written entries, and leave no temporary file', () => {
     const dir = join(root, 'store');
     const store = fileStore(dir, 3);
+    expect(store.read('a')).toBeUndefined();
+    expect(existsSync(dir)).toBe(false); // reading makes no folder
     // Written in this order long ago (file times are too coarse to order writes made a moment apart).
     for (const [k, slot] of ['a', 'b', 'c'].entries()) {
       store.write(slot, Buffer.from(slot));
