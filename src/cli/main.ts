@@ -26,7 +26,7 @@ import { pushCommand } from './commands/push.js';
 import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } from './commands/engine.js';
 import type { ConfigOptions } from './commands/config.js';
 import type { CliContext, ProjectOptions } from './context.js';
-import { loadProject } from './load-project.js';
+import { loadProjectFiles } from './load-project.js';
 import { renderError } from './render-error.js';
 import { addContainerCommands } from './container-commands.js';
 import { addConvertCommand } from './commands/convert.js';
@@ -88,9 +88,9 @@ export function buildProgram(ctx: CliContext): Command {
     .argument('[services...]', 'services to enable whatever their profiles (with what they depend on)')
     .action((services: string[], opts: ConfigOptions) => {
       const global = program.opts<ProjectOptions>();
-      const stack = loadProject(ctx, opts.profiles ? { ...global, profile: ['*'] } : global, services);
-      const profiles = [...new Set(Object.values(stack.services).flatMap((s) => s.profiles ?? []))].sort();
-      ctx.stdout(configCommand(stack, opts, profiles));
+      ctx.stdout(
+        configCommand(loadProjectFiles(ctx, opts.profiles ? { ...global, profile: ['*'] } : global, services), opts),
+      );
     });
   const collectScale = (v: string, prev: string[]): string[] => [...prev, v];
   program

@@ -67,13 +67,19 @@ for (const [pattern, cast] of casts) {
   castIndex.set(last, [...(castIndex.get(last) ?? []), { parts, cast }]);
 }
 
+const anyKey = castIndex.get('*') ?? [];
+
+// Called for every string of every file: no arrays made per call.
 function castFor(path: readonly PathSegment[]): Cast | undefined {
   const lastSeg = path[path.length - 1];
-  const candidates = [
-    ...(castIndex.get(typeof lastSeg === 'number' ? '[]' : String(lastSeg)) ?? []),
-    ...(castIndex.get('*') ?? []),
-  ];
-  for (const { parts, cast } of candidates) {
+  return (
+    castMatching(castIndex.get(typeof lastSeg === 'number' ? '[]' : String(lastSeg)), path) ??
+    castMatching(anyKey, path)
+  );
+}
+
+function castMatching(candidates: Array<{ parts: string[]; cast: Cast }> | undefined, path: readonly PathSegment[]) {
+  for (const { parts, cast } of candidates ?? []) {
     if (parts.length !== path.length) continue;
     const ok = parts.every((p, i) => p === '*' || (p === '[]' ? typeof path[i] === 'number' : p === String(path[i])));
     if (ok) return cast;
@@ -130,15 +136,23 @@ export function interpolateTree(root: TreeMap, lookup: Lookup): InterpolateTreeR
     if (typeof node !== 'string') return node;
     const cast = castFor(path);
     if (!cast && !node.includes('$')) return node;
-    const last = path[path.length - 1] as PathSegment;
-    const pos = parent ? valuePos(parent, last) : undefined;
-    const at = pos ? { ...pos, path: formatPath(path) } : undefined;
+    // Where the value is, worked out only for a diagnostic (most values need none).
+    const at = (): Diagnostic['at'] => {
+      const pos = parent ? valuePos(parent, path[path.length - 1] as PathSegment) : undefined;
+      return pos ? { ...pos, path: formatPath(path) } : undefined;
+    };
     const result = interpolate(node, lookup);
     if (!result.ok) {
-      errors.push({ code: 'SPEC_INTERPOLATION', severity: 'error', message: result.message, hint: result.hint, at });
+      errors.push({
+        code: 'SPEC_INTERPOLATION',
+        severity: 'error',
+        message: result.message,
+        hint: result.hint,
+        at: at(),
+      });
       return node;
     }
-    for (const name of result.missing) if (!missing.has(name)) missing.set(name, at);
+    for (const name of result.missing) if (!missing.has(name)) missing.set(name, at());
     if (!cast) return result.value;
     const casted = castValue(result.value, cast);
     if (casted === undefined) {
@@ -148,7 +162,7 @@ export function interpolateTree(root: TreeMap, lookup: Lookup): InterpolateTreeR
         severity: 'error',
         message: `"${result.value}" is not ${kind}`,
         hint: cast === 'bool' ? 'use true or false' : undefined,
-        at,
+        at: at(),
       });
       return result.value;
     }

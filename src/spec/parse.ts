@@ -56,14 +56,21 @@ export function parseStackText(text: string, file: string): ParseResult {
     return fail('SPEC_EMPTY_FILE', 'stack file is empty', 'a stack file needs at least a "services:" mapping');
   }
   const lines = lineStarts(text);
+  const starts = (i: number): number => (i < lines.length ? (lines[i] as number) : Infinity);
+  let near = 0; // the converter asks in text order, mostly on the line of the last answer or the next one
   const posAt = (offset: number): Pos => {
     let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lines[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
+    if (starts(near) <= offset && offset < starts(near + 1)) lo = near;
+    else if (starts(near + 1) <= offset && offset < starts(near + 2)) lo = near + 1;
+    else {
+      let hi = lines.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((lines[mid] as number) <= offset) lo = mid;
+        else hi = mid - 1;
+      }
     }
+    near = lo;
     return { file, line: lo + 1, column: offset - (lines[lo] as number) + 1 };
   };
   const roots: Array<YAMLNode | null> = [];
@@ -330,6 +337,7 @@ const ALIAS_BOMB_HINT = 'use fewer nested aliases';
  * big), or undefined. Each node's size is counted once, so this is linear in the written document.
  */
 function findAliasBomb(root: YAMLNode): YAMLNode | undefined {
+  if (expandedSize(root) <= MAX_EXPANDED_NODES) return undefined;
   const sizes = new Map<YAMLNode, number>();
   const children = (n: YAMLNode): Array<YAMLNode | null | undefined> =>
     n.kind === Kind.SEQ
@@ -348,13 +356,43 @@ function findAliasBomb(root: YAMLNode): YAMLNode | undefined {
     sizes.set(n, size);
     return size;
   };
-  if (sizeOf(root, 0) <= MAX_EXPANDED_NODES) return undefined;
+  sizeOf(root, 0);
   let node = root;
   for (;;) {
     const next = children(node).find((c) => c && sizeOf(c, MAX_DEPTH) > MAX_EXPANDED_NODES);
     if (!next || next.kind === Kind.ANCHOR_REF) return next ?? node;
     node = next;
   }
+}
+
+/**
+ * The number of values `root` expands to, as findAliasBomb counts them, remembering only the sizes of anchored
+ * nodes (every other node is reached once, through its parent): the common case, a document under the limit,
+ * makes no map entry or array per node.
+ */
+function expandedSize(root: YAMLNode): number {
+  const anchored = new Map<YAMLNode, number>();
+  const remembered = (n: YAMLNode, depth: number): number => {
+    let size = anchored.get(n);
+    if (size === undefined) anchored.set(n, (size = count(n, depth)));
+    return size;
+  };
+  const sizeOf = (n: YAMLNode | null | undefined, depth: number): number => {
+    if (!n) return 1;
+    if (n.kind === Kind.ANCHOR_REF) {
+      const target = n.value as YAMLNode | undefined;
+      return target && depth <= MAX_DEPTH ? remembered(target, depth + 1) : 1;
+    }
+    return n.anchorId !== undefined ? remembered(n, depth) : count(n, depth);
+  };
+  const count = (n: YAMLNode, depth: number): number => {
+    let size = 1;
+    if (depth > MAX_DEPTH) return size;
+    if (n.kind === Kind.SEQ) for (const c of (n as YAMLSequence).items) size += sizeOf(c, depth + 1);
+    else if (n.kind === Kind.MAP) for (const p of (n as YamlMap).mappings) size += sizeOf(p.value, depth + 1);
+    return size;
+  };
+  return sizeOf(root, 0);
 }
 
 function keyText(key: YAMLScalar | null | undefined): string | undefined {

@@ -4,8 +4,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BerthError } from '../errors.js';
 import { parseDotenv } from './dotenv.js';
-import type { LoadResult, SourceText } from './load.js';
+import type { LoadInput, LoadResult, SourceText } from './load.js';
 import { loadStack } from './load.js';
+import type { CachedLoad, StackCache } from './load-cache.js';
+import { loadStackCached } from './load-cache.js';
 import { MAX_STACK_FILE_BYTES } from './parse.js';
 
 export const STACK_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -28,12 +30,16 @@ export interface ReadOptions {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   readStdin: () => string;
+  /** Where to keep loaded stacks between runs (src/spec/load-cache.ts); none: load every time. */
+  cache?: StackCache;
 }
 
 export interface ReadResult {
   result: LoadResult;
   files: string[];
   projectDir: string;
+  /** A text derived from the stack alone, kept in the cache beside it when there is one. */
+  output: CachedLoad['output'];
 }
 
 export function readStack(opts: ReadOptions): ReadResult {
@@ -44,7 +50,7 @@ export function readStack(opts: ReadOptions): ReadResult {
   }));
   const projectDir = opts.projectDirectory ? resolve(opts.cwd, opts.projectDirectory) : dirname(files[0] as string);
   const env = composeEnvironment(opts, projectDir);
-  const result = loadStack({
+  const input: LoadInput = {
     files: sources,
     readExtra,
     env,
@@ -52,8 +58,12 @@ export function readStack(opts: ReadOptions): ReadResult {
     projectName: opts.projectName,
     profiles: opts.profiles && opts.profiles.length > 0 ? opts.profiles : undefined,
     services: opts.services,
-  });
-  return { result, files, projectDir };
+  };
+  if (opts.cache) {
+    const { result, output } = loadStackCached(input, opts.cache);
+    return { result, files, projectDir, output };
+  }
+  return { result: loadStack(input), files, projectDir, output: (_, render) => render() };
 }
 
 function findStackFiles(opts: ReadOptions): string[] {

@@ -45,30 +45,42 @@ const rules: Array<[string, Check, string]> = [
   ['services.*.extra_hosts.[]', onlyStrings(parseExtraHost), 'SPEC_BAD_EXTRA_HOST'],
 ];
 
-/** Calls `visit` for every scalar at a place matching `pattern` ('*' any key, '[]' any list index). */
+/**
+ * Calls `visit` for every scalar at a place matching `pattern` ('*' any key, '[]' any list index). One path array
+ * is grown and shrunk on the way (no copies per value): `visit` must not keep it.
+ */
 function eachAt(
   node: Tree,
   parts: readonly string[],
   path: PathSegment[],
-  visit: (v: Tree, path: PathSegment[]) => void,
+  visit: (v: Tree, path: readonly PathSegment[]) => void,
+  depth = 0,
 ): void {
-  if (parts.length === 0) {
+  if (depth === parts.length) {
     visit(node, path);
     return;
   }
-  const [head, ...rest] = parts as [string, ...string[]];
+  const head = parts[depth] as string;
+  const step = (v: Tree, seg: PathSegment): void => {
+    path.push(seg);
+    eachAt(v, parts, path, visit, depth + 1);
+    path.pop();
+  };
   if (head === '[]') {
-    if (isList(node)) node.forEach((v, i) => eachAt(v, rest, [...path, i], visit));
+    if (isList(node)) for (let i = 0; i < node.length; i++) step(node[i] as Tree, i);
   } else if (isMap(node)) {
-    for (const k of head === '*' ? Object.keys(node) : [head])
-      if (k in node) eachAt(node[k] as Tree, rest, [...path, k], visit);
+    if (head !== '*') {
+      if (head in node) step(node[head] as Tree, head);
+    } else for (const k of Object.keys(node)) step(node[k] as Tree, k);
   }
 }
 
+const splitRules = rules.map(([pattern, parse, code]) => [pattern.split('.'), parse, code] as const);
+
 export function checkValues(tree: TreeMap): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [pattern, parse, code] of rules) {
-    eachAt(tree, pattern.split('.'), [], (v, path) => {
+  for (const [parts, parse, code] of splitRules) {
+    eachAt(tree, parts, [], (v, path) => {
       if (typeof v !== 'string' && typeof v !== 'number') return;
       const r = parse(v);
       if (!r.ok) out.push({ code, severity: 'error', message: r.message, hint: r.hint, at: locate(tree, path) });
