@@ -71,19 +71,21 @@ export function planServiceContainers(
           ...(imageId !== undefined && c.imageId !== imageId ? ['image'] : []),
         ];
     if (changes.length > 0 && !input.noRecreate) {
+      // The new container takes the replica's own name, also when a cut-short recreate left the old one renamed
+      const name = input.nameOf(c.number);
       const stop = addAction(actions, {
         kind: 'stop',
         after: after(),
-        row,
+        row: { resource: 'container', name },
         reason: 'recreate',
         container: { id: c.id },
         ...timeout,
       });
-      const args = { stack: input.stack, service, number: c.number, name: c.name, firstReplica, replaces: c.id };
+      const args = { stack: input.stack, service, number: c.number, name, firstReplica, replaces: c.id };
       const reason = input.forceRecreate ? '--force-recreate' : `changed: ${changes.join(', ')}`;
       const created = addAction(actions, createContainerDraft({ ...args, after: [stop], reason }, input.create));
-      outcome.up.push(addAction(actions, startDraft(c.name, created, 'recreated')));
-      outcome.containers.push({ name: c.name, container: { createdBy: created } });
+      outcome.up.push(addAction(actions, startDraft(name, created, 'recreated')));
+      outcome.containers.push({ name, container: { createdBy: created } });
       outcome.changed = 'recreated';
     } else if (c.state !== 'running' && c.state !== 'restarting') {
       const draft = { after: after(), row, reason: c.state, container: { id: c.id } };
