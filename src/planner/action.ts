@@ -117,10 +117,3 @@ export function addAction(actions: Action[], draft: ActionDraft): ActionId {
   actions.push({ id, ...draft } as Action);
   return id;
 }
-
-/** The action `id` of a plan; throws for an id that is not in it (a planner bug). */
-export function actionById(actions: readonly Action[], id: ActionId): Action {
-  const found = actions[Number(id.slice(1)) - 1];
-  if (found?.id !== id) throw new Error(`plan has no action ${id}`);
-  return found;
-}

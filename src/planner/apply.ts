@@ -218,7 +218,11 @@ type CreateAction = Extract<Action, { kind: 'create-container' }>;
  */
 export async function createContainer(
   client: EngineClient,
-  opts: { project: string; action: CreateAction; run?: Pick<Run, 'created'> },
+  opts: {
+    project: string;
+    action: Pick<CreateAction, 'request' | 'service' | 'configHash' | 'connect' | 'fills' | 'replaces'>;
+    run?: Pick<Run, 'created'>;
+  },
 ): Promise<string> {
   const { action, project } = opts;
   const request = structuredClone(action.request);
@@ -238,7 +242,9 @@ export async function createContainer(
       if (!isEngineError(e, 'conflict')) throw e;
       const found = await client.containers.inspect(request.name);
       const labels = found?.config.Labels ?? {};
+      // A one-off container (`run`) is never taken over: its name is the user's, or random
       const same =
+        labels[LABEL.oneoff] !== 'True' &&
         labels[LABEL.project] === project &&
         labels[LABEL.service] === action.service &&
         labels[LABEL.configHash] === action.configHash;

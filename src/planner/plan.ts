@@ -48,6 +48,11 @@ export interface UpOptions {
   scale?: Readonly<Record<string, number>>;
   /** Seconds a stop waits before it kills (-t); absent: the container's own. */
   stopTimeout?: number;
+  /**
+   * Services whose containers the plan leaves alone but whose dependencies it waits for (`run SERVICE` makes its
+   * own one-off container once they are up); their networks and volumes are still created.
+   */
+  skipContainers?: readonly string[];
 }
 
 export interface UpInput {
@@ -87,6 +92,10 @@ export function planUp(input: UpInput): Plan {
   const waits = new Map<string, ActionId>();
   for (const name of serviceOrder(stack, selected)) {
     const service = stack.services[name] as Service;
+    if (opts.skipContainers?.includes(name)) {
+      dependencyEdges(actions, service, { outcomes, waits });
+      continue;
+    }
     const pull = service.image === undefined ? undefined : pullOf.get(service.image);
     const needs = [...serviceNetworks(service), ...serviceVolumes(service)].map((k) => resources.get(k));
     const existing = observed.containers

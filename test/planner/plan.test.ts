@@ -4,7 +4,7 @@ import type { Stack } from '../../src/spec/model.js';
 import type { Observed } from '../../src/planner/observed.js';
 import type { Action, Plan } from '../../src/planner/plan.js';
 import { changedKeys, planDown, planUp, selectServices } from '../../src/planner/plan.js';
-import { IMAGE, observedOf, running } from './builders.js';
+import { IMAGE, NOTHING, observedOf, running } from './builders.js';
 import { stackOfText } from '../spec/load/helpers.js';
 
 const STACK = `
@@ -193,5 +193,29 @@ describe('planDown', () => {
     expect(planDown(stack, observed, { removeOrphans: true }).actions.some((a) => a.row.name === 'shop-old-1')).toBe(
       true,
     );
+  });
+});
+
+describe('planUp for run', () => {
+  it('skipContainers leaves the service to run alone but plans its networks and waits for its dependencies', () => {
+    const stack = stackOfText(STACK);
+    const plan = planUp({
+      stack,
+      observed: NOTHING,
+      imageIds: images,
+      options: { services: ['api'], skipContainers: ['api'] },
+    });
+    expect(plan.actions.map((a) => `${a.kind} ${a.row.name}`)).toEqual([
+      'create-network shop_default',
+      'create-volume shop_data',
+      'create-container shop-db-1',
+      'start shop-db-1',
+      'wait shop-db-1',
+    ]);
+    expect(plan.actions[4]).toMatchObject({
+      service: 'db',
+      condition: 'service_healthy',
+      after: [plan.actions[3]!.id],
+    });
   });
 });
