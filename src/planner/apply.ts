@@ -41,7 +41,8 @@ export interface ApplyContext {
 }
 
 export interface ApplyResult {
-  failed: Array<{ action: Action; error: string }>;
+  /** `cause`: what the action threw, so that an engine's code and hint reach the user. */
+  failed: Array<{ action: Action; error: string; cause?: unknown }>;
   /** The container id of each container action that made or kept one. */
   containers: Record<string, string>;
 }
@@ -84,7 +85,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
     })();
     const guarded = promise.catch((e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
-      failed.push({ action, error: message });
+      failed.push({ action, error: message, cause: e });
       report(action, 'failed', message);
       throw new DependencyFailed(action, message);
     });
