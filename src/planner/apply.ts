@@ -38,7 +38,8 @@ export interface ApplyContext {
 }
 
 export interface ApplyResult {
-  failed: Array<{ action: Action; error: string }>;
+  /** `cause`: what the first failure down the chain threw, so that an engine's code and hint reach the user. */
+  failed: Array<{ action: Action; error: string; cause?: unknown }>;
   /** What a wait that is not required could not wait for (Compose warns and goes on). */
   warnings: string[];
   /** Every container the plan made or kept, by name: its id now. */
@@ -88,7 +89,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
       if (action.kind !== 'wait') run.report(action.row, 'done', doneText(action), action);
     })().catch((e: unknown) => {
       const error = e instanceof DependencyFailed ? e : new DependencyFailed(e, action.row);
-      failed.push({ action, error: error.message });
+      failed.push({ action, error: error.message, cause: rootCause(e) });
       // A row shows its first error: an action after a failed one on the same row does not hide it
       if (!(e instanceof DependencyFailed && e.sameRow)) run.report(action.row, 'failed', error.message, action);
       throw error;
@@ -98,6 +99,13 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
   }
   await Promise.allSettled(done.values());
   return { failed, warnings: run.warnings, containers: containersOf(plan, run.created) };
+}
+
+/** What the first failed action threw, under the DependencyFailed of those after it. */
+function rootCause(e: unknown): unknown {
+  let cause = e;
+  while (cause instanceof DependencyFailed) cause = cause.cause;
+  return cause;
 }
 
 function afterOf(done: ReadonlyMap<ActionId, Promise<void>>, id: ActionId): Promise<void> {

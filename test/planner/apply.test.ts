@@ -2,12 +2,11 @@
 // plans made by the real planner from inline stacks, applied, and the engine's state and calls read back.
 import { describe, expect, it } from 'vitest';
 import { memoryEngine } from '../../src/client/memory/memory-engine.js';
+import { observeProject } from '../../src/client/observe.js';
 import type { MemoryEngine } from '../../src/client/memory/memory-engine.js';
 import type { EngineClient } from '../../src/client/types.js';
 import type { ApplyEvent } from '../../src/planner/apply.js';
 import { applyPlan } from '../../src/planner/apply.js';
-import { LABEL } from '../../src/planner/labels.js';
-import type { Observed } from '../../src/planner/observed.js';
 import type { Plan } from '../../src/planner/plan.js';
 import { planDown, planUp } from '../../src/planner/plan.js';
 import type { Stack } from '../../src/spec/model.js';
@@ -30,30 +29,7 @@ volumes:
   data: {}
 `;
 
-/** What the engine runs of `project`, as the shell observes it: by Compose's project label. */
-async function observe(engine: EngineClient, project: string): Promise<Observed> {
-  const labels = [`${LABEL.project}=${project}`];
-  const [containers, networks, volumes] = await Promise.all([
-    engine.containers.list({ all: true, labels }),
-    engine.networks.list({ labels }),
-    engine.volumes.list({ labels }),
-  ]);
-  return {
-    containers: containers.map((c) => ({
-      id: c.id,
-      name: c.name,
-      service: c.labels[LABEL.service] ?? '',
-      number: Number(c.labels[LABEL.number] ?? '1'),
-      oneoff: c.labels[LABEL.oneoff] === 'True',
-      configHash: c.labels[LABEL.configHash] ?? '',
-      imageId: c.imageId,
-      state: c.state,
-      labels: c.labels,
-    })),
-    networks: networks.map((n) => ({ id: n.id, name: n.name, labels: n.labels })),
-    volumes: volumes.map((v) => ({ name: v.name, labels: v.labels })),
-  };
-}
+const observe = observeProject;
 
 async function planOf(engine: EngineClient, stack: Stack, options = {}): Promise<Plan> {
   const image = await engine.images.inspect('busybox:1');

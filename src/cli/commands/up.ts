@@ -1,7 +1,7 @@
 // `berth up` and `berth plan`: load, observe, resolve images, plan, then (up) apply with progress and, unless
 // detached, follow the containers' logs until they exit or Ctrl-C stops them, as `docker compose up` does; with
 // --wait, wait for the services to run (and be healthy) instead.
-import { BerthError } from '../../errors.js';
+import { BerthError, isBerthError } from '../../errors.js';
 import { readFileSync } from 'node:fs';
 import type { ApplyEvent, ApplyResult } from '../../planner/apply.js';
 import { applyPlan } from '../../planner/apply.js';
@@ -195,12 +195,13 @@ export function progressPrinter(ctx: CliContext): (e: ApplyEvent) => void {
 function failures(result: ApplyResult): BerthError | undefined {
   if (result.failed.length === 0) return undefined;
   const first = result.failed[0] as ApplyResult['failed'][number];
+  const more = result.failed.length > 1 ? `${result.failed.length - 1} more failed; ` : '';
+  // The engine's own code and hint (berthd sends them) say more than that the apply failed.
+  const cause = isBerthError(first.cause) ? first.cause : undefined;
   const { row } = first.action;
-  return new BerthError('PLAN_APPLY_FAILED', `${row.resource} ${row.name}: ${first.error}`, {
-    hint:
-      result.failed.length > 1
-        ? `${result.failed.length - 1} more failed; run berth up again to converge once the cause is fixed`
-        : 'run berth up again to converge once the cause is fixed',
+  return new BerthError(cause?.code ?? 'PLAN_APPLY_FAILED', `${row.resource} ${row.name}: ${first.error}`, {
+    hint: `${more}${cause?.hint ?? 'run berth up again to converge once the cause is fixed'}`,
+    cause,
   });
 }
 
