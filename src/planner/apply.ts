@@ -9,7 +9,7 @@ import type { EngineClient } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import type { DependsOn } from '../spec/model.js';
 import type { Action, ActionId, ActionRow, ContainerRef, Plan, WaitFor } from './action.js';
-import { doneText, rowKey, workingText } from './action-text.js';
+import { actionWords, rowKey } from './action-text.js';
 import { LABEL } from './labels.js';
 
 export type ActionStatus = 'waiting' | 'working' | 'done' | 'failed' | 'skipped';
@@ -68,6 +68,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
   const limit = semaphore(ctx.parallel ?? 8);
   const done = new Map<ActionId, Promise<void>>();
   const shown = new Set<string>();
+  const words = actionWords(plan.actions);
   for (const action of plan.actions) {
     if (action.kind !== 'wait' && !shown.has(rowKey(action.row))) {
       shown.add(rowKey(action.row));
@@ -81,12 +82,13 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
       const first = reasons[0];
       if (first && !(action.kind === 'wait' && !action.required)) throw new DependencyFailed(first, action.row);
       if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
+      const say = words.get(action.id) ?? {};
       const work = async (): Promise<void> => {
-        if (action.kind !== 'wait') run.report(action.row, 'working', workingText(action), action);
+        if (say.working) run.report(action.row, 'working', say.working, action);
         await execute(action, run);
       };
       await (action.kind === 'wait' ? work() : limit(work));
-      if (action.kind !== 'wait') run.report(action.row, 'done', doneText(action), action);
+      if (say.done) run.report(action.row, 'done', say.done, action);
     })().catch((e: unknown) => {
       const error = e instanceof DependencyFailed ? e : new DependencyFailed(e, action.row);
       failed.push({ action, error: error.message, cause: rootCause(e) });
