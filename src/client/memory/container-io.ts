@@ -30,10 +30,12 @@ export async function awaitEvent<T>(
 export async function waitContainer(
   s: MemoryState,
   ref: string,
-  opts: { condition?: WaitCondition; signal?: AbortSignal } = {},
+  opts: { condition?: WaitCondition; signal?: AbortSignal; onWaiting?: () => void } = {},
 ): Promise<ContainerExit> {
   const c = s.container(ref);
   const condition = opts.condition ?? 'not-running';
+  // The wait is held from here: a start after this call cannot be missed.
+  opts.onWaiting?.();
   if (condition === 'not-running' && !isRunning(c)) return { exitCode: c.exitCode };
   const action = condition === 'removed' ? 'destroy' : 'die';
   return awaitEvent(

@@ -17,7 +17,9 @@ export async function* streamEvents(
   let next = since === undefined ? s.events.length : s.events.findIndex((e) => e.timeNano >= since);
   if (next < 0) next = s.events.length;
   const wanted = (e: EngineEvent): boolean =>
-    (filter.types === undefined || filter.types.includes(e.type)) && matchesLabels(e.attributes, filter.labels);
+    (filter.types === undefined || filter.types.includes(e.type)) &&
+    (filter.actions === undefined || filter.actions.includes(e.action)) &&
+    matchesLabels(e.attributes, filter.labels);
   while (!signal.aborted) {
     for (; next < s.events.length; next++) {
       const e = s.events[next];

@@ -26,6 +26,8 @@ export interface MemoryEngineOptions {
   registry?: Readonly<Record<string, MemoryImageSpec>>;
   /** Milliseconds since the epoch; absent: a logical clock from 2024-01-01 that moves 1 ms per change. */
   now?: () => number;
+  /** The back-off before a restart policy's restart; absent: dockerd's 100 ms, doubling. */
+  restartDelayMs?: number;
 }
 
 /** The EngineClient plus what a test drives and reads. */
@@ -43,6 +45,7 @@ export interface MemoryEngine extends EngineClient {
 export function memoryEngine(opts: MemoryEngineOptions = {}): MemoryEngine {
   const s = new MemoryState(opts.now);
   addBuiltinNetworks(s);
+  if (opts.restartDelayMs !== undefined) s.restartDelayMs = () => opts.restartDelayMs ?? 0;
   const images: Array<[string, MemoryImageSpec]> = Array.isArray(opts.images)
     ? (opts.images as readonly string[]).map((t) => [t, {}])
     : Object.entries(opts.images ?? {});

@@ -155,6 +155,9 @@ export class MemoryState {
     return new Date(this.nowMs()).toISOString();
   }
 
+  /** The back-off before the restart after `restarts` restarts: dockerd's 100 ms, doubling, unless set. */
+  restartDelayMs = (restarts: number): number => 100 * 2 ** restarts;
+
   record(op: string, target: string): void {
     this.calls.push({ op, target });
   }
