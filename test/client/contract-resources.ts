@@ -44,8 +44,18 @@ export function resourceContract(connect: Connect): void {
       expect(attached?.networks[other]?.aliases).toContain('db');
       await s.engine.containers.disconnect(name, other);
       expect(Object.keys((await s.engine.containers.inspect(name))?.networks ?? {})).toEqual([net]);
-      await expect(s.engine.containers.connect(name, s.name('no-net'))).rejects.toMatchObject({ kind: 'not-found' });
       await expect(s.engine.containers.connect(s.name('no-ctr'), other)).rejects.toMatchObject({ kind: 'not-found' });
+      // An unknown network is "not-found" at the connect (berthd, the fake) or, for a container that does not run,
+      // at its start: dockerd 20.10 only records the endpoint of a stopped container, by name, on purpose (the
+      // network may be made before the start; daemon/container_operations.go), and resolves it when it starts.
+      const late = await s.engine.containers.connect(name, s.name('no-net')).then(
+        () => true,
+        (e: unknown) => {
+          expect(e).toMatchObject({ kind: 'not-found' });
+          return false;
+        },
+      );
+      if (late) await expect(s.engine.containers.start(name)).rejects.toMatchObject({ kind: 'not-found' });
     }));
 
   it('volumes: create, inspect, list by label, a volume in use is a "conflict", remove, then "not-found" (force: quiet)', () =>
@@ -101,7 +111,10 @@ export function resourceContract(connect: Connect): void {
       s.ownTag(own);
       await s.engine.images.load(Readable.from([await makeBusyboxSaveTar({ tags: [own], cmd: ['true'] })]));
       const user = s.name('image-user');
-      await s.engine.containers.create({ name: user, body: { Image: own, Labels: s.label, HostConfig: { NetworkMode: 'none' } } });
+      await s.engine.containers.create({
+        name: user,
+        body: { Image: own, Labels: s.label, HostConfig: { NetworkMode: 'none' } },
+      });
       await expect(s.engine.images.remove(own)).rejects.toMatchObject({ kind: 'conflict' });
       await s.engine.containers.remove(user);
       await s.engine.images.remove(own);
@@ -120,7 +133,10 @@ export function resourceContract(connect: Connect): void {
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(), 15_000);
       const seen: EngineEvent[] = [];
-      for await (const e of s.engine.events({ since, labels: [`watched=${s.name('w')}`], types: ['container'] }, ac.signal)) {
+      for await (const e of s.engine.events(
+        { since, labels: [`watched=${s.name('w')}`], types: ['container'] },
+        ac.signal,
+      )) {
         seen.push(e);
         if (e.action === 'destroy') break;
       }
@@ -147,7 +163,10 @@ export function resourceContract(connect: Connect): void {
       const out = { stdout: '', stderr: '' };
       await demultiplex(stream.output, (which, data) => (out[which] += data.toString('utf8')));
       expect(out).toEqual({ stdout: 'out\n', stderr: 'err\n' });
-      const done = await until(() => s.engine.exec.inspect(id), (d) => !d.running);
+      const done = await until(
+        () => s.engine.exec.inspect(id),
+        (d) => !d.running,
+      );
       expect(done).toMatchObject({ running: false, exitCode: 3 });
       await expect(s.engine.exec.inspect('0123456789abcdef0123456789abcdef')).rejects.toMatchObject({
         kind: 'not-found',

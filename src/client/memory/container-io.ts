@@ -56,8 +56,7 @@ function nanoTime(iso: string): string {
 
 export async function* readLogs(s: MemoryState, ref: string, opts: LogOptions = {}): AsyncGenerator<LogChunk> {
   const c = s.container(ref);
-  const wanted = (l: ContainerRecord['logs'][number]): boolean => {
-    if (l.stream === 'stdout' ? opts.stdout === false : opts.stderr === false) return false;
+  const inTime = (l: ContainerRecord['logs'][number]): boolean => {
     const t = Date.parse(l.time) / 1000;
     return (
       (opts.since === undefined || t >= Number(opts.since)) && (opts.until === undefined || t <= Number(opts.until))
@@ -67,9 +66,13 @@ export async function* readLogs(s: MemoryState, ref: string, opts: LogOptions = 
     stream: l.stream,
     data: opts.timestamps ? Buffer.concat([Buffer.from(`${nanoTime(l.time)} `), l.data]) : l.data,
   });
-  const past = c.logs.filter(wanted);
+  const inStream = (l: ContainerRecord['logs'][number]): boolean =>
+    l.stream === 'stdout' ? opts.stdout !== false : opts.stderr !== false;
+  const wanted = (l: ContainerRecord['logs'][number]): boolean => inTime(l) && inStream(l);
+  // As dockerd: the tail is of both streams' lines, then the streams not asked for are left out.
+  const past = c.logs.filter(inTime);
   const tail = opts.tail === undefined || opts.tail === 'all' ? past : past.slice(Math.max(0, past.length - opts.tail));
-  for (const l of tail) yield show(l);
+  for (const l of tail) if (inStream(l)) yield show(l);
   if (!opts.follow) return;
   let seen = c.logs.length;
   while (isRunning(c) && s.containers.has(c.id)) {
