@@ -71,16 +71,18 @@ export async function* readLogs(s: MemoryState, ref: string, opts: LogOptions = 
   const wanted = (l: ContainerRecord['logs'][number]): boolean => inTime(l) && inStream(l);
   // As dockerd: the tail is of both streams' lines, then the streams not asked for are left out.
   const past = c.logs.filter(inTime);
+  // What comes after this point is followed, even if it comes while the past lines are being read.
+  let seen = c.logs.length;
   const tail = opts.tail === undefined || opts.tail === 'all' ? past : past.slice(Math.max(0, past.length - opts.tail));
   for (const l of tail) if (inStream(l)) yield show(l);
   if (!opts.follow) return;
-  let seen = c.logs.length;
-  while (isRunning(c) && s.containers.has(c.id)) {
-    if (!(await s.nextChange(opts.signal))) return;
+  for (;;) {
     for (; seen < c.logs.length; seen++) {
       const l = c.logs[seen];
       if (l && wanted(l)) yield show(l);
     }
+    if (!isRunning(c) || !s.containers.has(c.id)) return;
+    if (!(await s.nextChange(opts.signal))) return;
   }
 }
 
