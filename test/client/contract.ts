@@ -5,6 +5,7 @@
 import { describe } from 'vitest';
 import { containerContract } from './contract-containers.js';
 import { resourceContract } from './contract-resources.js';
+import { stateContract } from './contract-states.js';
 import type { Connect } from './contract-session.js';
 
 export type { Connect } from './contract-session.js';
@@ -13,6 +14,7 @@ export type { Connect } from './contract-session.js';
 export function clientContract(name: string, connect: Connect): void {
   describe(`engine client contract: ${name}`, () => {
     containerContract(connect);
+    stateContract(connect);
     resourceContract(connect);
   });
 }

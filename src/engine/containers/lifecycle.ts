@@ -193,6 +193,11 @@ export class Lifecycle {
     const { store } = this.deps;
     const c = store.find(ref);
     if (!c) throw new EngineError('not-found', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
+    if (c.state.Paused) {
+      throw new EngineError('conflict', 'ENGINE_PAUSED', 'cannot start a paused container, try unpause instead', {
+        hint: `unpause it: docker unpause ${c.name}`,
+      });
+    }
     if (c.state.Running) return; // Docker answers 304; the route says so
     const p = this.paths(c);
     let prepared: { bundle: string };
