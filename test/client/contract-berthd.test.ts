@@ -24,5 +24,7 @@ describe.runIf(hasRunc)('berthd', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  clientContract('berthd', async () => dockerEngineClient(daemon?.socket ?? ''));
+  // berthd does not pass stdin to a container yet (conmon's attach socket is SOCK_SEQPACKET, which node's net
+  // cannot open): the contract's attach-with-stdin test is skipped here until it does.
+  clientContract('berthd', async () => dockerEngineClient(daemon?.socket ?? ''), { gaps: ['attach-stdin'] });
 });

@@ -6,15 +6,17 @@ import { describe } from 'vitest';
 import { containerContract } from './contract-containers.js';
 import { resourceContract } from './contract-resources.js';
 import { stateContract } from './contract-states.js';
-import type { Connect } from './contract-session.js';
+import { streamContract } from './contract-streams.js';
+import type { Connect, ContractOptions } from './contract-session.js';
 
-export type { Connect } from './contract-session.js';
+export type { Connect, ContractOptions } from './contract-session.js';
 
 /** Registers the contract's tests for the engine `connect` gives a new client of. */
-export function clientContract(name: string, connect: Connect): void {
+export function clientContract(name: string, connect: Connect, opts: ContractOptions = {}): void {
   describe(`engine client contract: ${name}`, () => {
     containerContract(connect);
     stateContract(connect);
     resourceContract(connect);
+    streamContract(connect, opts);
   });
 }

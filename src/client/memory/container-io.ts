@@ -95,19 +95,27 @@ export function frame(stream: LogChunk['stream'], data: Buffer): Buffer {
 }
 
 /**
- * The output the container writes from now until it ends; with `stdin`, an input that a `cat` process echoes
- * (and whose end ends that `cat`), as a real attach to `cat` behaves.
+ * The output the container writes from now until its next exit (an attach comes before the start, as
+ * `docker run` attaches); with `stdin`, an input that a `cat` process echoes and whose end ends that `cat`.
  */
 export function attachContainer(s: MemoryState, ref: string, opts: { stdin: boolean; tty: boolean }): ProcessStream {
   const c = s.container(ref);
   const output = new PassThrough();
   const ac = new AbortController();
+  const cursor = s.events.length;
+  let seen = c.logs.length;
+  const exited = (): boolean =>
+    s.events.slice(cursor).some((e) => e.id === c.id && (e.action === 'die' || e.action === 'destroy'));
   void (async () => {
-    for await (const chunk of readLogs(s, c.id, { follow: true, tail: 0, signal: ac.signal })) {
-      output.write(opts.tty ? chunk.data : frame(chunk.stream, chunk.data));
+    for (;;) {
+      for (; seen < c.logs.length; seen++) {
+        const l = c.logs[seen];
+        if (l) output.write(opts.tty ? l.data : frame(l.stream, l.data));
+      }
+      if (exited() || !(await s.nextChange(ac.signal))) break;
     }
     output.end();
-  })().catch((e: unknown) => output.destroy(e as Error));
+  })();
   const echoes = c.command.length === 1 && c.command[0]?.endsWith('cat') === true;
   const stream: ProcessStream = { output, close: () => ac.abort() };
   if (opts.stdin) {

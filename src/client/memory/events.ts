@@ -30,6 +30,8 @@ export async function* streamEvents(
     // Nothing can come before `until` once the clock has passed it.
     const last = s.events.at(-1);
     if (until !== undefined && last !== undefined && last.timeNano >= until) return;
-    if (!(await s.nextChange(signal))) return;
+    const left = until === undefined ? undefined : Number(until / 1_000_000n) - s.peekMs();
+    if (left !== undefined && left <= 0) return;
+    await s.nextChange(signal, left);
   }
 }

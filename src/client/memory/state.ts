@@ -145,6 +145,11 @@ export class MemoryState {
     return 1000 + this.counter;
   }
 
+  /** The time now, without moving the logical clock. */
+  peekMs(): number {
+    return this.now();
+  }
+
   /** Milliseconds since the epoch; the logical clock moves on by one per call. */
   nowMs(): number {
     this.tick += 1;
@@ -176,11 +181,13 @@ export class MemoryState {
     for (const l of [...this.listeners]) l();
   }
 
-  /** Resolves on the next change, or when `signal` aborts (then with false). */
-  nextChange(signal?: AbortSignal): Promise<boolean> {
+  /** Resolves on the next change (true), or when `signal` aborts or `timeoutMs` pass (false). */
+  nextChange(signal?: AbortSignal, timeoutMs?: number): Promise<boolean> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve(false);
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(false), timeoutMs);
       const done = (changed: boolean): void => {
+        clearTimeout(timer);
         this.listeners.delete(onChange);
         signal?.removeEventListener('abort', onAbort);
         resolve(changed);
