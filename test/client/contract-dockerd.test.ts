@@ -23,5 +23,7 @@ describe.runIf(hasDockerd)('dockerd', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 90_000);
 
-  clientContract('dockerd', async () => dockerEngineClient(dockerd?.socket ?? ''));
+  // dockerd 20.10 answers a refused operation (removing a network in use) with 403, which the client takes for
+  // "unauthorized" (src/client/docker/answer-error.ts); the contract checks the refusal there, not its kind.
+  clientContract('dockerd', async () => dockerEngineClient(dockerd?.socket ?? ''), { gaps: ['forbidden-kind'] });
 });

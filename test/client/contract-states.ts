@@ -2,10 +2,10 @@
 // the network a create names, and the events of networks and volumes.
 import { expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/client/types.js';
-import type { Connect } from './contract-session.js';
+import type { Connect, ContractOptions } from './contract-session.js';
 import { IMAGE, withSession } from './contract-session.js';
 
-export function stateContract(connect: Connect): void {
+export function stateContract(connect: Connect, opts: ContractOptions): void {
   it('pause and unpause: only a running container pauses, only a paused one unpauses (else "conflict")', () =>
     withSession(connect, async (s) => {
       const name = s.name('pause');
@@ -83,6 +83,29 @@ export function stateContract(connect: Connect): void {
       // and the fake refuse at the create, as dockerd 23 and later do.
       if (created) await expect(s.engine.containers.start(name)).rejects.toMatchObject({ kind: 'not-found' });
       else expect(await s.engine.containers.inspect(name)).toBeUndefined();
+    }));
+
+  it('removing a network a running container uses is refused; once the container stops, it goes', () =>
+    withSession(connect, async (s) => {
+      const net = s.name('busy');
+      await s.engine.networks.create({ name: net, labels: s.label });
+      const name = s.name('on-net');
+      await s.engine.containers.create({
+        name,
+        body: { Image: IMAGE, Cmd: ['sleep', '1000'], Labels: s.label, HostConfig: { NetworkMode: net } },
+      });
+      await s.engine.containers.start(name);
+      expect((await s.engine.networks.inspect(net))?.containers).toHaveLength(1);
+      const refused = await s.engine.networks.remove(net).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toMatchObject({ name: 'EngineError', message: expect.stringMatching(/active endpoints/) });
+      if (!opts.gaps?.includes('forbidden-kind')) expect(refused).toMatchObject({ kind: 'conflict' });
+      await s.engine.containers.kill(name);
+      await s.engine.containers.wait(name);
+      await s.engine.networks.remove(net);
+      expect(await s.engine.networks.inspect(net)).toBeUndefined();
     }));
 
   it('events of networks and volumes: create and destroy, with the name, narrowed by type', () =>
