@@ -4,6 +4,7 @@
 // gives its own `now`), so two runs of the same test see the same ids, times and events.
 import { createHash } from 'node:crypto';
 import type { ContainerCreateBody } from '../api-types.js';
+import { codeOfKind } from '../docker/answer-error.js';
 import { EngineError } from '../errors.js';
 import type { ContainerHealth, EngineEvent, EngineErrorKind, LogChunk } from '../types.js';
 
@@ -109,9 +110,9 @@ function makeId(kind: string, n: number): string {
   return createHash('sha256').update(`${kind}:${n}`).digest('hex');
 }
 
+/** An EngineError with the code the Docker client gives that kind when the engine names none (as dockerd). */
 export function engineError(kind: EngineErrorKind, message: string, hint?: string): EngineError {
-  const code = `ENGINE_${kind.toUpperCase().replace(/-/g, '_')}`;
-  return new EngineError(kind, code, message, hint === undefined ? {} : { hint });
+  return new EngineError(kind, codeOfKind(kind), message, hint === undefined ? {} : { hint });
 }
 
 /** The whole state; the resource modules (containers.ts, images.ts...) read and change it. */
