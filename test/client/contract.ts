@@ -3,6 +3,7 @@
 // the same behaviour, as containerd holds each of its stores to one suite. A difference between berthd and
 // dockerd found here is fixed in berthd; where dockerd is the odd one out on purpose, the test says why.
 import { describe } from 'vitest';
+import { buildContract } from './contract-builds.js';
 import { containerContract } from './contract-containers.js';
 import { resourceContract } from './contract-resources.js';
 import { stateContract } from './contract-states.js';
@@ -18,5 +19,6 @@ export function clientContract(name: string, connect: Connect, opts: ContractOpt
     stateContract(connect, opts);
     resourceContract(connect);
     streamContract(connect, opts);
+    buildContract(connect);
   });
 }
