@@ -159,17 +159,17 @@ export async function waitForCondition(
     if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
     const found = await ctx.client.containers.inspect(id);
     if (!found) throw new BerthError('PLAN_DEPENDENCY_GONE', `dependency "${service}" has no container ${id} any more`);
-    const c = { State: { Status: found.state.status, ExitCode: found.state.exitCode, Health: found.state.health } };
+    const state = found.state;
     if (rule.condition === 'service_completed_successfully') {
-      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
-        if (c.State.ExitCode === 0) return;
+      if (state.status === 'exited' || state.status === 'dead') {
+        if (state.exitCode === 0) return;
         throw new BerthError(
           'PLAN_DEPENDENCY_FAILED',
-          `service "${service}" didn't complete successfully: exit ${c.State.ExitCode}`,
+          `service "${service}" didn't complete successfully: exit ${state.exitCode}`,
         );
       }
     } else {
-      const health = c.State.Health?.status;
+      const health = state.health?.status;
       if (health === undefined) {
         throw new BerthError('PLAN_NO_HEALTHCHECK', `dependency "${service}" has no healthcheck configured`, {
           hint: `add a healthcheck to "${service}" or use condition: service_started`,
@@ -179,8 +179,8 @@ export async function waitForCondition(
       if (health === 'unhealthy') {
         throw new BerthError('PLAN_DEPENDENCY_UNHEALTHY', `dependency "${service}" is unhealthy`);
       }
-      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
-        throw new BerthError('PLAN_DEPENDENCY_EXITED', `dependency "${service}" exited (${c.State.ExitCode})`);
+      if (state.status === 'exited' || state.status === 'dead') {
+        throw new BerthError('PLAN_DEPENDENCY_EXITED', `dependency "${service}" exited (${state.exitCode})`);
       }
     }
     await new Promise((r) => setTimeout(r, pollMs));
