@@ -6,7 +6,7 @@ import type { ContainerExit, EngineClient, LogChunk, LogOptions } from '../types
 import { getArchive, putArchive, statPath } from './container-files.js';
 import { toContainerDetails, toContainerSummary } from './shapes.js';
 import type { DockerTransport } from './transport.js';
-import { filtersParam, readText } from './transport.js';
+import { filtersParam, parseAnswer, readText } from './transport.js';
 
 type Containers = EngineClient['containers'];
 type Json = Record<string, unknown>;
@@ -94,11 +94,8 @@ async function waitFor(
   const res = await t.ok('POST', `${at(ref)}/wait`, { query: { condition: opts.condition }, signal: opts.signal });
   // The engine answers the headers at once and the body at the exit: from here a start cannot be missed.
   opts.onWaiting?.();
-  const text = await readText(res);
-  const body = (text.trim() === '' ? {} : JSON.parse(text)) as {
-    StatusCode?: number;
-    Error?: { Message?: string } | null;
-  };
+  type Exit = { StatusCode?: number; Error?: { Message?: string } | null };
+  const body = parseAnswer<Exit | undefined>(await readText(res), `POST /containers/${ref}/wait`) ?? {};
   return { exitCode: body.StatusCode ?? -1, error: body.Error?.Message || undefined };
 }
 
