@@ -311,7 +311,7 @@ export async function waitForCondition(
   for (;;) {
     if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
     const c = await ctx.client.containers.inspect(id);
-    if (!c) throw new BerthError('PLAN_DEPENDENCY_MISSING', `the container of service "${service}" is gone`);
+    if (!c) throw new BerthError('PLAN_DEPENDENCY_GONE', `dependency "${service}" has no container ${id} any more`);
     const ended = c.state.status === 'exited' || c.state.status === 'dead';
     if (rule.condition === 'service_completed_successfully') {
       if (ended && c.state.exitCode === 0) return;
