@@ -4,8 +4,7 @@
 // container the plan creates. Every step is one the next run can converge from: a recreate renames the old
 // container before it creates the new one, so a crash between leaves a container the next plan replaces.
 // The shell of the planner: the only file in src/planner that talks to an engine or waits on a timer.
-import { isEngineError } from '../client/errors.js';
-import type { EngineClient } from '../client/types.js';
+import type { EngineClient, EngineErrorKind } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import type { DependsOn } from '../spec/model.js';
 import type { Action, ActionId, ActionRow, ContainerRef, Plan, WaitFor } from './action.js';
@@ -204,7 +203,7 @@ async function createNetwork(
     await client.networks.create(request);
   } catch (e) {
     // Made meanwhile (by a run that was cut short, say): fine if it is this project's network.
-    if (!isEngineError(e, 'conflict')) throw e;
+    if (kindOf(e) !== 'conflict') throw e;
     const found = await client.networks.inspect(request.name);
     if (found?.labels[LABEL.project] !== project) {
       throw new BerthError(
@@ -249,7 +248,7 @@ export async function createContainer(
   const id = await client.containers.create(request).then(
     (c) => c.id,
     async (e: unknown) => {
-      if (!isEngineError(e, 'conflict')) throw e;
+      if (kindOf(e) !== 'conflict') throw e;
       const found = await client.containers.inspect(request.name);
       const labels = found?.config.Labels ?? {};
       // A one-off container (`run`) is never taken over: its name is the user's, or random
@@ -335,8 +334,11 @@ export async function waitForCondition(
   }
 }
 
+/** The kind of an EngineError, read as data: even the planner's shell imports only the client's types. */
+const kindOf = (e: unknown): EngineErrorKind | undefined => (e as { kind?: EngineErrorKind } | null)?.kind;
+
 function ignoreGone(e: unknown): void {
-  if (isEngineError(e, 'not-found') || isEngineError(e, 'not-modified')) return;
+  if (kindOf(e) === 'not-found' || kindOf(e) === 'not-modified') return;
   throw e;
 }
 
