@@ -17,6 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import { isAbsolute, join } from 'node:path';
 import type { CacheStore, StackCache } from '../spec/load-cache.js';
 
@@ -70,6 +71,8 @@ export function fileStore(dir: string, maxEntries = MAX_ENTRIES): CacheStore {
   let checked: string | undefined; // looked at once it is found
   const folder = (create: boolean): string | undefined => (checked ??= ownFolder(dir, create));
   return {
+    serialize,
+    deserialize,
     read(slot) {
       const d = folder(false); // a run that writes nothing leaves no folder behind
       if (!d) return undefined;

@@ -2,13 +2,7 @@
 // restart policy, logging, and the cgroup resources of getDeployResources, where deploy.resources.limits and
 // reservations override the service-level keys.
 import { posix } from 'node:path';
-import type {
-  DeviceRequest,
-  HostConfig,
-  Resources,
-  RestartPolicy,
-  ThrottleDevice,
-} from '../client/api-types.js';
+import type { DeviceRequest, HostConfig, Resources, RestartPolicy, ThrottleDevice } from '../client/api-types.js';
 import type { Service } from '../spec/model.js';
 import { parseBytes } from '../spec/syntax/bytes.js';
 import { parseDuration } from '../spec/syntax/duration.js';

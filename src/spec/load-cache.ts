@@ -14,15 +14,17 @@
 // adding one. Only valid stacks of plain data are kept (v8.serialize gives back plain objects, so a stack with
 // another prototype would come back different); anything unreadable in the store is a miss.
 import { createHash } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../errors.js';
 import type { LoadInput, LoadResult } from './load.js';
 import { loadStack } from './load.js';
 import type { Stack } from './model.js';
 
+/** Where entries live, and how values become bytes (the shell passes v8's structured serialization). */
 export interface CacheStore {
   read(slot: string): Uint8Array | undefined;
   write(slot: string, bytes: Uint8Array): void;
+  serialize(value: unknown): Uint8Array;
+  deserialize(bytes: Uint8Array): unknown;
 }
 
 export interface StackCache {
@@ -69,7 +71,7 @@ export function loadStackCached(input: LoadInput, cache: StackCache, load = load
       ok: true as const,
       warnings: entry.warnings,
       get stack(): Stack {
-        stack ??= deserialize(entry.stack) as Stack;
+        stack ??= cache.store.deserialize(entry.stack) as Stack;
         return stack;
       },
     };
@@ -85,7 +87,7 @@ export function loadStackCached(input: LoadInput, cache: StackCache, load = load
     allEnv: recorded.enumerated() ? envHash(input.env) : null,
     reads: [...recorded.reads],
     warnings: result.warnings,
-    stack: serialize(result.stack),
+    stack: cache.store.serialize(result.stack),
     outputs: {},
   };
   writeEntry(cache.store, slot, fresh);
@@ -149,7 +151,7 @@ function readEntry(store: CacheStore, slot: string, key: string): Entry | undefi
   try {
     const bytes = store.read(slot);
     if (!bytes) return undefined;
-    const e = deserialize(bytes) as Entry;
+    const e = store.deserialize(bytes) as Entry;
     return e && e.format === FORMAT && e.key === key ? e : undefined;
   } catch {
     return undefined; // torn or foreign bytes: a miss
@@ -157,7 +159,7 @@ function readEntry(store: CacheStore, slot: string, key: string): Entry | undefi
 }
 
 function writeEntry(store: CacheStore, slot: string, entry: Entry): void {
-  store.write(slot, serialize(entry));
+  store.write(slot, store.serialize(entry));
 }
 
 /** Objects and arrays with their usual prototypes, and scalars: what v8.deserialize gives back as it was. */

@@ -1,6 +1,7 @@
 // The stack cache's logic (src/spec/load-cache.ts) on inline stacks and an in-memory store: a hit gives exactly what
 // loading gives, and any change to what the load looked at (a file, a variable it read, a file that extends,
 // include or env_file named, the code) makes it load again.
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { LoadInput } from '../../src/spec/load.js';
 import { loadStack } from '../../src/spec/load.js';
@@ -35,6 +36,8 @@ function fixture() {
   const bytes = new Map<string, Uint8Array>();
   let writes = 0;
   const store: CacheStore = {
+    serialize,
+    deserialize,
     read: (slot) => bytes.get(slot),
     write: (slot, b) => {
       writes++;

@@ -1,7 +1,5 @@
 // SwarmClient over the Docker Engine API (dockerd as a swarm manager). Docker's JSON shapes stay in this file:
 // what leaves it is the engine-neutral types of types.ts.
-import type { EngineClient } from '../engine-client.js';
-import { filters } from '../engine-client.js';
 import type { ServiceSpec } from './service-spec.js';
 import type {
   LabelFilter,
@@ -14,7 +12,7 @@ import type {
   SwarmState,
   SwarmTask,
 } from './types.js';
-import { type SwarmTransport, swarmTransport } from './transport.js';
+import { type SwarmTransport, filters, swarmTransport } from './transport.js';
 
 interface DockerService {
   ID: string;
@@ -35,8 +33,9 @@ interface DockerTask {
 
 type DockerObject = { ID: string; Spec: { Name: string; Labels?: Record<string, string> | null } };
 
-export function dockerSwarmClient(client: EngineClient): SwarmClient {
-  return swarmClientOver(swarmTransport(client));
+/** The Swarm client of the Docker Engine API on a unix socket (a manager's). */
+export function dockerSwarmClient(socketPath: string): SwarmClient {
+  return swarmClientOver(swarmTransport(socketPath));
 }
 
 export function swarmClientOver(t: SwarmTransport): SwarmClient {
@@ -62,6 +61,7 @@ export function swarmClientOver(t: SwarmTransport): SwarmClient {
     },
   });
   return {
+    close: () => t.close(),
     state: async (): Promise<SwarmState> => {
       const info = await t.call<{
         ID?: string;

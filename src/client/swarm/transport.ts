@@ -1,7 +1,9 @@
-// The one file of the Swarm client that knows how requests reach the engine: today's EngineClient class
-// (../engine-client.ts) carries them, and its HTTP statuses become EngineError kinds here. When the transport
-// moves (src/client/docker/transport.ts), only this file changes.
-import { EngineApiError, type EngineClient, type Query } from '../engine-client.js';
+// The one file of the Swarm client that knows how requests reach the engine: the Docker transport of
+// src/client/docker carries them, and the statuses a swarm manager answers become EngineError kinds here
+// (503: not a manager; swarmkit's sequence conflict, which dockerd passes on as a 500, is a conflict).
+import { DockerTransport, filtersParam, parseAnswer, readText } from '../docker/transport.js';
+import type { Query } from '../docker/transport.js';
+import { answerError } from '../docker/answer-error.js';
 import { EngineError } from '../errors.js';
 import type { EngineErrorKind } from '../types.js';
 
@@ -10,15 +12,20 @@ export interface SwarmTransport {
   call<T>(method: string, path: string, opts?: { query?: Query; body?: unknown }): Promise<T>;
   /** A GET whose not-found answer is `undefined`. */
   find<T>(path: string): Promise<T | undefined>;
+  close(): void;
 }
 
-export function swarmTransport(client: EngineClient): SwarmTransport {
+/** Docker's `filters` parameter, or nothing when no filter is set. */
+export const filters = (f: Record<string, readonly string[]>): string | undefined => filtersParam(f);
+
+export function swarmTransport(socketPath: string): SwarmTransport {
+  const transport = new DockerTransport(socketPath);
   const call = async <T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> => {
-    try {
-      return await client.call<T>(method, path, opts);
-    } catch (e) {
-      throw toEngineError(e, `${method} ${path}`);
-    }
+    const res = await transport.send(method, path, opts);
+    const status = res.statusCode ?? 0;
+    const text = await readText(res);
+    if (status >= 200 && status < 300) return parseAnswer<T>(text, `${method} ${path}`);
+    throw swarmError(status, text, `${method} ${path}`);
   };
   return {
     call,
@@ -30,6 +37,7 @@ export function swarmTransport(client: EngineClient): SwarmTransport {
         throw e;
       }
     },
+    close: () => transport.close(),
   };
 }
 
@@ -42,32 +50,21 @@ export function kindOfStatus(status: number): EngineErrorKind {
   return 'internal';
 }
 
-function toEngineError(e: unknown, what: string): unknown {
-  if (e instanceof EngineError) return e;
-  if (e instanceof EngineApiError) {
-    // swarmkit's optimistic lock: dockerd passes "update out of sequence" (store.ErrSequenceConflict) on as a 500
-    if (e.message.includes('update out of sequence')) {
-      return new EngineError('conflict', 'ENGINE_CONFLICT', `${e.message} (${what})`, {
-        hint: 'the service changed since it was read: plan again',
-        cause: e,
-      });
-    }
-    const kind = kindOfStatus(e.status);
-    const code = kind === 'unavailable' ? 'ENGINE_NOT_SWARM_MANAGER' : `ENGINE_${kind.toUpperCase().replace('-', '_')}`;
-    const hint =
-      kind === 'unavailable'
-        ? 'point -H/DOCKER_HOST/--context at a swarm manager (on a dockerd: `docker swarm init`)'
-        : kind === 'internal'
-          ? `the engine failed while ${what}; its log may say more`
-          : undefined;
-    return new EngineError(kind, code, e.message, { hint, cause: e });
-  }
-  // ENGINE_UNREACHABLE from the socket: keep its code and hint, as the kind every caller knows.
-  if (e instanceof Error && 'code' in e && (e as { code: unknown }).code === 'ENGINE_UNREACHABLE') {
-    return new EngineError('unavailable', 'ENGINE_UNREACHABLE', e.message, {
-      hint: (e as { hint?: string }).hint,
-      cause: e,
+function swarmError(status: number, text: string, what: string): EngineError {
+  const base = answerError(status, text, what);
+  // swarmkit's optimistic lock: dockerd passes "update out of sequence" (store.ErrSequenceConflict) on as a 500
+  if (base.message.includes('update out of sequence')) {
+    return new EngineError('conflict', 'ENGINE_CONFLICT', `${base.message} (${what})`, {
+      hint: 'the service changed since it was read: plan again',
+      cause: base,
     });
   }
-  return e;
+  const kind = kindOfStatus(status);
+  if (kind === 'unavailable') {
+    return new EngineError(kind, 'ENGINE_NOT_SWARM_MANAGER', base.message, {
+      hint: 'point -H/DOCKER_HOST/--context at a swarm manager (on a dockerd: `docker swarm init`)',
+      cause: base,
+    });
+  }
+  return kind === base.kind ? base : new EngineError(kind, base.code, base.message, { hint: base.hint, cause: base });
 }

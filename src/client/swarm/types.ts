@@ -93,6 +93,8 @@ export interface LabelFilter {
  */
 export interface SwarmClient {
   state(): Promise<SwarmState>;
+  /** Drops the kept-alive connections. */
+  close(): void;
   services: {
     list(filter?: LabelFilter): Promise<SwarmService[]>;
     inspect(ref: string): Promise<SwarmService | undefined>;
