@@ -22,6 +22,7 @@ import { pullImage } from '../image-transfer.js';
 import type { AttachedContainer } from './up-attach.js';
 import { attachUntilDone } from './up-attach.js';
 import { waitForServices } from './up-wait.js';
+import { watchHint } from '../watch/targets.js';
 
 export interface UpOptions {
   detach?: boolean;
@@ -46,6 +47,8 @@ export interface UpOptions {
   noBuild?: boolean;
   /** --pull always|missing|never, for images that are not built. */
   pull?: string;
+  /** Set by `up --watch` (commands/up-watch.ts): no hint about how to start watching. */
+  watch?: boolean;
 }
 
 function parseScale(values: readonly string[]): Record<string, number> {
@@ -256,6 +259,8 @@ export async function upCommand(
     const result = await inPhase(sink, plan.actions, () => applyPlan(plan, applyContext, applyEventsTo(sink)));
     const failed = failures(result);
     if (failed) throw failed;
+    const hint = opts.watch ? undefined : watchHint(session.stack);
+    if (hint) ctx.stderr(hint);
     const containers = upContainers(plan, result);
     if (mode === 'detach') return;
     if (mode === 'wait') {
