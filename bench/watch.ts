@@ -85,7 +85,7 @@ async function timedSave(c: Column, files: Record<string, string>): Promise<numb
   const t0 = performance.now();
   for (const [name, content] of Object.entries(files)) writeFileSync(join(c.projectDir, 'src', name), content);
   let written = 0;
-  for (let seen = from; ; ) {
+  for (let seen = from; ;) {
     const e = c.events[seen];
     if (e === undefined) {
       await new Promise((r) => setImmediate(r));

@@ -79,10 +79,8 @@ export async function startWatchedStack(engineName: EngineName, name: string): P
     output,
     docker,
     idOf: async (service) =>
-      (
-        await docker('ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`,
-          '--filter', `label=com.docker.compose.service=${service}`) // prettier-ignore
-      )
+      (await docker('ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`,
+          '--filter', `label=com.docker.compose.service=${service}`)) // prettier-ignore
         .trim()
         .split('\n')[0] ?? '',
     waitFor: async (pred, opts = {}) => {

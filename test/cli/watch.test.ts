@@ -127,9 +127,7 @@ function scenario(engine: EngineName): void {
     const e = await s.waitFor((x) => synced(/web/)(x) && x.kind === 'synced' && x.written >= 1000, { from });
     const syncs = s.events.slice(from).filter(synced(/web/));
     expect(syncs).toEqual([e]);
-    expect((await s.docker('exec', await s.idOf('web'), 'sh', '-c', 'ls /app/src/burst | wc -l')).trim()).toBe(
-      '1000',
-    );
+    expect((await s.docker('exec', await s.idOf('web'), 'sh', '-c', 'ls /app/src/burst | wc -l')).trim()).toBe('1000');
     expect(await cat('/app/src/burst/f999.txt')).toBe('999');
   });
 

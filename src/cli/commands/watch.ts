@@ -122,7 +122,9 @@ async function imageOf(client: HttpClient, project: string, service: string): Pr
   const filters = JSON.stringify({
     label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
   });
-  const found = await client.call<Array<{ ImageID: string }>>('GET', '/containers/json', { query: { all: 1, filters } });
+  const found = await client.call<Array<{ ImageID: string }>>('GET', '/containers/json', {
+    query: { all: 1, filters },
+  });
   return found[0]?.ImageID;
 }
 

@@ -89,7 +89,8 @@ async function syncOne(run: RuleRun, c: ContainerSummary, elapsed: () => number)
   // A stopped container takes writes (the archive API) but cannot run `rm`: its deletes are reported, not done.
   const running = c.state === 'running';
   if (running) await deletePaths(run.engine, c.id, deletes);
-  else if (deletes.length > 0) run.emit({ kind: 'deletes-skipped', service: run.service, container: c.name, count: deletes.length });
+  else if (deletes.length > 0)
+    run.emit({ kind: 'deletes-skipped', service: run.service, container: c.name, count: deletes.length });
   if (written > 0 || (running && deletes.length > 0)) {
     run.emit({
       kind: 'synced',

@@ -2,7 +2,7 @@
 // tree) becomes one sync, where Compose waits a fixed 500 ms after each event. Here a batch ends after a few
 // quiet milliseconds, so that one saved file syncs at once; once a batch holds more than a few paths it is a
 // burst, whose events chokidar delivers with gaps of tens of ms on a busy machine, so it waits for a longer quiet
-// time; a cap counted from the first event ends a batch that a steady stream of writes would keep open. Events
+// time, as does a batch with a new folder (chokidar reads the folder before it reports the files in it); a cap counted from the first event ends a batch that a steady stream of writes would keep open. Events
 // that come while a batch is being acted on make the next batch, so actions never overlap.
 import { performance } from 'node:perf_hooks';
 
@@ -35,7 +35,8 @@ export const DEFAULT_BATCHING: Omit<BatchOptions, 'onBatch'> = {
 };
 
 export interface Batcher {
-  add(path: string, kind: ChangeKind): void;
+  /** `more`: more events are likely (a new folder, whose files chokidar reports after reading it). */
+  add(path: string, kind: ChangeKind, more?: boolean): void;
   /** Resolves when no batch is pending nor running. */
   idle(): Promise<void>;
   close(): void;
@@ -43,6 +44,7 @@ export interface Batcher {
 
 export function createBatcher(opts: BatchOptions): Batcher {
   let pending = new Map<string, ChangeKind>();
+  let burst = false;
   let firstEventAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -57,13 +59,14 @@ export function createBatcher(opts: BatchOptions): Batcher {
     if (closed || running || pending.size === 0) return settle();
     if (timer) clearTimeout(timer);
     const capLeft = firstEventAt + opts.maxWaitMs - performance.now();
-    const quiet = pending.size > opts.burstPaths ? opts.burstQuietMs : opts.quietMs;
+    const quiet = burst || pending.size > opts.burstPaths ? opts.burstQuietMs : opts.quietMs;
     timer = setTimeout(flush, Math.max(0, Math.min(quiet, capLeft)));
   };
   const flush = (): void => {
     timer = undefined;
     const batch: ChangeBatch = { changes: pending, firstEventAt };
     pending = new Map();
+    burst = false;
     running = opts.onBatch(batch).finally(() => {
       running = undefined;
       if (pending.size > 0) schedule();
@@ -71,16 +74,18 @@ export function createBatcher(opts: BatchOptions): Batcher {
     });
   };
   return {
-    add(path, kind) {
+    add(path, kind, more = false) {
       if (closed) return;
       if (pending.size === 0) firstEventAt = performance.now();
       pending.set(path, kind);
+      burst ||= more;
       schedule();
     },
-    idle: () => new Promise<void>((resolve) => {
-      waiters.push(resolve);
-      settle();
-    }),
+    idle: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        settle();
+      }),
     close() {
       closed = true;
       if (timer) clearTimeout(timer);

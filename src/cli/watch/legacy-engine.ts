@@ -30,21 +30,19 @@ export function legacyWatchEngine(client: HttpClient): WatchEngine {
         const found = await client.call<ApiContainer[]>('GET', '/containers/json', {
           query: { all: filter.all ? 1 : undefined, filters: filters(f) },
         });
-        return found.map(
-          (c): ContainerSummary => ({
-            id: c.Id,
-            name: (c.Names[0] ?? '').replace(/^\//, ''),
-            image: c.Image,
-            imageId: c.ImageID,
-            command: c.Command,
-            created: c.Created,
-            state: c.State,
-            status: c.Status,
-            labels: c.Labels ?? {},
-            ports: [],
-            networks: [],
-          }),
-        );
+        return found.map((c): ContainerSummary => ({
+          id: c.Id,
+          name: (c.Names[0] ?? '').replace(/^\//, ''),
+          image: c.Image,
+          imageId: c.ImageID,
+          command: c.Command,
+          created: c.Created,
+          state: c.State,
+          status: c.Status,
+          labels: c.Labels ?? {},
+          ports: [],
+          networks: [],
+        }));
       },
       putArchive: (ref, path, tar, opts) =>
         putContainerArchive(client, ref, { path, body: tar, copyUIDGID: opts?.copyUIDGID }),
@@ -78,10 +76,13 @@ export function legacyWatchEngine(client: HttpClient): WatchEngine {
         return { output: s.output, close: s.close };
       },
       inspect: async (id) => {
-        const r = await client.call<{ ID: string; Running: boolean; ExitCode: number | null; Pid: number; ContainerID: string }>(
-          'GET',
-          `/exec/${id}/json`,
-        );
+        const r = await client.call<{
+          ID: string;
+          Running: boolean;
+          ExitCode: number | null;
+          Pid: number;
+          ContainerID: string;
+        }>('GET', `/exec/${id}/json`);
         return {
           id: r.ID,
           running: r.Running,

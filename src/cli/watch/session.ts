@@ -39,7 +39,10 @@ export async function startWatchSession(opts: WatchSessionOptions): Promise<Watc
   const queues = new Map<string, Promise<void>>();
   const inTurn = (service: string, f: () => Promise<void>): Promise<void> => {
     const next = (queues.get(service) ?? Promise.resolve()).then(f);
-    queues.set(service, next.catch(() => undefined));
+    queues.set(
+      service,
+      next.catch(() => undefined),
+    );
     return next;
   };
   const act = (target: WatchTarget, changes: ReadonlyMap<string, ChangeKind>, since: number): Promise<void> =>
@@ -49,7 +52,12 @@ export async function startWatchSession(opts: WatchSessionOptions): Promise<Watc
         await runRule({ ...opts, service: target.service, rule: target.rule, containers, changes, since });
       } catch (e) {
         const hint = isBerthError(e) ? e.hint : undefined;
-        opts.emit({ kind: 'failed', service: target.service, message: (e as Error).message, ...(hint ? { hint } : {}) });
+        opts.emit({
+          kind: 'failed',
+          service: target.service,
+          message: (e as Error).message,
+          ...(hint ? { hint } : {}),
+        });
       }
     });
 
@@ -66,7 +74,7 @@ export async function startWatchSession(opts: WatchSessionOptions): Promise<Watc
       onBatch: (b) => act(target, b.changes, b.firstEventAt),
     });
     batchers.push(batcher);
-    watchers.push(await startWatcher(target.rule.path, matcher, (path, kind) => batcher.add(path, kind)));
+    watchers.push(await startWatcher(target.rule.path, matcher, (path, kind, more) => batcher.add(path, kind, more)));
   }
   return {
     idle: async () => {
@@ -87,7 +95,7 @@ export async function startWatchSession(opts: WatchSessionOptions): Promise<Watc
 function startWatcher(
   path: string,
   matcher: RuleMatcher,
-  onChange: (path: string, kind: ChangeKind) => void,
+  onChange: (path: string, kind: ChangeKind, more?: boolean) => void,
 ): Promise<FSWatcher> {
   const w = watch(path, {
     ignoreInitial: true,
@@ -98,10 +106,13 @@ function startWatcher(
   const write = (p: string): void => {
     if (matcher.accepts(p)) onChange(p, 'write');
   };
+  const addDir = (p: string): void => {
+    if (matcher.accepts(p)) onChange(p, 'write', true);
+  };
   const remove = (p: string): void => {
     if (!matcher.ignores(p)) onChange(p, 'delete');
   };
-  w.on('add', write).on('change', write).on('addDir', write).on('unlink', remove).on('unlinkDir', remove);
+  w.on('add', write).on('change', write).on('addDir', addDir).on('unlink', remove).on('unlinkDir', remove);
   return new Promise((resolve, reject) => {
     w.once('ready', () => resolve(w));
     w.once('error', reject);
@@ -134,5 +145,7 @@ async function serviceContainers(engine: WatchEngine, project: string, service: 
     all: true,
     labels: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
   });
-  return found.filter((c) => c.labels['com.docker.compose.oneoff'] !== 'True').sort((a, b) => a.name.localeCompare(b.name));
+  return found
+    .filter((c) => c.labels['com.docker.compose.oneoff'] !== 'True')
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -53,12 +53,17 @@ export function watchTargets(
       });
     }
     const contextDir = service.build && !/^[a-z]+:\/\//.test(service.build.context) ? service.build.context : undefined;
-    const context = contextDir === undefined ? undefined : contextIgnore(contextDir, service.build?.dockerfile, readText);
+    const context =
+      contextDir === undefined ? undefined : contextIgnore(contextDir, service.build?.dockerfile, readText);
     for (const rule of rules) {
       if (rule.action === 'rebuild' && !service.build) {
-        throw new BerthError('CLI_WATCH_REBUILD_NO_BUILD', `service "${name}" has no build section, so it cannot be rebuilt`, {
-          hint: `add "build:" to service "${name}", or use action "sync" or "restart"`,
-        });
+        throw new BerthError(
+          'CLI_WATCH_REBUILD_NO_BUILD',
+          `service "${name}" has no build section, so it cannot be rebuilt`,
+          {
+            hint: `add "build:" to service "${name}", or use action "sync" or "restart"`,
+          },
+        );
       }
       targets.push(context ? { service: name, rule, context } : { service: name, rule });
     }
@@ -71,7 +76,9 @@ function contextIgnore(
   dockerfile: string | undefined,
   readText: (path: string) => string | undefined,
 ): ContextIgnore {
-  const own = dockerfile ? readText(`${dockerfile.startsWith('/') ? dockerfile : `${dir}/${dockerfile}`}.dockerignore`) : undefined;
+  const own = dockerfile
+    ? readText(`${dockerfile.startsWith('/') ? dockerfile : `${dir}/${dockerfile}`}.dockerignore`)
+    : undefined;
   const text = own ?? readText(`${dir}/.dockerignore`) ?? '';
   return { dir, patterns: parseDockerignore(text) };
 }

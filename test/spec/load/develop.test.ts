@@ -60,7 +60,12 @@ describe('develop.watch: refused', () => {
   });
 
   it('must refuse exec on an action that never runs it, at the exec key', () => {
-    const r = web('        - action: sync', '          path: .', '          target: /app', '          exec: {command: ls}');
+    const r = web(
+      '        - action: sync',
+      '          path: .',
+      '          target: /app',
+      '          exec: {command: ls}',
+    );
     expect(errorsOf(r)).toEqual([
       { code: 'SPEC_WATCH_EXEC_UNUSED', line: 9, column: 11, path: 'services.web.develop.watch[0].exec' },
     ]);
