@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { watch } from 'chokidar';
 import { isBerthError } from '../../errors.js';
+import { EngineError } from '../../client/errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
+import { loadProject } from '../load-project.js';
 import { renderError } from '../render-error.js';
 import { openSession } from '../stack-session.js';
 import type { WatchEvent } from '../watch/actions.js';
-import { legacyWatchEngine } from '../watch/legacy-engine.js';
 import { renderWatchEvent } from '../watch/render-watch.js';
 import type { WatchSession } from '../watch/session.js';
 import { startWatchSession } from '../watch/session.js';
@@ -43,6 +44,8 @@ export async function watchCommand(
   opts: WatchOptions,
 ): Promise<void> {
   const quietGlobal: ProjectOptions = opts.quiet ? { ...global, progress: 'quiet' } : global;
+  // Refuse a stack with nothing to watch before anything is started.
+  watchTargets(loadProject(ctx, global, services), services, readText);
   if (opts.up !== false) await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
   const emit = (e: WatchEvent): void => {
     ctx.stdout(`${renderWatchEvent(e)}\n`);
@@ -95,14 +98,13 @@ async function openWatch(
   const stack = await openSession(ctx, global, services);
   try {
     const targets = watchTargets(stack.stack, services, readText);
-    const engine = legacyWatchEngine(stack.client);
     const rebuild = async (service: string): Promise<void> => {
       const before = await imageOf(stack.client, stack.stack.name, service);
       await upCommand(ctx, opts.global, [service], { detach: true, build: true, noDeps: true, scale: [] });
       if (opts.prune && before) await pruneImage(stack.client, before);
     };
     const session = await startWatchSession({
-      engine,
+      engine: stack.client,
       project: stack.stack.name,
       targets,
       rebuild,
@@ -116,21 +118,18 @@ async function openWatch(
   }
 }
 
-type HttpClient = Awaited<ReturnType<typeof openSession>>['client'];
+type Client = Awaited<ReturnType<typeof openSession>>['client'];
 
-async function imageOf(client: HttpClient, project: string, service: string): Promise<string | undefined> {
-  const filters = JSON.stringify({
-    label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
-  });
-  const found = await client.call<Array<{ ImageID: string }>>('GET', '/containers/json', {
-    query: { all: 1, filters },
-  });
-  return found[0]?.ImageID;
+async function imageOf(client: Client, project: string, service: string): Promise<string | undefined> {
+  const labels = [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`];
+  return (await client.containers.list({ all: true, labels }))[0]?.imageId;
 }
 
 /** Removes the image a rebuild replaced; one still in use (or already gone) is left as it is. */
-async function pruneImage(client: HttpClient, id: string): Promise<void> {
-  await client.call('DELETE', `/images/${id}`).catch(() => undefined);
+async function pruneImage(client: Client, id: string): Promise<void> {
+  await client.images.remove(id).catch((e: unknown) => {
+    if (!(e instanceof EngineError) || (e.kind !== 'conflict' && e.kind !== 'not-found')) throw e;
+  });
 }
 
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {

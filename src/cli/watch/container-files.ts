@@ -5,6 +5,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
+import { demultiplex } from '../../client/stdcopy.js';
 import { BerthError } from '../../errors.js';
 import type { WatchEngine } from './engine.js';
 
@@ -96,7 +97,7 @@ export async function runInContainer(
   const stream = await engine.exec.start(id, { tty: false });
   const chunks: Buffer[] = [];
   try {
-    for await (const chunk of stream.output) chunks.push(Buffer.from(chunk as Buffer));
+    await demultiplex(stream.output, (_stream, payload) => chunks.push(payload));
   } finally {
     stream.close();
   }
@@ -104,20 +105,8 @@ export async function runInContainer(
   for (let i = 0; ; i++) {
     const d = await engine.exec.inspect(id);
     if ((!d.running && d.exitCode !== undefined) || i >= 100) {
-      return { exitCode: d.exitCode ?? 0, output: demuxText(Buffer.concat(chunks)) };
+      return { exitCode: d.exitCode ?? 0, output: Buffer.concat(chunks).toString('utf8') };
     }
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-/** The payloads of Docker's multiplexed stream as text (stdout and stderr together). */
-function demuxText(buf: Buffer): string {
-  let out = '';
-  let rest = buf;
-  while (rest.length >= 8) {
-    const size = rest.readUInt32BE(4);
-    out += rest.subarray(8, 8 + size).toString('utf8');
-    rest = rest.subarray(8 + size);
-  }
-  return out;
 }
