@@ -6,7 +6,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EngineClient } from '../../src/client/engine-client.js';
 import type { CliContext, ProjectOptions } from '../../src/cli/context.js';
 import { upCommand } from '../../src/cli/commands/up.js';
 import { watchCommand } from '../../src/cli/commands/watch.js';
@@ -109,17 +108,13 @@ export async function startWatchedStack(engineName: EngineName, name: string): P
     close: async () => {
       stopWatch.abort();
       await watching?.catch(() => undefined);
-      const client = new EngineClient(eng.socket);
       try {
-        const filters = JSON.stringify({ label: [`com.docker.compose.project=${project}`] });
-        const left = await client
-          .call<Array<{ Id: string }>>('GET', '/containers/json', { query: { all: 1, filters } })
-          .catch(() => []);
-        for (const c of left) await client.call('DELETE', `/containers/${c.Id}`, { query: { force: 1, v: 1 } });
-        const nets = await client.call<Array<{ Id: string }>>('GET', '/networks', { query: { filters } });
-        for (const n of nets) await client.call('DELETE', `/networks/${n.Id}`).catch(() => undefined);
+        const label = `label=com.docker.compose.project=${project}`;
+        const left = (await docker('ps', '-aq', '--filter', label)).trim();
+        if (left) await docker('rm', '-f', '-v', ...left.split('\n'));
+        const nets = (await docker('network', 'ls', '-q', '--filter', label)).trim();
+        if (nets) await docker('network', 'rm', ...nets.split('\n'));
       } finally {
-        client.close();
         await eng.close();
         rmSync(root, { recursive: true, force: true });
       }

@@ -8,6 +8,7 @@ import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { selectProgress } from '../progress/select.js';
 import { applyEventsTo, inPhase } from '../progress/sink.js';
+import { planRows } from '../../planner/action-text.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, serviceImage } from '../stack-session.js';
 import { isEngineError } from '../../client/errors.js';
@@ -29,22 +30,18 @@ export async function downCommand(ctx: CliContext, global: ProjectOptions, opts:
     const plan = planDown(session.stack, session.observed, {
       volumes: opts.volumes,
       removeOrphans: opts.removeOrphans,
+      stopTimeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
     });
     const sink = await selectProgress(ctx, global.progress);
     for (const w of plan.warnings) sink.warn(w);
-    const applyContext = {
-      client: session.client,
-      stack: session.stack,
-      images: {},
-      workingDir: session.projectDir,
-      configFiles: session.files,
-      stopTimeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
-    };
-    const result = await inPhase(sink, plan.actions, () => applyPlan(plan, applyContext, applyEventsTo(sink)));
+    const applyContext = { client: session.client };
+    const result = await inPhase(sink, planRows(plan), () => applyPlan(plan, applyContext, applyEventsTo(sink)));
     const first = result.failed[0];
     if (first) {
-      const kept = session.observed.containers.filter((c) => !plan.actions.some((a) => a.containerId === c.id));
-      throw new BerthError('PLAN_APPLY_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {
+      const removed = new Set(plan.actions.map((a) => (a.kind === 'remove-container' ? a.row.name : '')));
+      const kept = session.observed.containers.filter((c) => !removed.has(c.name));
+      const { row } = first.action;
+      throw new BerthError('PLAN_APPLY_FAILED', `${row.resource} ${row.name}: ${first.error}`, {
         hint: downHint(first.action, kept.map((c) => c.name).sort(compareText)),
       });
     }

@@ -7,7 +7,9 @@ import { isEngineError } from '../../client/errors.js';
 import { observeProject } from '../../client/observe.js';
 import type { ContainerExit, EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
+import { createContainer } from '../../planner/apply.js';
 import { oneoffCreateRequest, oneoffName } from '../../planner/container-oneoff.js';
+import { LABEL } from '../../planner/labels.js';
 import { inlineSeccompProfiles } from '../../planner/seccomp-inline.js';
 import type { Service } from '../../spec/model.js';
 import { attachStreams } from '../attach-streams.js';
@@ -64,17 +66,26 @@ export async function runCommand(
     }
     const securityOpt = inlineSeccompProfiles(req.body.HostConfig?.SecurityOpt, (p) => readFileSync(p, 'utf8'));
     if (securityOpt) req.body.HostConfig = { ...req.body.HostConfig, SecurityOpt: securityOpt };
-    const created = await client.containers.create({ name: req.name, platform: req.platform, body: req.body });
-    for (const extra of req.extraNetworks) {
-      await client.containers.connect(created.id, extra.network, extra.endpoint);
-    }
+    // Created (and connected) as apply creates a replica; the start is run's own, after it attached
+    const id = await createContainer(client, {
+      project: stack.name,
+      action: {
+        service,
+        configHash: req.body.Labels?.[LABEL.configHash] ?? '',
+        request: req.platform
+          ? { name: req.name, body: req.body, platform: req.platform }
+          : { name: req.name, body: req.body },
+        connect: req.extraNetworks.map((x) => ({ network: x.network, endpoint: x.endpoint })),
+        fills: [],
+      },
+    });
     if (opts.detach) {
-      await client.containers.start(created.id);
-      ctx.stdout(`${created.id}\n`);
+      await client.containers.start(id);
+      ctx.stdout(`${id}\n`);
       return;
     }
-    const code = await runAttached(ctx, client, created.id, overrides);
-    if (opts.rm) await removeOneoff(client, created.id);
+    const code = await runAttached(ctx, client, id, overrides);
+    if (opts.rm) await removeOneoff(client, id);
     if (code !== 0) throw new ExitStatus(code);
   } finally {
     client.close();
