@@ -137,7 +137,7 @@ export function buildProgram(ctx: CliContext): Command {
     });
   program
     .command('watch')
-    .description("bring the stack up, then sync, restart, exec or rebuild services as their develop.watch rules say")
+    .description('bring the stack up, then sync, restart, exec or rebuild services as their develop.watch rules say')
     .option('--no-up', "don't bring the stack up first; watch what runs")
     .option('--prune', 'remove the image a rebuild replaced when nothing uses it')
     .option('--quiet', 'print only what watch does, not the output of up and builds')
