@@ -4,7 +4,8 @@
 // Each daemon runs as its own process on its own data root and socket (bench/lib.ts); the watch runs in this
 // process, as `berth watch` runs in its own. The time is taken from just before the write to the moment the sync
 // of that write has returned: the engine has extracted the archive by then, so the content is readable. Every
-// sample is then read back from the container (not timed) and a wrong content fails the run.
+// sample is then read back from the container (not timed) and a wrong content fails the run. Beside each save,
+// the same one-file archive is PUT straight to the engine: the part of a sync that is the engine's.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,9 @@ import { watchCommand } from '../src/cli/commands/watch.js';
 import { upCommand } from '../src/cli/commands/up.js';
 import type { CliContext, ProjectOptions } from '../src/cli/context.js';
 import type { WatchEvent } from '../src/cli/watch/actions.js';
+import { connectEngine } from '../src/cli/connect.js';
+import type { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
 import { type Daemon, median, removeBenchDir, startBerthd, startDockerd, stopProcess } from './lib.js';
 
 const RUNS_ONE = Number(process.env.RUNS ?? 30);
@@ -40,6 +44,9 @@ interface Column {
   docker: (...args: string[]) => string;
   one: number[];
   many: number[];
+  /** The engine's archive PUT of the same one-file tar, called directly: the floor of a one-file sync. */
+  put: number[];
+  client: Awaited<ReturnType<typeof connectEngine>>;
 }
 
 const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1] as number;
@@ -75,7 +82,21 @@ async function column(daemon: Daemon): Promise<Column> {
     onReady: () => ready(),
   });
   await Promise.race([started, watching]);
-  return { name: daemon.name, daemon, project, projectDir, events, stop, watching, docker, one: [], many: [] };
+  const client = await connectEngine(ctx(), global);
+  return {
+    name: daemon.name,
+    daemon,
+    project,
+    projectDir,
+    events,
+    stop,
+    watching,
+    docker,
+    one: [],
+    many: [],
+    put: [],
+    client,
+  };
 }
 
 /** Writes `files` (name to content) and resolves with the ms until the sync that carried the last of them. */
@@ -98,6 +119,17 @@ async function timedSave(c: Column, files: Record<string, string>): Promise<numb
   }
 }
 
+/** One archive PUT of a one-file tar straight to the engine, timed. */
+async function timedPut(c: Column, content: string): Promise<number> {
+  const id = c.docker('ps', '-q', '--filter', `label=com.docker.compose.project=${c.project}`).trim();
+  const tar = pack();
+  tar.entry({ name: 'app/src/put.txt', mode: 0o644, uid: 0, gid: 0 }, content);
+  tar.finalize();
+  const t0 = performance.now();
+  await c.client.containers.putArchive(id, '/', tar as unknown as Readable);
+  return performance.now() - t0;
+}
+
 function check(c: Column, name: string, content: string): void {
   const id = c.docker('ps', '-q', '--filter', `label=com.docker.compose.project=${c.project}`).trim();
   const seen = c.docker('exec', id, 'cat', `/app/src/${name}`);
@@ -116,7 +148,11 @@ async function main(): Promise<void> {
         const content = `save ${i} on ${c.name}`;
         const ms = await timedSave(c, { 'one.txt': content });
         check(c, 'one.txt', content);
-        if (i >= 2) c.one.push(ms); // two warm-up rounds
+        const put = await timedPut(c, content);
+        if (i >= 2) {
+          c.one.push(ms); // two warm-up rounds
+          c.put.push(put);
+        }
       }
     }
     for (let i = 0; i < RUNS_MANY + 1; i++) {
@@ -127,16 +163,21 @@ async function main(): Promise<void> {
         if (i >= 1) c.many.push(ms);
       }
     }
-    console.log('| engine | 1 file: median | 1 file: p95 | 1,000 files: median | 1,000 files: p95 |');
-    console.log('|---|---|---|---|---|');
+    console.log(
+      '| engine | 1 file: median | 1 file: p95 | 1,000 files: median | 1,000 files: p95 | archive PUT alone: median |',
+    );
+    console.log('|---|---|---|---|---|---|');
     for (const c of columns) {
       const f = (x: number): string => `${x.toFixed(1)} ms`;
-      console.log(`| ${c.name} | ${f(median(c.one))} | ${f(p95(c.one))} | ${f(median(c.many))} | ${f(p95(c.many))} |`);
+      console.log(
+        `| ${c.name} | ${f(median(c.one))} | ${f(p95(c.one))} | ${f(median(c.many))} | ${f(p95(c.many))} | ${f(median(c.put))} |`,
+      );
     }
     console.log(`(${RUNS_ONE} one-file saves and ${RUNS_MANY} 1,000-file changes per engine)`);
   } finally {
     for (const c of columns) {
       c.stop.abort();
+      c.client.close();
       await c.watching.catch(() => undefined);
       try {
         const ids = c.docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${c.project}`).trim();

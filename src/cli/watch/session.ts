@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FSWatcher } from 'chokidar';
 import { watch } from 'chokidar';
+import { isEngineError } from '../../client/errors.js';
+import type { ContainerSummary } from '../../client/types.js';
 import { isBerthError } from '../../errors.js';
 import type { WatchEvent } from './actions.js';
 import { runRule } from './actions.js';
@@ -45,11 +47,33 @@ export async function startWatchSession(opts: WatchSessionOptions): Promise<Watc
     );
     return next;
   };
+  // The running containers of each service are listed once and kept until an action fails (a container
+  // recreated behind the watch's back) or a rebuild recreates them: a list per save would add an API call.
+  const known = new Map<string, ContainerSummary[]>();
+  const containersOf = async (service: string): Promise<ContainerSummary[]> => {
+    const cached = known.get(service);
+    // A stopped container may have been started since: its state decides whether deletes and exec can run.
+    if (cached && cached.every((c) => c.state === 'running')) return cached;
+    const found = await serviceContainers(opts.engine, opts.project, service);
+    known.set(service, found);
+    return found;
+  };
+  const rebuild = async (service: string): Promise<void> => {
+    known.delete(service);
+    await opts.rebuild(service);
+  };
   const act = (target: WatchTarget, changes: ReadonlyMap<string, ChangeKind>, since: number): Promise<void> =>
     inTurn(target.service, async () => {
+      const run = async (): Promise<void> => {
+        const containers = await containersOf(target.service);
+        await runRule({ ...opts, rebuild, service: target.service, rule: target.rule, containers, changes, since });
+      };
       try {
-        const containers = await serviceContainers(opts.engine, opts.project, target.service);
-        await runRule({ ...opts, service: target.service, rule: target.rule, containers, changes, since });
+        await run().catch(async (e: unknown) => {
+          if (!isEngineError(e, 'not-found') && !isEngineError(e, 'conflict')) throw e;
+          known.delete(target.service); // a container gone or stopped since it was listed: list again, once
+          await run();
+        });
       } catch (e) {
         const hint = isBerthError(e) ? e.hint : undefined;
         opts.emit({
@@ -140,7 +164,7 @@ async function walkTree(root: string, matcher: RuleMatcher): Promise<string[]> {
 }
 
 /** The service's containers, stopped ones too, one-off (`run`) containers left out. */
-async function serviceContainers(engine: WatchEngine, project: string, service: string) {
+async function serviceContainers(engine: WatchEngine, project: string, service: string): Promise<ContainerSummary[]> {
   const found = await engine.containers.list({
     all: true,
     labels: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
