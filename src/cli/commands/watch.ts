@@ -11,7 +11,7 @@ import { loadProject } from '../load-project.js';
 import { renderError } from '../render-error.js';
 import { openSession } from '../stack-session.js';
 import type { WatchEvent } from '../watch/actions.js';
-import { renderWatchEvent } from '../watch/render-watch.js';
+import { renderWatchEvent, renderWatching } from '../watch/render-watch.js';
 import type { WatchSession } from '../watch/session.js';
 import { startWatchSession } from '../watch/session.js';
 import { watchTargets } from '../watch/targets.js';
@@ -45,7 +45,7 @@ export async function watchCommand(
 ): Promise<void> {
   const quietGlobal: ProjectOptions = opts.quiet ? { ...global, progress: 'quiet' } : global;
   // Refuse a stack with nothing to watch before anything is started.
-  watchTargets(loadProject(ctx, global, services), services, readText);
+  const targets = watchTargets(loadProject(ctx, global, services), services, readText);
   if (opts.up !== false) await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
   const emit = (e: WatchEvent): void => {
     ctx.stdout(`${renderWatchEvent(e)}\n`);
@@ -72,6 +72,7 @@ export async function watchCommand(
     });
   });
   await new Promise<void>((resolve) => stackFiles.once('ready', resolve));
+  ctx.stdout(`${renderWatching(targets)}\n`);
   opts.onReady?.();
   try {
     await untilAborted(ctx.signal);
