@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { watch } from 'chokidar';
-import { isBerthError } from '../../errors.js';
 import { EngineError } from '../../client/errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { loadProject } from '../load-project.js';
@@ -58,16 +57,18 @@ export async function watchCommand(
     applying = applying.then(async () => {
       const started = performance.now();
       try {
-        // Load first: a stack file saved half-edited is reported and the running watch kept.
-        await openSession(ctx, global, services).then((s) => s.client.close());
+        // The plan loads the file first: one saved half-edited is reported, and the running watch kept.
         await planCommand(ctx, global, services, { scale: [] });
         await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
+        const next = await openWatch(ctx, global, services, { ...opts, emit, global: quietGlobal, initialSync: false });
         await current.session.close();
-        current = await openWatch(ctx, global, services, { ...opts, emit, global: quietGlobal, initialSync: false });
+        current.close();
+        current = next;
         emit({ kind: 'stack-applied', ms: Math.round(performance.now() - started) });
       } catch (e) {
         // The watch goes on with the rules it had; the error is the same as `berth up` would print.
-        ctx.stderr(renderError(e, { cwd: ctx.cwd, argv: ['watch'], version: '', debug: isBerthError(e) === false }));
+        const debug = ctx.env.BERTH_DEBUG === '1';
+        ctx.stderr(renderError(e, { cwd: ctx.cwd, argv: ['watch'], version: '', debug }));
       }
     });
   });
