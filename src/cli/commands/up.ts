@@ -25,6 +25,7 @@ import { pullImage } from '../image-transfer.js';
 import type { AttachedContainer } from './up-attach.js';
 import { attachUntilDone } from './up-attach.js';
 import { waitForServices } from './up-wait.js';
+import { watchHint } from '../watch/targets.js';
 
 export interface UpOptions {
   detach?: boolean;
@@ -49,6 +50,8 @@ export interface UpOptions {
   noBuild?: boolean;
   /** --pull always|missing|never, for images that are not built. */
   pull?: string;
+  /** Set by `up --watch` (commands/up-watch.ts): no hint about how to start watching. */
+  watch?: boolean;
 }
 
 function parseScale(values: readonly string[]): Record<string, number> {
@@ -260,6 +263,8 @@ export async function upCommand(
     for (const w of result.warnings) sink.warn(w);
     const failed = failures(result);
     if (failed) throw failed;
+    const hint = opts.watch ? undefined : watchHint(session.stack);
+    if (hint) ctx.stderr(hint);
     const containers = upContainers(session, plan, result);
     if (mode === 'detach') return;
     if (mode === 'wait') {
