@@ -69,8 +69,25 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/spec/**', '**/planner/**', '**/cli/**'],
-              message: 'the engine never imports spec, planner or the CLI',
+              group: ['**/spec/**', '**/planner/**', '**/cli/**', '**/client/**'],
+              message: 'berthd never imports spec, planner, the CLI or the client (what both sides speak is in src/shared)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What the client and berthd both speak: it depends on neither side.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/spec/**', '**/planner/**', '**/cli/**', '**/client/**', '**/engine/**'],
+              message: 'src/shared imports no layer: it is what the client and berthd both use',
             },
           ],
         },
