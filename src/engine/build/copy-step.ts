@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../images/image-store.js';
-import { resolveInRoot } from '../containers/archive.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { resolveUser } from '../runtime/oci-user.js';
 import { applyCopy } from './context/copy-apply.js';
 import type { ContextDigests } from './context/context-digests.js';

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { EngineError } from '../errors.js';
-import type { EventBus } from '../daemon/events.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { ImageStore } from '../images/image-store.js';
 import { logRotation } from '../runtime/log-options.js';
 import { createWithConmon } from '../runtime/conmon.js';

@@ -19,20 +19,12 @@ import { type Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
 import { type Digest, parseDigest } from '../content/digest.js';
-import { writeAll } from '../content/file-io.js';
+import { writeAll } from '../fs/atomic-write.js';
 import { EngineError } from '../errors.js';
 import { decompressLayer } from './decompress.js';
-import {
-  clearPathSync,
-  ensureParentsSync,
-  entryPath,
-  invalidEntry,
-  isReal,
-  linkTargetPath,
-  lstatOrNull,
-  lstatOrNullSync,
-} from './entry-path.js';
-import { makeNode, markOpaque } from './special-files.js';
+import { ensureParentsSync, entryPath, invalidEntry, linkTargetPath } from './entry-path.js';
+import { clearPathSync, isReal, lstatOrNull, lstatOrNullSync } from '../fs/path-entry.js';
+import { makeNode, markOpaque } from '../fs/special-files.js';
 
 /** What an extraction produced: the sha256 of the uncompressed tar, and the bytes of file content written. */
 export interface ExtractResult {

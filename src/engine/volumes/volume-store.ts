@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../content/file-io.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { Lock } from '../content/lock.js';
 import { createLock } from '../content/lock.js';
 import { EngineError } from '../errors.js';

@@ -1,7 +1,7 @@
 // /containers/...: translate HTTP to the container lifecycle and back; no logic of their own.
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { EngineEvent, EventBus } from '../../daemon/events.js';
+import type { EngineEvent, EventBus } from '../../events/event-bus.js';
 import { matchesLabels, parseFilters } from '../../filters.js';
 import type { ContainerRecord } from '../../containers/container-store.js';
 import { inspectJson, summaryJson } from '../../containers/docker-json.js';

@@ -1,7 +1,7 @@
 // /images/...: list, inspect, load, save, import, pull, push, tag, remove, history, prune. Pull and push stream
 // dockerd's JSON progress; failures after the 200 status are sent in the stream as errorDetail lines.
 import type { ServerResponse } from 'node:http';
-import type { EventBus } from '../../daemon/events.js';
+import type { EventBus } from '../../events/event-bus.js';
 import { EngineError } from '../../errors.js';
 import type { ImageRecord, ImageStore } from '../../images/image-store.js';
 import { parseFilters } from '../../filters.js';

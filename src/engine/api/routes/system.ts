@@ -1,8 +1,8 @@
 // /_ping, /version, /info and /events.
 import type { ServerResponse } from 'node:http';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
-import type { EventBus } from '../../daemon/events.js';
-import { eventMatches } from '../../daemon/events.js';
+import type { EventBus } from '../../events/event-bus.js';
+import { eventMatches } from '../../events/event-bus.js';
 import { parseFilters } from '../../filters.js';
 import { unixTimeParam } from '../query-time.js';
 import type { ApiRouter } from '../server.js';

@@ -4,7 +4,7 @@
 import { readFile, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { compileIgnore, parseDockerignore } from '../../../shared/dockerignore.js';
-import { isReal, lstatOrNull } from '../../layers/entry-path.js';
+import { isReal, lstatOrNull } from '../../fs/path-entry.js';
 
 /**
  * Removes `.dockerignore` and `dockerfileName` (relative to `dir`, `/`-separated) from the unpacked context
