@@ -409,6 +409,14 @@ export class Lifecycle {
     this.deps.events.emit('container', 'stop', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
   }
 
+  /** Docker's restart: a stop (as `stop`, with its grace period), a start, and a `restart` event. */
+  async restart(ref: string, timeoutSec?: number): Promise<void> {
+    const c = this.deps.store.get(ref);
+    await this.stop(c.id, timeoutSec);
+    await this.start(c.id);
+    this.deps.events.emit('container', 'restart', c.id, { name: c.name, image: c.image });
+  }
+
   /** inspect's and list's Mounts, NetworkSettings and Ports, from the volume and network modules. */
   attachmentsJson(c: ContainerRecord): AttachmentsJson {
     const networkSettings = (this.networks.inspect(c) ?? {}) as Record<string, unknown>;

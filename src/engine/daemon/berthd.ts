@@ -107,7 +107,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
       };
     },
   });
-  containerRoutes(router, lifecycle, events);
+  containerRoutes(router, lifecycle);
   containerExtraRoutes(router, lifecycle);
   const registries = new RegistryImages(images, loadRegistryConfig(opts.configDir ?? '/etc/berth'));
   imageRoutes(router, images, events, registries);
