@@ -70,7 +70,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/spec/**', '**/planner/**', '**/cli/**', '**/client/**'],
-              message: 'berthd never imports spec, planner, the CLI or the client (what both sides speak is in src/shared)',
+              message:
+                'berthd never imports spec, planner, the CLI or the client (what both sides speak is in src/shared)',
             },
           ],
         },
