@@ -1,7 +1,7 @@
 // berthd stamps log lines as dockerd does (RFC 3339 in UTC, nine fraction digits, "Z"), whatever offset conmon
 // wrote the record with.
 import { describe, expect, it } from 'vitest';
-import { dockerLogTime } from '../../src/engine/api/routes/containers.js';
+import { dockerLogTime } from '../../src/engine/containers/container-logs.js';
 
 describe('log time stamps', () => {
   it('a UTC record with an offset of +00:00 is stamped with Z and nine fraction digits', () => {

@@ -4,8 +4,8 @@
 // and the files editors and git leave about, which are never synced. Patterns are .dockerignore syntax.
 import { relative, sep } from 'node:path';
 import type { WatchRule } from '../../spec/model.js';
-import { compileIgnore } from '../../client/dockerignore.js';
-import type { IgnoreMatcher } from '../../client/dockerignore.js';
+import { compileIgnore } from '../../shared/dockerignore.js';
+import type { IgnoreMatcher } from '../../shared/dockerignore.js';
 
 /** Compose's EphemeralPathMatcher and its default `.git` ignore: editor swap, backup and lock files. */
 export const DEFAULT_IGNORES: readonly string[] = [

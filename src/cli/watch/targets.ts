@@ -3,7 +3,7 @@
 // back as errors: nothing to watch, a named service without rules, `rebuild` on a service that is not built.
 import { BerthError } from '../../errors.js';
 import type { Stack, WatchRule } from '../../spec/model.js';
-import { parseDockerignore } from '../../client/dockerignore.js';
+import { parseDockerignore } from '../../shared/dockerignore.js';
 import type { ContextIgnore } from './match.js';
 
 /** One rule to watch: its service, the rule, and the build context's ignore patterns when there is one. */

@@ -8,7 +8,7 @@ import type { HealthProbe } from './health-config.js';
 import { applyProbeResult, nextProbeDelay, resolveHealthcheck, startingHealth } from './health-config.js';
 import { runProbe } from './health-probe.js';
 import type { Lifecycle } from './lifecycle.js';
-import { labelsOf } from './lifecycle.js';
+import { labelsOf } from './container-labels.js';
 import type { LifecycleHooks } from './lifecycle-hooks.js';
 
 /** One container's monitor; `stopped` once the container exits or is removed (a late result is then dropped). */

@@ -4,7 +4,7 @@
 // The decisions are restart-policy.ts; this file keeps the timers and changes the records.
 import type { ContainerRecord } from './container-store.js';
 import type { Lifecycle } from './lifecycle.js';
-import { signalName } from './lifecycle.js';
+import { signalName } from './signals.js';
 import type { LifecycleHooks } from './lifecycle-hooks.js';
 import { cancelsRestart, decideRestart, restartPolicyOf } from './restart-policy.js';
 

@@ -2,7 +2,7 @@
 // containers conmon kept running, and serves the Docker Engine API on a root-only unix socket. No TCP listener.
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../content/file-io.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { ApiRouter, startApiServer } from '../api/server.js';
 import { prepareSocketDir } from '../api/private-socket.js';
 import { archiveRoutes } from '../api/routes/archive.js';
@@ -16,6 +16,7 @@ import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerExtraRoutes } from '../api/routes/container-extras.js';
 import { imageRoutes } from '../api/routes/images.js';
+import { ImageService } from '../images/image-service.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { ContainerStore } from '../containers/container-store.js';
@@ -30,7 +31,7 @@ import { Runc } from '../runtime/runc.js';
 import { loadSeccompSettings } from '../runtime/seccomp-host.js';
 import { ContainerVolumes } from '../volumes/container-volumes.js';
 import { VolumeService } from '../volumes/volume-service.js';
-import { EventBus } from './events.js';
+import { EventBus } from '../events/event-bus.js';
 
 export const BERTHD_VERSION = '0.1.0';
 
@@ -107,10 +108,10 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
       };
     },
   });
-  containerRoutes(router, lifecycle, events);
+  containerRoutes(router, lifecycle);
   containerExtraRoutes(router, lifecycle);
   const registries = new RegistryImages(images, loadRegistryConfig(opts.configDir ?? '/etc/berth'));
-  imageRoutes(router, images, events, registries);
+  imageRoutes(router, new ImageService({ store: images, registry: registries, events }));
   execRoutes(router, execs);
   archiveRoutes(router, lifecycle);
   networkRoutes(router, networks);

@@ -64,3 +64,9 @@ function parseCompress(raw: string | undefined): boolean {
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false;
   throw new EngineError('invalid', 'ENGINE_BAD_LOG_OPT', `invalid compress: '${raw}'`, { hint: 'true or false' });
 }
+
+/** One file: conmon starts it afresh past max-size. More: berthd rotates them (containers/log-rotation.ts). */
+export function conmonLogSizeMax(hostConfig: Record<string, unknown>): number | undefined {
+  const rotation = logRotation(hostConfig);
+  return rotation?.maxFile === 1 ? rotation.maxSize : undefined;
+}
