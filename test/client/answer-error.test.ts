@@ -11,7 +11,7 @@ describe('an engine error answer as an EngineError', () => {
       'invalid',
       'not-modified',
       'unauthorized',
-      'unauthorized',
+      'conflict',
       'internal',
       'internal',
     ]);

@@ -14,9 +14,7 @@ export type Connect = () => Promise<EngineClient>;
 /** What an engine is known not to do yet; the contract skips those tests for it (and they show as skipped). */
 export interface ContractOptions {
   /** "attach-stdin": berthd does not pass stdin to a container yet (README, "What works today"). */
-  /** "forbidden-kind": dockerd 20.10 refuses some operations with 403 (errdefs.Forbidden: a network with
-   * active endpoints), which src/client/docker maps to "unauthorized" rather than "conflict". */
-  gaps?: ReadonlyArray<'attach-stdin' | 'forbidden-kind'>;
+  gaps?: ReadonlyArray<'attach-stdin'>;
 }
 
 const RUN = `k${process.pid}`;

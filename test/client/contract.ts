@@ -16,7 +16,7 @@ export type { Connect, ContractOptions } from './contract-session.js';
 export function clientContract(name: string, connect: Connect, opts: ContractOptions = {}): void {
   describe(`engine client contract: ${name}`, () => {
     containerContract(connect);
-    stateContract(connect, opts);
+    stateContract(connect);
     resourceContract(connect);
     streamContract(connect, opts);
     buildContract(connect);

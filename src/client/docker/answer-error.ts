@@ -9,7 +9,10 @@ export function kindOfStatus(status: number): EngineErrorKind | undefined {
   if (status === 304) return 'not-modified';
   if (status === 404) return 'not-found';
   if (status === 409) return 'conflict';
-  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 401) return 'unauthorized';
+  // dockerd's errdefs.Forbidden: an operation the object's state does not allow now (removing a network that
+  // containers use), which berthd and the contract call a conflict.
+  if (status === 403) return 'conflict';
   if (status >= 500) return 'internal';
   if (status >= 300) return 'invalid'; // 400, 413, 422... and any other refusal of the request as sent
   return undefined;

@@ -50,7 +50,8 @@ function lifecycleRoutes(router: ApiRouter, lifecycle: Lifecycle): void {
 
   router.on('POST', '/containers/{id}/start', async (req, res) => {
     const c = store.get(req.params.id as string);
-    if (c.state.Running || c.state.Restarting) return void res.writeHead(304).end();
+    // A paused container is running, but its start is a conflict (lifecycle.start says so), not a 304.
+    if ((c.state.Running || c.state.Restarting) && !c.state.Paused) return void res.writeHead(304).end();
     await lifecycle.start(c.id);
     res.writeHead(204).end();
   });
