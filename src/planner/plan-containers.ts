@@ -37,17 +37,7 @@ export function planServiceContainers(
 ): ServiceOutcome {
   const { service, existing, scale } = input;
   const timeout = input.stopTimeout === undefined ? {} : { timeoutSeconds: input.stopTimeout };
-  for (const c of existing.slice(scale)) {
-    const row = { resource: 'container' as const, name: c.name };
-    addAction(actions, {
-      kind: 'remove-container',
-      after: [],
-      row,
-      reason: 'scale',
-      container: { id: c.id },
-      ...timeout,
-    });
-  }
+  planScaleDown(actions, input, timeout);
   const kept = existing.slice(0, scale);
   const used = new Set(kept.map((c) => c.number));
   const fresh: number[] = [];
@@ -110,6 +100,21 @@ export function planServiceContainers(
     outcome.containers.push({ name, container: { createdBy: created } });
   }
   return outcome;
+}
+
+/** Removes the replicas past the wanted scale (the highest numbers: `existing` is sorted by number). */
+function planScaleDown(actions: Action[], input: ServicePlanInput, timeout: { timeoutSeconds?: number }): void {
+  for (const c of input.existing.slice(input.scale)) {
+    const row = { resource: 'container' as const, name: c.name };
+    addAction(actions, {
+      kind: 'remove-container',
+      after: [],
+      row,
+      reason: 'scale',
+      container: { id: c.id },
+      ...timeout,
+    });
+  }
 }
 
 function startDraft(name: string, created: ActionId, reason: string): Parameters<typeof addAction>[1] {

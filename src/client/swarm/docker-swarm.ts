@@ -39,11 +39,77 @@ export function dockerSwarmClient(socketPath: string): SwarmClient {
 }
 
 export function swarmClientOver(t: SwarmTransport): SwarmClient {
-  const labelQuery = (f: LabelFilter = {}, extra: Record<string, string[]> = {}): { filters?: string } => {
-    const all = { ...(f.labels && f.labels.length > 0 ? { label: [...f.labels] } : {}), ...extra };
-    return Object.keys(all).length > 0 ? { filters: filters(all) } : {};
+  return {
+    close: () => t.close(),
+    state: () => swarmState(t),
+    services: servicesOver(t),
+    tasks: tasksOver(t),
+    secrets: objectsOver(t, 'secrets'),
+    configs: objectsOver(t, 'configs'),
+    networks: networksOver(t),
+    nodes: nodesOver(t),
   };
-  const objects = (kind: 'secrets' | 'configs'): SwarmObjectStore => ({
+}
+
+const labelQuery = (f: LabelFilter = {}, extra: Record<string, string[]> = {}): { filters?: string } => {
+  const all = { ...(f.labels && f.labels.length > 0 ? { label: [...f.labels] } : {}), ...extra };
+  return Object.keys(all).length > 0 ? { filters: filters(all) } : {};
+};
+
+async function swarmState(t: SwarmTransport): Promise<SwarmState> {
+  const info = await t.call<{
+    ID?: string;
+    Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
+  }>('GET', '/info');
+  const s = info.Swarm ?? {};
+  const state = (s.LocalNodeState || 'inactive') as SwarmState['state'];
+  return {
+    state,
+    manager: state === 'active' && s.ControlAvailable === true,
+    nodeId: s.NodeID ?? '',
+    isBerthd: info.ID === 'berthd',
+  };
+}
+
+function servicesOver(t: SwarmTransport): SwarmClient['services'] {
+  return {
+    list: async (f) =>
+      (await t.call<DockerService[]>('GET', '/services', { query: { ...labelQuery(f), status: true } })).map(toService),
+    inspect: async (ref) => {
+      const s = await t.find<DockerService>(`/services/${encodeURIComponent(ref)}`);
+      return s && toService(s);
+    },
+    create: async (spec) => {
+      const r = await t.call<{ ID: string; Warnings?: string[] | null }>('POST', '/services/create', { body: spec });
+      return { id: r.ID, warnings: r.Warnings ?? [] };
+    },
+    update: async (id, version, spec) => {
+      const r = await t.call<{ Warnings?: string[] | null } | undefined>(
+        'POST',
+        `/services/${encodeURIComponent(id)}/update`,
+        { query: { version }, body: spec },
+      );
+      return { warnings: r?.Warnings ?? [] };
+    },
+    remove: async (ref) => {
+      await t.call('DELETE', `/services/${encodeURIComponent(ref)}`);
+    },
+  };
+}
+
+function tasksOver(t: SwarmTransport): SwarmClient['tasks'] {
+  return {
+    list: async (f = {}) =>
+      (
+        await t.call<DockerTask[]>('GET', '/tasks', {
+          query: labelQuery(f, f.service ? { service: [f.service] } : {}),
+        })
+      ).map(toTask),
+  };
+}
+
+function objectsOver(t: SwarmTransport, kind: 'secrets' | 'configs'): SwarmObjectStore {
+  return {
     list: async (f) =>
       (await t.call<DockerObject[]>('GET', `/${kind}`, { query: labelQuery(f) })).map((o): SwarmObject => ({
         id: o.ID,
@@ -59,120 +125,74 @@ export function swarmClientOver(t: SwarmTransport): SwarmClient {
     remove: async (ref) => {
       await t.call('DELETE', `/${kind}/${encodeURIComponent(ref)}`);
     },
-  });
+  };
+}
+
+function networksOver(t: SwarmTransport): SwarmClient['networks'] {
   return {
-    close: () => t.close(),
-    state: async (): Promise<SwarmState> => {
-      const info = await t.call<{
-        ID?: string;
-        Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
-      }>('GET', '/info');
-      const s = info.Swarm ?? {};
-      const state = (s.LocalNodeState || 'inactive') as SwarmState['state'];
-      return {
-        state,
-        manager: state === 'active' && s.ControlAvailable === true,
-        nodeId: s.NodeID ?? '',
-        isBerthd: info.ID === 'berthd',
-      };
+    list: async (f) =>
+      (
+        await t.call<
+          Array<{ Id: string; Name: string; Driver: string; Scope: string; Labels?: Record<string, string> | null }>
+        >('GET', '/networks', { query: labelQuery(f) })
+      ).map((n): SwarmNetwork => ({
+        id: n.Id,
+        name: n.Name,
+        driver: n.Driver,
+        scope: n.Scope,
+        labels: n.Labels ?? {},
+      })),
+    create: async (req) => {
+      const r = await t.call<{ Id: string }>('POST', '/networks/create', {
+        body: {
+          Name: req.name,
+          Driver: req.driver,
+          Attachable: req.attachable ?? false,
+          Internal: req.internal ?? false,
+          Options: req.driverOpts ?? {},
+          Labels: req.labels,
+          CheckDuplicate: true,
+          ...(req.ipam
+            ? {
+                IPAM: {
+                  Driver: req.ipam.driver ?? 'default',
+                  Config: (req.ipam.config ?? []).map((c) => ({
+                    Subnet: c.subnet,
+                    Gateway: c.gateway,
+                    IPRange: c.ipRange,
+                  })),
+                },
+              }
+            : {}),
+        },
+      });
+      return { id: r.Id };
     },
-    services: {
-      list: async (f) =>
-        (await t.call<DockerService[]>('GET', '/services', { query: { ...labelQuery(f), status: true } })).map(
-          toService,
-        ),
-      inspect: async (ref) => {
-        const s = await t.find<DockerService>(`/services/${encodeURIComponent(ref)}`);
-        return s && toService(s);
-      },
-      create: async (spec) => {
-        const r = await t.call<{ ID: string; Warnings?: string[] | null }>('POST', '/services/create', { body: spec });
-        return { id: r.ID, warnings: r.Warnings ?? [] };
-      },
-      update: async (id, version, spec) => {
-        const r = await t.call<{ Warnings?: string[] | null } | undefined>(
-          'POST',
-          `/services/${encodeURIComponent(id)}/update`,
-          { query: { version }, body: spec },
-        );
-        return { warnings: r?.Warnings ?? [] };
-      },
-      remove: async (ref) => {
-        await t.call('DELETE', `/services/${encodeURIComponent(ref)}`);
-      },
+    remove: async (ref) => {
+      await t.call('DELETE', `/networks/${encodeURIComponent(ref)}`);
     },
-    tasks: {
-      list: async (f = {}) =>
-        (
-          await t.call<DockerTask[]>('GET', '/tasks', {
-            query: labelQuery(f, f.service ? { service: [f.service] } : {}),
-          })
-        ).map(toTask),
-    },
-    secrets: objects('secrets'),
-    configs: objects('configs'),
-    networks: {
-      list: async (f) =>
-        (
-          await t.call<
-            Array<{ Id: string; Name: string; Driver: string; Scope: string; Labels?: Record<string, string> | null }>
-          >('GET', '/networks', { query: labelQuery(f) })
-        ).map((n): SwarmNetwork => ({
-          id: n.Id,
-          name: n.Name,
-          driver: n.Driver,
-          scope: n.Scope,
-          labels: n.Labels ?? {},
-        })),
-      create: async (req) => {
-        const r = await t.call<{ Id: string }>('POST', '/networks/create', {
-          body: {
-            Name: req.name,
-            Driver: req.driver,
-            Attachable: req.attachable ?? false,
-            Internal: req.internal ?? false,
-            Options: req.driverOpts ?? {},
-            Labels: req.labels,
-            CheckDuplicate: true,
-            ...(req.ipam
-              ? {
-                  IPAM: {
-                    Driver: req.ipam.driver ?? 'default',
-                    Config: (req.ipam.config ?? []).map((c) => ({
-                      Subnet: c.subnet,
-                      Gateway: c.gateway,
-                      IPRange: c.ipRange,
-                    })),
-                  },
-                }
-              : {}),
-          },
-        });
-        return { id: r.Id };
-      },
-      remove: async (ref) => {
-        await t.call('DELETE', `/networks/${encodeURIComponent(ref)}`);
-      },
-    },
-    nodes: {
-      list: async () =>
-        (
-          await t.call<
-            Array<{
-              ID: string;
-              Description?: { Hostname?: string };
-              Spec: { Role: 'manager' | 'worker'; Availability: string };
-              Status: { State: string };
-            }>
-          >('GET', '/nodes')
-        ).map((n): SwarmNode => ({
-          id: n.ID,
-          hostname: n.Description?.Hostname ?? '',
-          role: n.Spec.Role,
-          availability: n.Spec.Availability,
-          state: n.Status.State,
-        })),
-    },
+  };
+}
+
+function nodesOver(t: SwarmTransport): SwarmClient['nodes'] {
+  return {
+    list: async () =>
+      (
+        await t.call<
+          Array<{
+            ID: string;
+            Description?: { Hostname?: string };
+            Spec: { Role: 'manager' | 'worker'; Availability: string };
+            Status: { State: string };
+          }>
+        >('GET', '/nodes')
+      ).map((n): SwarmNode => ({
+        id: n.ID,
+        hostname: n.Description?.Hostname ?? '',
+        role: n.Spec.Role,
+        availability: n.Spec.Availability,
+        state: n.Status.State,
+      })),
   };
 }
 
