@@ -169,8 +169,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/engine/*', '!**/engine/client', '**/engine/*/**', '!**/engine/client/**'],
-              message: 'the CLI reaches an engine only through src/engine/client',
+              group: ['**/engine/*', '**/engine/*/**'],
+              message: 'the CLI reaches an engine only through src/client, never through berthd modules',
             },
           ],
         },
