@@ -33,6 +33,9 @@ export function planDown(stack: Stack, observed: Observed, opts: DownOptions = {
     return addAction(actions, { kind: 'remove-container', after, row, reason, container: { id: c.id }, ...timeout });
   };
   if (opts.removeOrphans) for (const c of orphans) remove(c, [], 'orphan');
+  // Services of a profile that is not enabled are still the project's: their containers go too (Compose).
+  const disabled = observed.containers.filter((c) => known.has(c.service) && !stack.services[c.service]);
+  for (const c of disabled.sort(byName)) remove(c, [], 'down');
   // Dependents go first: a service's containers are removed after those of the services that depend on it.
   const services = [...new Set(observed.containers.map((c) => c.service))].filter((s) => stack.services[s]);
   for (const name of serviceOrder(stack, services).reverse()) {

@@ -183,6 +183,18 @@ describe('planDown', () => {
     );
   });
 
+  it('removes the containers of services whose profile is not enabled, which are no orphans', () => {
+    const stack = stackOfText(
+      STACK.replace('services:\n', 'services:\n  debug:\n    image: busybox:1\n    profiles: [debug]\n'),
+    );
+    expect(stack.disabledServices).toContain('debug');
+    const observed = upToDate(stack);
+    observed.containers.push(running(stack, 'web', 1, { service: 'debug', name: 'shop-debug-1', id: 'e'.repeat(64) }));
+    const plan = planDown(stack, observed);
+    expect(plan.actions.find((a) => a.row.name === 'shop-debug-1')).toMatchObject({ kind: 'remove-container' });
+    expect(plan.warnings).toEqual([]);
+  });
+
   it('leaves orphans (with a warning) unless removeOrphans', () => {
     const stack = stackOfText(STACK);
     const observed = upToDate(stack);
