@@ -3,13 +3,68 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const pureCore = {
-  paths: [
-    { name: 'node:fs', message: 'src/spec is pure: only src/spec/read.ts reads files' },
-    { name: 'node:child_process', message: 'src/spec and src/planner are pure' },
-    { name: 'node:net', message: 'src/spec and src/planner are pure' },
-  ],
+// House style 3.1: src/spec and src/planner are the functional core. Outside their one shell file each
+// (spec/read.ts, planner/apply.ts) they do no IO, read no clock, environment or timer, and see the engine client
+// only as types. test/lint/layering.test.ts proves each rule fires.
+const IO_MODULES = [
+  'fs',
+  'fs/promises',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'os',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'tls',
+  'worker_threads',
+  'cluster',
+  'readline',
+  'process',
+  'timers',
+  'timers/promises',
+  'inspector',
+  'v8',
+  'vm',
+];
+const pureCorePaths = IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+  name,
+  message: 'src/spec and src/planner are pure: IO belongs in spec/read.ts, planner/apply.ts or the CLI',
+}));
+const clientTypesOnly = {
+  group: ['**/client/*', '**/client/**'],
+  allowTypeImports: true,
+  message: 'the core sees the engine client only as types (`import type`); planner/apply.ts runs a plan',
 };
+const pureCoreRules = (layers) => ({
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    { paths: pureCorePaths, patterns: [clientTypesOnly, ...layers] },
+  ],
+  'no-restricted-globals': [
+    'error',
+    ...['process', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'].map(
+      (name) => ({ name, message: `src/spec and src/planner are pure: no ${name}; the shell passes what it gives` }),
+    ),
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "MemberExpression[object.name='Date'][property.name='now']",
+      message: 'src/spec and src/planner are pure: the time comes in the input (`now`)',
+    },
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'src/spec and src/planner are pure: the time comes in the input (`now`)',
+    },
+    {
+      selector: "MemberExpression[object.name='Math'][property.name='random']",
+      message: 'src/spec and src/planner are pure: randomness comes in the input',
+    },
+  ],
+});
 
 export default tseslint.config(
   {
@@ -35,31 +90,22 @@ export default tseslint.config(
   {
     files: ['src/spec/**/*.ts'],
     ignores: ['src/spec/read.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...pureCore,
-          patterns: [
-            { group: ['**/planner/**', '**/engine/**', '**/cli/**'], message: 'src/spec imports no other layer' },
-          ],
-        },
-      ],
-      'no-restricted-globals': [
-        'error',
-        { name: 'process', message: 'src/spec is pure: the environment comes in LoadInput' },
-      ],
-    },
+    rules: pureCoreRules([
+      {
+        group: ['**/planner/*', '**/planner/**', '**/engine/*', '**/engine/**', '**/cli/*', '**/cli/**'],
+        message: 'src/spec imports no other layer',
+      },
+    ]),
   },
   {
     files: ['src/planner/**/*.ts'],
     ignores: ['src/planner/apply.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { ...pureCore, patterns: [{ group: ['**/cli/**'], message: 'the planner does not import the CLI' }] },
-      ],
-    },
+    rules: pureCoreRules([
+      {
+        group: ['**/cli/*', '**/cli/**', '**/engine/*', '**/engine/**'],
+        message: 'the planner imports neither the CLI nor berthd',
+      },
+    ]),
   },
   {
     // The Kubernetes conversion is pure like the core: src/cli/commands/convert.ts reads the files and prints.

@@ -17,6 +17,9 @@ import type { Verb, VerbOptions } from './commands/verbs.js';
 import { imagesCommand, lsCommand, portCommand, topCommand, verbCommand } from './commands/verbs.js';
 import { planCommand, upCommand } from './commands/up.js';
 import { startCommand } from './commands/start.js';
+import type { WatchOptions } from './commands/watch.js';
+import { watchCommand } from './commands/watch.js';
+import { upWatchCommand } from './commands/up-watch.js';
 import type { ImageBootstrapOptions } from './commands/image-bootstrap.js';
 import { imageBootstrapCommand } from './commands/image-bootstrap.js';
 import type { PullOptions } from './commands/pull.js';
@@ -115,11 +118,12 @@ export function buildProgram(ctx: CliContext): Command {
       'pull images of services that are not built: always, missing or never (default: pull_policy)',
       'policy',
     )
+    .option('--watch', "watch the services' develop.watch rules while attached (see `berth watch`)")
     .argument('[services...]', 'services to bring up (with what they depend on)')
     .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
       // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.
       const noBuild = opts.build === false;
-      await upCommand(
+      await (opts.watch ? upWatchCommand : upCommand)(
         ctx,
         program.opts<ProjectOptions>(),
         services,
@@ -132,6 +136,16 @@ export function buildProgram(ctx: CliContext): Command {
         },
         ctx.signal,
       );
+    });
+  program
+    .command('watch')
+    .description('bring the stack up, then sync, restart, exec or rebuild services as their develop.watch rules say')
+    .option('--no-up', "don't bring the stack up first; watch what runs")
+    .option('--prune', 'remove the image a rebuild replaced when nothing uses it')
+    .option('--quiet', 'print only what watch does, not the output of up and builds')
+    .argument('[services...]', 'only these services (default: every service with develop.watch)')
+    .action(async (services: string[], opts: WatchOptions) => {
+      await watchCommand(ctx, program.opts<ProjectOptions>(), services, opts);
     });
   program
     .command('plan')

@@ -1,145 +1,297 @@
-// Applies a plan through the Engine API: each action starts as soon as what it waits for is done (networks and
-// volumes before the containers that use them, a service after the services it depends on and their
-// depends_on conditions), at most `parallel` at a time. A failed action fails the actions that wait on it, with
-// the reason. Every step is one the next run can converge from: a recreate renames the old container before it
-// creates the new one, so a crash between leaves a container the next plan recognizes and replaces.
-import type { EngineClient } from '../client/engine-client.js';
-import { EngineApiError } from '../client/engine-client.js';
+// Runs a plan through an EngineClient, and decides nothing: each action starts as soon as the actions it comes
+// after are done, at most `parallel` at a time (waits do not take a place), and a failed action fails the ones
+// after it, with the reason. The one value it fills in is what exists only once an action has run: the id of a
+// container the plan creates. Every step is one the next run can converge from: a recreate renames the old
+// container before it creates the new one, so a crash between leaves a container the next plan replaces.
+// The shell of the planner: the only file in src/planner that talks to an engine or waits on a timer.
+import { isEngineError } from '../client/errors.js';
+import type { EngineClient } from '../client/types.js';
 import { BerthError } from '../errors.js';
-import type { DependsOn, Service, Stack } from '../spec/model.js';
-import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';
-import { readFileSync } from 'node:fs';
-import { containerCreateRequest } from './container-spec.js';
+import type { DependsOn } from '../spec/model.js';
+import type { Action, ActionId, ActionRow, ContainerRef, Plan, WaitFor } from './action.js';
+import { doneText, rowKey, workingText } from './action-text.js';
 import { LABEL } from './labels.js';
-import type { Action, Plan } from './plan.js';
-import { serviceDependencies } from './plan.js';
-import { inlineSeccompProfiles } from './seccomp-inline.js';
 
 export type ActionStatus = 'waiting' | 'working' | 'done' | 'failed' | 'skipped';
 
+/** A row changed state: `text` is Compose's word for it ("Created", "Waiting", "Healthy") or why it failed. */
+export interface ApplyEvent {
+  row: ActionRow;
+  status: ActionStatus;
+  text: string;
+  /** The action, when the event is one's (unchanged containers have none). */
+  action?: Action;
+}
+
 export interface ApplyEvents {
-  /** An action changed state; `text` says what it is doing or why it failed. */
-  onStatus?: (action: Action, status: ActionStatus, text: string) => void;
+  onStatus?: (e: ApplyEvent) => void;
 }
 
 export interface ApplyContext {
   client: EngineClient;
-  stack: Stack;
-  /** The image each service runs, by service name, and the ID it resolved to. */
-  images: Readonly<Record<string, { ref: string; id: string }>>;
-  workingDir: string;
-  configFiles: string[];
-  /** Seconds to wait for a container to stop before it is killed (docker compose -t). */
-  stopTimeout?: number;
   parallel?: number;
   /** Between polls of a dependency's health; default 500 ms. */
   pollMs?: number;
   signal?: AbortSignal;
-  /** The container of a service (its first replica), for `network_mode: service:NAME` and the like. */
-  serviceContainers?: (service: string) => string | undefined;
-  /** Runs a `pull` action: pulls the image (with the user's registry credentials); the CLI supplies it. */
+  /** How `pull` actions pull (with the docker CLI's credentials and progress): the shell's. */
   pullImage?: (ref: string, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ApplyResult {
-  failed: Array<{ action: Action; error: string }>;
-  /** The container id of each container action that made or kept one. */
+  /** `cause`: what the first failure down the chain threw, so that an engine's code and hint reach the user. */
+  failed: Array<{ action: Action; error: string; cause?: unknown }>;
+  /** What a wait that is not required could not wait for (Compose warns and goes on). */
+  warnings: string[];
+  /** Every container the plan made or kept, by name: its id now. */
   containers: Record<string, string>;
+}
+
+interface Run {
+  plan: Plan;
+  ctx: ApplyContext;
+  /** The id of each container a create-container action made, by the action's id. */
+  created: Map<ActionId, string>;
+  warnings: string[];
+  report: (row: ActionRow, status: ActionStatus, text: string, action?: Action) => void;
 }
 
 export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEvents = {}): Promise<ApplyResult> {
-  const byId = new Map(plan.actions.map((a) => [a.id, a]));
-  const done = new Map<string, Promise<void>>();
   const failed: ApplyResult['failed'] = [];
-  const containers: Record<string, string> = {};
+  const run: Run = {
+    plan,
+    ctx,
+    created: new Map(),
+    warnings: [],
+    report: (row, status, text, action) => events.onStatus?.({ row, status, text, action }),
+  };
+  for (const u of plan.unchanged) run.report({ resource: 'container', name: u.name }, 'done', 'Running');
   const limit = semaphore(ctx.parallel ?? 8);
-  const firstOf = (service: string): string | undefined => {
-    const a = plan.actions.find((x) => x.resource === 'container' && x.service === service && x.kind !== 'remove');
-    return a ? (containers[a.id] ?? a.containerId) : undefined;
-  };
-  ctx = { ...ctx, serviceContainers: ctx.serviceContainers ?? firstOf };
-  const report = (a: Action, s: ActionStatus, text: string): void => events.onStatus?.(a, s, text);
-
-  const serviceActions = (service: string): Action[] =>
-    plan.actions.filter((a) => a.resource === 'container' && a.service === service && a.kind !== 'remove');
-
-  const run = (action: Action): Promise<void> => {
-    const existing = done.get(action.id);
-    if (existing) return existing;
-    const promise = (async (): Promise<void> => {
-      report(action, 'waiting', 'waiting');
-      for (const dep of action.after) {
-        const other = byId.get(dep);
-        if (other) await run(other);
-      }
-      if (action.resource === 'container' && action.service && action.kind !== 'remove') {
-        await waitForDependencies(action, ctx, { serviceActions, run, containers, report });
-      }
+  const done = new Map<ActionId, Promise<void>>();
+  const shown = new Set<string>();
+  for (const action of plan.actions) {
+    if (action.kind !== 'wait' && !shown.has(rowKey(action.row))) {
+      shown.add(rowKey(action.row));
+      run.report(action.row, 'waiting', 'waiting', action);
+    }
+    const settled = (async (): Promise<void> => {
+      const reasons = (await Promise.allSettled(action.after.map((id) => afterOf(done, id)))).flatMap((r) =>
+        r.status === 'rejected' ? [r.reason as DependencyFailed] : [],
+      );
+      // A wait that is not required runs even when what it waits for failed: it then only warns
+      const first = reasons[0];
+      if (first && !(action.kind === 'wait' && !action.required)) throw new DependencyFailed(first, action.row);
       if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
-      await limit(async () => {
-        if (action.kind !== 'unchanged') report(action, 'working', workingText(action));
-        const id = await execute(action, ctx);
-        if (id) containers[action.id] = id;
-      });
-      report(action, 'done', doneText(action));
-    })();
-    const guarded = promise.catch((e: unknown) => {
-      const message = e instanceof Error ? e.message : String(e);
-      failed.push({ action, error: message });
-      report(action, 'failed', message);
-      throw new DependencyFailed(action, message);
+      const work = async (): Promise<void> => {
+        if (action.kind !== 'wait') run.report(action.row, 'working', workingText(action), action);
+        await execute(action, run);
+      };
+      await (action.kind === 'wait' ? work() : limit(work));
+      if (action.kind !== 'wait') run.report(action.row, 'done', doneText(action), action);
+    })().catch((e: unknown) => {
+      const error = e instanceof DependencyFailed ? e : new DependencyFailed(e, action.row);
+      failed.push({ action, error: error.message, cause: rootCause(e) });
+      // A row shows its first error: an action after a failed one on the same row does not hide it
+      if (!(e instanceof DependencyFailed && e.sameRow)) run.report(action.row, 'failed', error.message, action);
+      throw error;
     });
-    done.set(action.id, guarded);
-    guarded.catch(() => undefined);
-    return guarded;
-  };
-
-  await Promise.allSettled(plan.actions.map(run));
-  return { failed, containers };
+    settled.catch(() => undefined);
+    done.set(action.id, settled);
+  }
+  await Promise.allSettled(done.values());
+  return { failed, warnings: run.warnings, containers: containersOf(plan, run.created) };
 }
 
+/** What the first failed action threw, under the DependencyFailed of those after it. */
+function rootCause(e: unknown): unknown {
+  let cause = e;
+  while (cause instanceof DependencyFailed) cause = cause.cause;
+  return cause;
+}
+
+function afterOf(done: ReadonlyMap<ActionId, Promise<void>>, id: ActionId): Promise<void> {
+  const p = done.get(id);
+  if (!p) throw new Error(`the plan is not in topological order: ${id} comes later`);
+  return p;
+}
+
+/** Why an action did not run or failed; after another action's failure, names that action's row. */
 class DependencyFailed extends Error {
-  constructor(action: Action, why: string) {
-    super(why.startsWith('dependency ') ? why : `dependency ${action.name} failed: ${why}`);
+  readonly row: ActionRow;
+  readonly sameRow: boolean;
+  constructor(cause: unknown, row: ActionRow) {
+    const from = cause instanceof DependencyFailed ? cause : undefined;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const sameRow = from !== undefined && rowKey(from.row) === rowKey(row);
+    super(from && !sameRow && !why.startsWith('dependency ') ? `dependency ${from.row.name} failed: ${why}` : why, {
+      cause,
+    });
+    this.row = from && sameRow ? from.row : row;
+    this.sameRow = sameRow;
   }
 }
 
-interface DependencyWait {
-  serviceActions: (service: string) => Action[];
-  run: (a: Action) => Promise<void>;
-  containers: Record<string, string>;
-  report: (a: Action, s: ActionStatus, text: string) => void;
+function containersOf(plan: Plan, created: ReadonlyMap<ActionId, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const u of plan.unchanged) out[u.name] = u.id;
+  for (const a of plan.actions) {
+    if (a.kind === 'start' || a.kind === 'restart') {
+      const id = 'id' in a.container ? a.container.id : created.get(a.container.createdBy);
+      if (id) out[a.row.name] = id;
+    }
+  }
+  return out;
 }
 
-/**
- * Waits for the depends_on conditions of `action`'s service. A wait for health or completion shows on the
- * dependency's row as Compose shows it (` Container db-1  Waiting`, then `Healthy` or `Exited`).
- */
-async function waitForDependencies(action: Action, ctx: ApplyContext, w: DependencyWait): Promise<void> {
-  const service = ctx.stack.services[action.service as string] as Service;
-  for (const [dep, rule] of Object.entries(serviceDependencies(service))) {
-    const depActions = w.serviceActions(dep);
-    try {
-      for (const a of depActions) await w.run(a);
-      const waited = depActions
-        .map((a) => ({ action: a, id: w.containers[a.id] ?? a.containerId }))
-        .filter((x): x is { action: Action; id: string } => !!x.id);
-      if (waited.length === 0 && rule.required) {
-        throw new BerthError('PLAN_DEPENDENCY_MISSING', `service "${dep}" has no container to depend on`);
-      }
-      if (rule.condition === 'service_started') continue;
-      const met = rule.condition === 'service_healthy' ? 'Healthy' : 'Exited';
-      await Promise.all(
-        waited.map(async ({ action: a, id }) => {
-          w.report(a, 'working', 'Waiting');
-          await waitForCondition(ctx, dep, id, rule);
-          w.report(a, 'done', met);
-        }),
-      );
-    } catch (e) {
-      if (!rule.required) continue; // required: false: a missing or failed dependency only warns (Compose)
-      throw e;
+/** The id of a container the action names: given, or made by an earlier create-container of the plan. */
+function refOf(ref: ContainerRef, run: Run): string {
+  if ('id' in ref) return ref.id;
+  const id = run.created.get(ref.createdBy);
+  if (id === undefined) throw new Error(`action ${ref.createdBy} made no container`);
+  return id;
+}
+
+/** Runs one action; the `switch` covers every kind (the `never` check makes a new kind a compile error). */
+async function execute(action: Action, run: Run): Promise<void> {
+  const { client } = run.ctx;
+  switch (action.kind) {
+    case 'pull':
+      if (!run.ctx.pullImage) throw new BerthError('PLAN_CANNOT_PULL', `nothing to pull ${action.ref} with`);
+      return run.ctx.pullImage(action.ref, run.ctx.signal);
+    case 'create-network':
+      return createNetwork(client, run.plan.project, action.request);
+    case 'create-volume':
+      await client.volumes.create(action.request);
+      return;
+    case 'create-container':
+      run.created.set(action.id, await createContainer(client, { project: run.plan.project, action, run }));
+      return;
+    case 'start':
+      return client.containers.start(refOf(action.container, run));
+    case 'restart':
+      return client.containers.restart(refOf(action.container, run), timeoutOf(action));
+    case 'stop':
+      return client.containers.stop(refOf(action.container, run), timeoutOf(action));
+    case 'remove-container': {
+      const ref = refOf(action.container, run);
+      await client.containers.stop(ref, timeoutOf(action)).catch(ignoreGone);
+      return client.containers.remove(ref, { force: true }).catch(ignoreGone);
     }
+    case 'remove-network':
+      return client.networks.remove(action.network).catch(ignoreGone);
+    case 'remove-volume':
+      return client.volumes.remove(action.volume).catch(ignoreGone);
+    case 'wait':
+      return waitFor(action, run);
+    default: {
+      const unknown: never = action;
+      throw new Error(`unknown action ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function timeoutOf(a: { timeoutSeconds?: number }): { timeoutSeconds?: number } {
+  return a.timeoutSeconds === undefined ? {} : { timeoutSeconds: a.timeoutSeconds };
+}
+
+async function createNetwork(
+  client: EngineClient,
+  project: string,
+  request: Parameters<EngineClient['networks']['create']>[0],
+): Promise<void> {
+  try {
+    await client.networks.create(request);
+  } catch (e) {
+    // Made meanwhile (by a run that was cut short, say): fine if it is this project's network.
+    if (!isEngineError(e, 'conflict')) throw e;
+    const found = await client.networks.inspect(request.name);
+    if (found?.labels[LABEL.project] !== project) {
+      throw new BerthError(
+        'PLAN_NETWORK_FOREIGN',
+        `network ${request.name} exists but was not created by project "${project}"`,
+        {
+          hint: 'remove it, or declare it `external: true`',
+        },
+      );
+    }
+  }
+}
+
+type CreateAction = Extract<Action, { kind: 'create-container' }>;
+
+/**
+ * Creates a container as the action says: the `{aN}` values filled in with the ids of the containers those actions
+ * made; a replaced container renamed out of the way first and removed once the new one exists; a name taken by
+ * this very container (made by a run that was cut short) taken as it is; the extra networks connected.
+ * Resolves with the new container's id. `run` (the `berth run` command) uses it for its one-off container too.
+ */
+export async function createContainer(
+  client: EngineClient,
+  opts: {
+    project: string;
+    action: Pick<CreateAction, 'request' | 'service' | 'configHash' | 'connect' | 'fills' | 'replaces'>;
+    run?: Pick<Run, 'created'>;
+  },
+): Promise<string> {
+  const { action, project } = opts;
+  const request = structuredClone(action.request);
+  for (const fill of action.fills) {
+    const id = opts.run?.created.get(fill.from);
+    if (id === undefined) throw new Error(`action ${fill.from} made no container`);
+    setAt(request.body, fill.path, (v) => v.replace(`{${fill.from}}`, id));
+  }
+  if (action.replaces !== undefined) {
+    const tmp = `${action.replaces.slice(0, 12)}_${request.name}`;
+    const old = await client.containers.inspect(action.replaces);
+    if (old && old.name !== tmp) await client.containers.rename(action.replaces, tmp);
+  }
+  const id = await client.containers.create(request).then(
+    (c) => c.id,
+    async (e: unknown) => {
+      if (!isEngineError(e, 'conflict')) throw e;
+      const found = await client.containers.inspect(request.name);
+      const labels = found?.config.Labels ?? {};
+      // A one-off container (`run`) is never taken over: its name is the user's, or random
+      const same =
+        labels[LABEL.oneoff] !== 'True' &&
+        labels[LABEL.project] === project &&
+        labels[LABEL.service] === action.service &&
+        labels[LABEL.configHash] === action.configHash;
+      if (!found || !same) throw e;
+      return found.id;
+    },
+  );
+  for (const c of action.connect) await client.containers.connect(id, c.network, c.endpoint);
+  if (action.replaces !== undefined) await client.containers.remove(action.replaces, { force: true }).catch(ignoreGone);
+  return id;
+}
+
+function setAt(root: unknown, path: ReadonlyArray<string | number>, update: (v: string) => string): void {
+  const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], root);
+  const key = path[path.length - 1] as string | number;
+  const holder = parent as Record<string | number, unknown>;
+  holder[key] = update(String(holder[key]));
+}
+
+/** A wait action: each container it names meets the condition; shown on their rows as Compose shows them. */
+async function waitFor(action: WaitFor & { row: ActionRow }, run: Run): Promise<void> {
+  try {
+    if (action.containers.length === 0 && action.required) {
+      throw new BerthError('PLAN_DEPENDENCY_MISSING', `service "${action.service}" has no container to depend on`);
+    }
+    if (action.condition === 'service_started') return;
+    const rule = { condition: action.condition, required: action.required };
+    const met = action.condition === 'service_healthy' ? 'Healthy' : 'Exited';
+    await Promise.all(
+      action.containers.map(async (c) => {
+        const row: ActionRow = { resource: 'container', name: c.name };
+        run.report(row, 'working', 'Waiting');
+        await waitForCondition(run.ctx, action.service, refOf(c.container, run), rule);
+        run.report(row, 'done', met);
+      }),
+    );
+  } catch (e) {
+    if (action.required || (e instanceof BerthError && e.code === 'PLAN_INTERRUPTED')) throw e;
+    run.warnings.push(e instanceof Error ? e.message : String(e));
   }
 }
 
@@ -154,245 +306,36 @@ export async function waitForCondition(
   rule: DependsOn,
 ): Promise<void> {
   if (rule.condition === 'service_started') return;
-  const pollMs = ctx.pollMs ?? 500;
   for (;;) {
     if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
-    const c = await ctx.client.call<{
-      State: { Status: string; ExitCode: number; Health?: { Status: string } };
-      Config: { Healthcheck?: { Test?: string[] } };
-    }>('GET', `/containers/${id}/json`);
+    const c = await ctx.client.containers.inspect(id);
+    if (!c) throw new BerthError('PLAN_DEPENDENCY_MISSING', `the container of service "${service}" is gone`);
+    const ended = c.state.status === 'exited' || c.state.status === 'dead';
     if (rule.condition === 'service_completed_successfully') {
-      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
-        if (c.State.ExitCode === 0) return;
-        throw new BerthError(
-          'PLAN_DEPENDENCY_FAILED',
-          `service "${service}" didn't complete successfully: exit ${c.State.ExitCode}`,
-        );
+      if (ended && c.state.exitCode === 0) return;
+      if (ended) {
+        const why = `service "${service}" didn't complete successfully: exit ${c.state.exitCode}`;
+        throw new BerthError('PLAN_DEPENDENCY_FAILED', why);
       }
     } else {
-      const health = c.State.Health?.Status;
-      if (health === undefined) {
+      const health = c.state.health?.status;
+      if (health === undefined || health === 'none') {
         throw new BerthError('PLAN_NO_HEALTHCHECK', `dependency "${service}" has no healthcheck configured`, {
           hint: `add a healthcheck to "${service}" or use condition: service_started`,
         });
       }
       if (health === 'healthy') return;
-      if (health === 'unhealthy') {
+      if (health === 'unhealthy')
         throw new BerthError('PLAN_DEPENDENCY_UNHEALTHY', `dependency "${service}" is unhealthy`);
-      }
-      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
-        throw new BerthError('PLAN_DEPENDENCY_EXITED', `dependency "${service}" exited (${c.State.ExitCode})`);
-      }
+      if (ended) throw new BerthError('PLAN_DEPENDENCY_EXITED', `dependency "${service}" exited (${c.state.exitCode})`);
     }
-    await new Promise((r) => setTimeout(r, pollMs));
+    await new Promise((r) => setTimeout(r, ctx.pollMs ?? 500));
   }
-}
-
-/** Runs one action; resolves with the id of the container it made or kept, if any. */
-async function execute(action: Action, ctx: ApplyContext): Promise<string | undefined> {
-  const { client, stack } = ctx;
-  const t = ctx.stopTimeout;
-  switch (action.kind) {
-    case 'pull':
-      if (!ctx.pullImage) throw new BerthError('PLAN_CANNOT_PULL', `nothing to pull ${action.name} with`);
-      await ctx.pullImage(action.name, ctx.signal);
-      return undefined;
-    case 'create-network': {
-      const net = stack.networks[action.key as string];
-      if (!net) return undefined;
-      await client
-        .call('POST', '/networks/create', { body: networkBody(stack, action.key as string) })
-        .catch(async (e: unknown) => {
-          // Made meanwhile (by a run that was cut short, say): fine if it is this project's network.
-          if (!(e instanceof EngineApiError && e.status === 409)) throw e;
-          const found = await client.find<{ Labels?: Record<string, string> | null }>(`/networks/${net.name}`);
-          if (found?.Labels?.[LABEL.project] !== stack.name) {
-            throw new BerthError(
-              'PLAN_NETWORK_FOREIGN',
-              `network ${net.name} exists but was not created by project "${stack.name}"`,
-              { hint: `remove it, or declare it \`external: true\`` },
-            );
-          }
-        });
-      return undefined;
-    }
-    case 'create-volume': {
-      await client.call('POST', '/volumes/create', { body: volumeBody(stack, action.key as string) });
-      return undefined;
-    }
-    case 'unchanged':
-      return action.containerId;
-    case 'start':
-      await client.call('POST', `/containers/${action.containerId}/start`);
-      return action.containerId;
-    case 'restart':
-      // depends_on.restart: after the dependency changed (and met its condition: this runs after the wait)
-      await client.call('POST', `/containers/${action.containerId}/restart`, { query: { t } });
-      return action.containerId;
-    case 'create':
-      return createAndStart(action, ctx);
-    case 'recreate': {
-      const old = action.containerId as string;
-      await client.call('POST', `/containers/${old}/stop`, { query: { t } });
-      // Renamed first, so the new container can take the name and a crash leaves a container the next plan finds.
-      const tmp = `${old.slice(0, 12)}_${action.name.replace(/^[0-9a-f]{12}_/, '')}`;
-      if (tmp !== action.name) await client.call('POST', `/containers/${old}/rename`, { query: { name: tmp } });
-      const id = await createAndStart({ ...action, name: action.name.replace(/^[0-9a-f]{12}_/, '') }, ctx, old);
-      return id;
-    }
-    case 'remove':
-      await client.call('POST', `/containers/${action.containerId}/stop`, { query: { t } }).catch(ignoreGone);
-      await client.call('DELETE', `/containers/${action.containerId}`, { query: { force: 1 } }).catch(ignoreGone);
-      return undefined;
-    case 'remove-network':
-      await client.call('DELETE', `/networks/${action.name}`).catch(ignoreGone);
-      return undefined;
-    case 'remove-volume':
-      await client.call('DELETE', `/volumes/${action.name}`).catch(ignoreGone);
-      return undefined;
-  }
-}
-
-async function createAndStart(action: Action, ctx: ApplyContext, replaces?: string): Promise<string> {
-  const { client, stack } = ctx;
-  const service = stack.services[action.service as string] as Service;
-  const image = ctx.images[service.name];
-  if (!image) throw new BerthError('PLAN_NO_IMAGE', `no image for service "${service.name}"`);
-  const networkNames = Object.fromEntries(Object.entries(stack.networks).map(([k, n]) => [k, n.name]));
-  const volumeNames = Object.fromEntries(Object.entries(stack.volumes).map(([k, v]) => [k, v.name]));
-  const req = containerCreateRequest({
-    stack,
-    service,
-    number: action.number ?? 1,
-    name: action.name,
-    image: image.ref,
-    configHash: serviceConfigHash(service),
-    workingDir: ctx.workingDir,
-    configFiles: ctx.configFiles,
-    networkNames,
-    volumeNames,
-    serviceContainer: (name) => ctx.serviceContainers?.(name),
-    imageDigest: image.id,
-  });
-  if (req.unresolved.length > 0) {
-    throw new BerthError('PLAN_UNRESOLVED', `${req.unresolved.join(', ')} names a service with no container yet`, {
-      hint: 'the service it names must be part of this up (or already running)',
-    });
-  }
-  const body = {
-    ...req.body,
-    Labels: { ...(req.body.Labels ?? {}), [LABEL.keyHashes]: JSON.stringify(serviceKeyHashes(service)) },
-  };
-  const securityOpt = inlineSeccompProfiles(body.HostConfig?.SecurityOpt, (p) => readFileSync(p, 'utf8'));
-  if (securityOpt) body.HostConfig = { ...body.HostConfig, SecurityOpt: securityOpt };
-  const created = await client
-    .call<{ Id: string }>('POST', '/containers/create', { query: { name: req.name, platform: req.platform }, body })
-    .catch(async (e: unknown) => {
-      // The name is taken: by this very container, if a run cut short made it after this run looked. Use it.
-      if (!(e instanceof EngineApiError && e.status === 409)) throw e;
-      const found = await client.find<{ Id: string; Config: { Labels?: Record<string, string> | null } }>(
-        `/containers/${req.name}/json`,
-      );
-      const labels = found?.Config.Labels ?? {};
-      const same =
-        labels[LABEL.project] === stack.name &&
-        labels[LABEL.service] === service.name &&
-        labels[LABEL.configHash] === serviceConfigHash(service);
-      if (!found || !same) throw e;
-      return { Id: found.Id };
-    });
-  for (const extra of req.extraNetworks ?? []) {
-    await client.call('POST', `/networks/${extra.network}/connect`, {
-      body: { Container: created.Id, EndpointConfig: extra.endpoint },
-    });
-  }
-  if (replaces) await client.call('DELETE', `/containers/${replaces}`, { query: { force: 1 } }).catch(ignoreGone);
-  await client.call('POST', `/containers/${created.Id}/start`);
-  return created.Id;
-}
-
-export function networkBody(stack: Stack, key: string): Record<string, unknown> {
-  const net = stack.networks[key];
-  if (!net) throw new BerthError('PLAN_UNKNOWN_NETWORK', `network "${key}" is not in the stack`);
-  const ipam = net.ipam;
-  return {
-    Name: net.name,
-    CheckDuplicate: true,
-    Driver: net.driver ?? 'bridge',
-    Internal: net.internal === true,
-    Attachable: net.attachable === true,
-    EnableIPv6: net.enable_ipv6 === true,
-    Options: net.driver_opts ?? {},
-    IPAM: ipam
-      ? {
-          Driver: ipam.driver ?? 'default',
-          Options: ipam.options ?? {},
-          Config: (ipam.config ?? []).map((c) => ({
-            Subnet: c.subnet,
-            Gateway: c.gateway,
-            IPRange: c.ip_range,
-            AuxiliaryAddresses: c.aux_addresses,
-          })),
-        }
-      : undefined,
-    Labels: { ...(net.labels ?? {}), [LABEL.project]: stack.name, [LABEL.network]: key, [LABEL.version]: '2.29.0' },
-  };
-}
-
-export function volumeBody(stack: Stack, key: string): Record<string, unknown> {
-  const vol = stack.volumes[key];
-  if (!vol) throw new BerthError('PLAN_UNKNOWN_VOLUME', `volume "${key}" is not in the stack`);
-  return {
-    Name: vol.name,
-    Driver: vol.driver ?? 'local',
-    DriverOpts: vol.driver_opts ?? {},
-    Labels: { ...(vol.labels ?? {}), [LABEL.project]: stack.name, [LABEL.volume]: key, [LABEL.version]: '2.29.0' },
-  };
 }
 
 function ignoreGone(e: unknown): void {
-  if (e instanceof EngineApiError && (e.status === 404 || e.status === 304)) return;
+  if (isEngineError(e, 'not-found') || isEngineError(e, 'not-modified')) return;
   throw e;
-}
-
-function workingText(a: Action): string {
-  switch (a.kind) {
-    case 'pull':
-      return 'Pulling';
-    case 'create-network':
-    case 'create-volume':
-    case 'create':
-      return 'Creating';
-    case 'recreate':
-      return 'Recreating';
-    case 'start':
-      return 'Starting';
-    case 'restart':
-      return 'Restarting';
-    case 'unchanged':
-      return 'Running';
-    default:
-      return 'Removing';
-  }
-}
-
-function doneText(a: Action): string {
-  switch (a.kind) {
-    case 'pull':
-      return 'Pulled';
-    case 'create-network':
-    case 'create-volume':
-      return 'Created';
-    case 'create':
-    case 'recreate':
-    case 'start':
-    case 'restart':
-      return 'Started';
-    case 'unchanged':
-      return 'Running';
-    default:
-      return 'Removed';
-  }
 }
 
 /** At most `n` tasks at once. */

@@ -4,7 +4,8 @@
 import type { Service, Stack } from '../spec/model.js';
 import { parsePullPolicy } from '../spec/syntax/pull-policy.js';
 import type { PullPolicy } from '../spec/syntax/pull-policy.js';
-import type { Action } from './plan.js';
+import type { Plan } from './action.js';
+import { addAction } from './action.js';
 
 /** What the engine has of one image: absent, or present and last pulled or tagged at `lastTagTime` (ms, if known). */
 export type ImageFacts = { present: false } | { present: true; lastTagTime?: number };
@@ -46,12 +47,16 @@ export function servicePullPolicy(service: Service, override?: PullInput['overri
   return parsed.ok ? parsed.value : { kind: 'missing' };
 }
 
-/**
- * One `pull` action per image to pull (id `image:REF`, name the reference, service the first service that runs
- * it). Services with `build:` are built, not pulled (berth build and up --build fetch their base images).
- */
-export function planPulls(input: PullInput): Action[] {
-  const out = new Map<string, Action>();
+/** One image to pull: its reference, the first service that runs it (the progress row), and why. */
+export interface PullDecision {
+  ref: string;
+  service: string;
+  reason: string;
+}
+
+/** The images to pull, one per reference. Services with `build:` are built, not pulled (build fetches their bases). */
+export function planPulls(input: PullInput): PullDecision[] {
+  const out = new Map<string, PullDecision>();
   for (const name of input.services) {
     const service = input.stack.services[name];
     if (!service || service.image === undefined || service.build !== undefined) continue;
@@ -59,18 +64,18 @@ export function planPulls(input: PullInput): Action[] {
     if (out.has(ref)) continue;
     const facts = input.images[ref] ?? { present: false };
     const reason = pullReason(servicePullPolicy(service, input.override), facts, input.now);
-    if (reason === undefined) continue;
-    out.set(ref, {
-      id: `image:${ref}`,
-      kind: 'pull',
-      resource: 'image',
-      name: ref,
-      service: name,
-      reasons: [reason],
-      after: [],
-    });
+    if (reason !== undefined) out.set(ref, { ref, service: name, reason });
   }
   return [...out.values()];
+}
+
+/** The pulls alone as a plan: `up` runs them before it plans the rest, which then sees the pulled images' IDs. */
+export function pullPlan(project: string, pulls: readonly PullDecision[]): Plan {
+  const actions: Plan['actions'][number][] = [];
+  for (const p of pulls) {
+    addAction(actions, { kind: 'pull', after: [], row: { resource: 'image', name: p.service }, ...p });
+  }
+  return { project, actions, unchanged: [], warnings: [] };
 }
 
 function ago(ms: number): string {

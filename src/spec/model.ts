@@ -127,6 +127,7 @@ export interface Service {
   shm_size?: number;
   cpus?: number;
   devices?: Array<{ source: string; target: string; permissions: string }>;
+  develop?: Develop;
   [key: string]: unknown;
 }
 
@@ -160,4 +161,35 @@ export interface SecretOrConfig {
   external?: boolean;
   labels?: StringMap;
   [key: string]: unknown;
+}
+
+/** What `develop.watch` runs when a file under `path` changes (Compose's watch actions). */
+export type WatchAction = 'sync' | 'rebuild' | 'restart' | 'sync+restart' | 'sync+exec';
+
+/** A command run in the container after a sync (`sync+exec`): Compose's service_hook. */
+export interface WatchExec {
+  command: string[];
+  user?: string;
+  privileged?: boolean;
+  working_dir?: string;
+  environment?: StringMap;
+}
+
+/**
+ * One watch rule. Invariants (checks/develop.ts refuses the rest): `path` is absolute; `target` is set for the
+ * sync actions; `exec` is set for `sync+exec`. `ignore` and `include` are .dockerignore patterns relative to
+ * `path`, as Compose reads them.
+ */
+export interface WatchRule {
+  action: WatchAction;
+  path: string;
+  target?: string;
+  ignore?: string[];
+  include?: string[];
+  initial_sync?: boolean;
+  exec?: WatchExec;
+}
+
+export interface Develop {
+  watch?: WatchRule[];
 }

@@ -17,16 +17,20 @@ const service = (name: string): string => `
     stop_grace_period: 0s`;
 
 describe('downHint', () => {
-  const network = { id: 'network:default', kind: 'remove-network' as const, resource: 'network' as const };
+  const network = {
+    id: 'a4' as const,
+    kind: 'remove-network' as const,
+    row: { resource: 'network' as const, name: 'shop_default' },
+    reason: 'down',
+    network: 'shop_default',
+  };
   it('names --remove-orphans and the orphans when a network could not be removed', () => {
-    expect(downHint({ ...network, name: 'shop_default', after: [] }, ['shop-old-1'])).toBe(
+    expect(downHint({ ...network, after: [] }, ['shop-old-1'])).toBe(
       'orphan containers still use it (shop-old-1): run berth down --remove-orphans',
     );
   });
   it('says to run down again otherwise', () => {
-    expect(downHint({ ...network, name: 'shop_default', after: [] }, [])).toBe(
-      'run berth down again once the cause is fixed',
-    );
+    expect(downHint({ ...network, after: [] }, [])).toBe('run berth down again once the cause is fixed');
   });
 });
 

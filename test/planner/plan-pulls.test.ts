@@ -47,16 +47,16 @@ describe('planPulls', () => {
 
   it('must pull each image once, by its first service, and never pull an image that is built', () => {
     const pulls = planPulls({ stack, services, images, now: NOW });
-    expect(pulls.map((a) => [a.id, a.service, a.reasons])).toEqual([
-      ['image:reg.example:5000/api:1', 'api', ['last pulled 1d ago']],
-      ['image:reg.example:5000/web:1', 'web', ['policy always']],
+    expect(pulls.map((a) => [a.ref, a.service, a.reason])).toEqual([
+      ['reg.example:5000/api:1', 'api', 'last pulled 1d ago'],
+      ['reg.example:5000/web:1', 'web', 'policy always'],
     ]);
   });
 
   it('must let up --pull replace the policies of services that are not built', () => {
     expect(planPulls({ stack, services, images, now: NOW, override: 'never' })).toEqual([]);
     const all = planPulls({ stack, services, images: {}, now: NOW, override: 'missing' });
-    expect(all.map((a) => a.name)).toEqual(['reg.example:5000/api:1', 'busybox:1', 'reg.example:5000/web:1']);
+    expect(all.map((a) => a.ref)).toEqual(['reg.example:5000/api:1', 'busybox:1', 'reg.example:5000/web:1']);
   });
 
   it('must lead the plan with the pulls, and the containers of their services must wait for them', () => {
@@ -68,15 +68,19 @@ describe('planPulls', () => {
       pulls,
       options: { services: ['web'] },
     });
-    expect(plan.actions.find((a) => a.id === 'container:web:1')?.after).toContain('image:reg.example:5000/web:1');
-    expect(plan.actions.find((a) => a.id === 'container:api:1')?.after).toContain('image:reg.example:5000/api:1');
+    const pullOf = (ref: string) => plan.actions.find((a) => a.kind === 'pull' && a.ref === ref)?.id;
+    const createOf = (name: string) => plan.actions.find((a) => a.kind === 'create-container' && a.row.name === name);
+    expect(createOf('shop-web-1')?.after).toContain(pullOf('reg.example:5000/web:1'));
+    expect(createOf('shop-api-1')?.after).toContain(pullOf('reg.example:5000/api:1'));
     expect(renderPlan(plan)).toMatchInlineSnapshot(`
       "Plan for project shop:
-        < image reg.example:5000/api:1 (last pulled 1d ago)
-        < image reg.example:5000/web:1 (policy always)
-        + network shop_default
-        + container shop-api-1
-        + container shop-web-1
+        a1 < image reg.example:5000/api:1 (last pulled 1d ago)
+        a2 < image reg.example:5000/web:1 (policy always)
+        a3 + network shop_default (missing)
+        a4 + container shop-api-1 (missing)  after a3, a1
+        a5 > container shop-api-1 (created)  after a4
+        a6 + container shop-web-1 (missing)  after a3, a2, a5
+        a7 > container shop-web-1 (created)  after a6
       2 to pull, 3 to create, 0 to recreate, 0 to start, 0 to remove, 0 unchanged
       "
     `);

@@ -72,26 +72,31 @@ describe('depends_on restart: true', () => {
     const plan = planUp({ stack: stackOf('2'), observed: observedOf(before), imageIds });
     expect(renderPlan(plan)).toMatchInlineSnapshot(`
       "Plan for project shop:
-        * container shop-api-1 (dependency db recreated)
-        = container shop-cache-1
-        ~ container shop-db-1 (environment)
-        * container shop-web-1 (dependency api restarted)
-        = container shop-worker-1
+        a1 . container shop-db-1 (recreate)
+        a2 ~ container shop-db-1 (changed: environment)  after a1
+        a3 > container shop-db-1 (recreated)  after a2
+        a4 ? wait container shop-db-1 (api waits for db healthy)  after a3
+        a5 * container shop-api-1 (dependency db recreated)  after a4
+        a6 * container shop-web-1 (dependency api restarted)  after a5
+           = container shop-cache-1
+           = container shop-worker-1
       0 to create, 1 to recreate, 0 to start, 2 to restart, 0 to remove, 2 unchanged
       "
     `);
-    const byName = Object.fromEntries(plan.actions.map((a) => [a.name, a]));
-    expect(byName['shop-api-1']!.after).toEqual(['container:db:1']);
-    expect(byName['shop-web-1']!.after).toEqual(['container:api:1']);
+    const restartOf = (name: string) => plan.actions.find((a) => a.kind === 'restart' && a.row.name === name)!;
+    const waitOn = (service: string) => plan.actions.find((a) => a.kind === 'wait' && a.service === service)!;
+    const dbStarted = plan.actions.find((a) => a.kind === 'start' && a.row.name === 'shop-db-1')!;
+    expect(waitOn('db').after).toEqual([dbStarted.id]);
+    expect(restartOf('shop-api-1').after).toEqual([waitOn('db').id]);
+    expect(restartOf('shop-web-1').after).toEqual([restartOf('shop-api-1').id]);
   });
 
   it('an unchanged dependency restarts nothing, and --no-recreate keeps the dependency and its dependents', () => {
     const stack = stackOf('1');
-    expect(planUp({ stack, observed: observedOf(stack), imageIds }).actions.map((a) => a.kind)).not.toContain(
-      'restart',
-    );
+    expect(planUp({ stack, observed: observedOf(stack), imageIds }).actions).toEqual([]);
     const kept = planUp({ stack: stackOf('2'), observed: observedOf(stack), imageIds, options: { noRecreate: true } });
-    expect(kept.actions.map((a) => a.kind)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(kept.actions).toEqual([]);
+    expect(kept.unchanged).toHaveLength(5);
   });
 
   it('a dependent that is recreated itself is not also restarted', () => {
@@ -104,9 +109,16 @@ describe('depends_on restart: true', () => {
     });
     expect(renderPlan(plan)).toMatchInlineSnapshot(`
       "Plan for project shop:
-        ~ container shop-api-1 (--force-recreate)
-        ~ container shop-cache-1 (--force-recreate)
-        ~ container shop-db-1 (--force-recreate)
+        a1 . container shop-cache-1 (recreate)
+        a2 ~ container shop-cache-1 (--force-recreate)  after a1
+        a3 > container shop-cache-1 (recreated)  after a2
+        a4 . container shop-db-1 (recreate)
+        a5 ~ container shop-db-1 (--force-recreate)  after a4
+        a6 > container shop-db-1 (recreated)  after a5
+        a7 ? wait container shop-db-1 (api waits for db healthy)  after a6
+        a8 . container shop-api-1 (recreate)  after a3, a7
+        a9 ~ container shop-api-1 (--force-recreate)  after a8
+        a10 > container shop-api-1 (recreated)  after a9
       0 to create, 3 to recreate, 0 to start, 0 to remove, 0 unchanged
       "
     `);

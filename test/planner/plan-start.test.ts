@@ -37,11 +37,18 @@ describe('planStart', () => {
       observed([container('db', 'running'), container('migrate', 'exited'), container('api', 'created')]),
       ['api'],
     );
-    expect(plan.actions.map((a) => `${a.kind} ${a.name}`)).toEqual([
-      'start shop-api-1',
-      'unchanged shop-db-1',
+    expect(plan.actions.map((a) => `${a.kind} ${a.row.name}`)).toEqual([
+      'wait shop-db-1',
       'start shop-migrate-1',
+      'wait shop-migrate-1',
+      'start shop-api-1',
     ]);
+    const [dbHealthy, migrate, migrated, api] = plan.actions;
+    expect(dbHealthy).toMatchObject({ condition: 'service_healthy', containers: [{ container: { id: 'db-id' } }] });
+    expect(migrate!.after).toEqual([dbHealthy!.id]);
+    expect(migrated).toMatchObject({ condition: 'service_completed_successfully', after: [migrate!.id] });
+    expect(api!.after).toEqual([migrated!.id]);
+    expect(plan.unchanged.map((u) => u.name)).toEqual(['shop-db-1']);
     expect(missing).toEqual([]);
   });
 
@@ -54,7 +61,8 @@ describe('planStart', () => {
         container('web', 'paused'),
       ]),
     );
-    expect(plan.actions.map((a) => `${a.kind} ${a.name}`)).toEqual(['start shop-db-1', 'unchanged shop-web-1']);
+    expect(plan.actions.map((a) => `${a.kind} ${a.row.name}`)).toEqual(['start shop-db-1']);
+    expect(plan.unchanged.map((u) => u.name)).toEqual(['shop-web-1']);
     expect(missing).toEqual(['api', 'migrate']);
   });
 });

@@ -1,10 +1,10 @@
 // The planner as a pure function: stacks loaded from real Compose YAML, observed state as data, plans compared.
 import { describe, expect, it } from 'vitest';
-import { serviceConfigHash, serviceKeyHashes } from '../../src/spec/config-hash.js';
 import type { Stack } from '../../src/spec/model.js';
-import { LABEL } from '../../src/planner/labels.js';
-import type { Observed, ObservedContainer } from '../../src/planner/observed.js';
+import type { Observed } from '../../src/planner/observed.js';
+import type { Action, Plan } from '../../src/planner/plan.js';
 import { changedKeys, planDown, planUp, selectServices } from '../../src/planner/plan.js';
+import { IMAGE, NOTHING, observedOf, running } from './builders.js';
 import { stackOfText } from '../spec/load/helpers.js';
 
 const STACK = `
@@ -27,39 +27,14 @@ volumes:
   data: {}
 `;
 
-const IMAGE = 'sha256:aaaa';
 const images = { web: IMAGE, api: IMAGE, db: IMAGE };
 
-/** A container as `up` would have made it for `service` of `stack`, running. */
-function running(stack: Stack, service: string, number = 1, over: Partial<ObservedContainer> = {}): ObservedContainer {
-  const s = stack.services[service]!;
-  return {
-    id: `${service}${number}`.padEnd(64, '0'),
-    name: `${stack.name}-${service}-${number}`,
-    service,
-    number,
-    oneoff: false,
-    configHash: serviceConfigHash(s),
-    imageId: IMAGE,
-    state: 'running',
-    labels: {
-      [LABEL.project]: stack.name,
-      [LABEL.service]: service,
-      [LABEL.keyHashes]: JSON.stringify(serviceKeyHashes(s)),
-    },
-    ...over,
-  };
-}
-
 function upToDate(stack: Stack): Observed {
-  return {
-    containers: ['web', 'api', 'db'].map((s) => running(stack, s)),
-    networks: [{ id: 'n1', name: 'shop_default', labels: { [LABEL.project]: 'shop', [LABEL.network]: 'default' } }],
-    volumes: [{ name: 'shop_data', labels: { [LABEL.project]: 'shop', [LABEL.volume]: 'data' } }],
-  };
+  return observedOf(stack, ['web', 'api', 'db']);
 }
 
-const kinds = (plan: ReturnType<typeof planUp>): string[] => plan.actions.map((a) => `${a.kind} ${a.name}`);
+const kinds = (plan: Plan): string[] => plan.actions.map((a) => `${a.kind} ${a.row.name}`);
+const changing = (plan: Plan): Action[] => plan.actions.filter((a) => a.kind !== 'wait');
 
 describe('planUp', () => {
   it('plans a fresh stack: network and volume first, then one container per service after them', () => {
@@ -68,28 +43,41 @@ describe('planUp', () => {
     expect(kinds(plan)).toEqual([
       'create-network shop_default',
       'create-volume shop_data',
-      'create shop-api-1',
-      'create shop-db-1',
-      'create shop-web-1',
+      'create-container shop-db-1',
+      'start shop-db-1',
+      'wait shop-db-1',
+      'create-container shop-api-1',
+      'start shop-api-1',
+      'create-container shop-web-1',
+      'start shop-web-1',
     ]);
-    const db = plan.actions.find((a) => a.name === 'shop-db-1')!;
-    expect(db.after.sort()).toEqual(['network:default', 'volume:data']);
+    const [network, volume, db, dbStarted, dbHealthy, api, apiStarted, web] = plan.actions;
+    expect(db!.after).toEqual([network!.id, volume!.id]);
+    expect(dbHealthy).toMatchObject({ kind: 'wait', service: 'db', condition: 'service_healthy', required: true });
+    expect(dbHealthy!.after).toEqual([dbStarted!.id]);
+    expect(api!.after).toEqual([network!.id, dbHealthy!.id]);
+    expect(web!.after).toEqual([network!.id, apiStarted!.id]);
   });
 
   it('an unchanged stack plans no change at all', () => {
     const stack = stackOfText(STACK);
     const plan = planUp({ stack, observed: upToDate(stack), imageIds: images });
-    expect(plan.actions.every((a) => a.kind === 'unchanged')).toBe(true);
-    expect(plan.actions).toHaveLength(3);
+    expect(plan.actions).toEqual([]);
+    expect(plan.unchanged.map((u) => u.name)).toEqual(['shop-db-1', 'shop-api-1', 'shop-web-1']);
   });
 
   it('a changed environment recreates that service alone and names the key', () => {
     const before = stackOfText(STACK);
     const after = stackOfText(STACK.replace('MODE: prod', 'MODE: test'));
     const plan = planUp({ stack: after, observed: upToDate(before), imageIds: images });
-    const changed = plan.actions.filter((a) => a.kind !== 'unchanged');
-    expect(changed).toHaveLength(1);
-    expect(changed[0]).toMatchObject({ kind: 'recreate', name: 'shop-api-1', reasons: ['environment'] });
+    // api waits for db to be healthy before it is replaced, as it did when it was first created
+    expect(kinds(plan)).toEqual([
+      'wait shop-db-1',
+      'stop shop-api-1',
+      'create-container shop-api-1',
+      'start shop-api-1',
+    ]);
+    expect(plan.actions[2]).toMatchObject({ replaces: running(before, 'api').id, reason: 'changed: environment' });
   });
 
   it('key order, anchors and comments do not count as changes', () => {
@@ -114,21 +102,23 @@ volumes:
   data:
 `);
     const plan = planUp({ stack: reordered, observed: upToDate(before), imageIds: images });
-    expect(plan.actions.map((a) => a.kind)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(plan.actions).toEqual([]);
+    expect(plan.unchanged).toHaveLength(3);
   });
 
   it('a new image ID recreates with reason image; --force-recreate recreates all; --no-recreate none', () => {
     const stack = stackOfText(STACK);
     const newImage = planUp({ stack, observed: upToDate(stack), imageIds: { ...images, web: 'sha256:bbbb' } });
-    expect(newImage.actions.find((a) => a.kind === 'recreate')).toMatchObject({
-      name: 'shop-web-1',
-      reasons: ['image'],
+    expect(newImage.actions.find((a) => a.kind === 'create-container')).toMatchObject({
+      row: { name: 'shop-web-1' },
+      reason: 'changed: image',
     });
     const forced = planUp({ stack, observed: upToDate(stack), imageIds: images, options: { forceRecreate: true } });
-    expect(forced.actions.map((a) => a.kind)).toEqual(['recreate', 'recreate', 'recreate']);
+    const recreated = forced.actions.filter((a) => a.kind === 'create-container' && a.replaces !== undefined);
+    expect(recreated.map((a) => a.row.name)).toEqual(['shop-db-1', 'shop-api-1', 'shop-web-1']);
     const changed = stackOfText(STACK.replace('MODE: prod', 'MODE: x'));
     const kept = planUp({ stack: changed, observed: upToDate(stack), imageIds: images, options: { noRecreate: true } });
-    expect(kept.actions.map((a) => a.kind)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(kept.actions).toEqual([]);
   });
 
   it('a stopped container is started, not recreated', () => {
@@ -136,7 +126,7 @@ volumes:
     const observed = upToDate(stack);
     observed.containers[1] = { ...observed.containers[1]!, state: 'exited' };
     const plan = planUp({ stack, observed, imageIds: images });
-    expect(plan.actions.filter((a) => a.kind === 'start').map((a) => a.name)).toEqual(['shop-api-1']);
+    expect(changing(plan).map((a) => `${a.kind} ${a.row.name} ${a.reason}`)).toEqual(['start shop-api-1 exited']);
   });
 
   it('an orphan warns, and is removed with removeOrphans', () => {
@@ -145,19 +135,24 @@ volumes:
     observed.containers.push(running(stack, 'web', 1, { service: 'old', name: 'shop-old-1', id: 'f'.repeat(64) }));
     const warned = planUp({ stack, observed, imageIds: images });
     expect(warned.warnings[0]).toMatch(/Found orphan containers \(\[shop-old-1\]\)/);
-    expect(warned.actions.some((a) => a.kind === 'remove')).toBe(false);
+    expect(warned.actions.some((a) => a.kind === 'remove-container')).toBe(false);
     const removed = planUp({ stack, observed, imageIds: images, options: { removeOrphans: true } });
-    expect(removed.actions.find((a) => a.kind === 'remove')).toMatchObject({ name: 'shop-old-1', reasons: ['orphan'] });
+    expect(removed.actions.find((a) => a.kind === 'remove-container')).toMatchObject({
+      row: { name: 'shop-old-1' },
+      reason: 'orphan',
+    });
   });
 
   it('--scale adds containers with the next numbers and removes the highest ones', () => {
     const stack = stackOfText(STACK);
     const up = planUp({ stack, observed: upToDate(stack), imageIds: images, options: { scale: { web: 3 } } });
-    expect(up.actions.filter((a) => a.kind === 'create').map((a) => a.name)).toEqual(['shop-web-2', 'shop-web-3']);
+    const created = up.actions.filter((a) => a.kind === 'create-container').map((a) => a.row.name);
+    expect(created).toEqual(['shop-web-2', 'shop-web-3']);
     const observed = upToDate(stack);
     observed.containers.push(running(stack, 'web', 2), running(stack, 'web', 3));
     const down = planUp({ stack, observed, imageIds: images, options: { scale: { web: 1 } } });
-    expect(down.actions.filter((a) => a.kind === 'remove').map((a) => a.name)).toEqual(['shop-web-2', 'shop-web-3']);
+    const removed = down.actions.filter((a) => a.kind === 'remove-container').map((a) => `${a.row.name} ${a.reason}`);
+    expect(removed).toEqual(['shop-web-2 scale', 'shop-web-3 scale']);
   });
 
   it('naming a service selects what it depends on, unless noDeps', () => {
@@ -178,12 +173,14 @@ describe('planDown', () => {
   it('removes dependents before their dependencies, then networks; volumes only with volumes', () => {
     const stack = stackOfText(STACK);
     const plan = planDown(stack, upToDate(stack));
-    const byName = new Map(plan.actions.map((a) => [a.name, a]));
+    const byName = new Map(plan.actions.map((a) => [a.row.name, a]));
     expect(byName.get('shop-db-1')!.after).toEqual([byName.get('shop-api-1')!.id]);
     expect(byName.get('shop-api-1')!.after).toEqual([byName.get('shop-web-1')!.id]);
     expect(byName.get('shop_default')).toMatchObject({ kind: 'remove-network' });
     expect(byName.has('shop_data')).toBe(false);
-    expect(planDown(stack, upToDate(stack), { volumes: true }).actions.some((a) => a.name === 'shop_data')).toBe(true);
+    expect(planDown(stack, upToDate(stack), { volumes: true }).actions.some((a) => a.row.name === 'shop_data')).toBe(
+      true,
+    );
   });
 
   it('leaves orphans (with a warning) unless removeOrphans', () => {
@@ -191,8 +188,34 @@ describe('planDown', () => {
     const observed = upToDate(stack);
     observed.containers.push(running(stack, 'web', 1, { service: 'old', name: 'shop-old-1', id: 'f'.repeat(64) }));
     const plan = planDown(stack, observed);
-    expect(plan.actions.some((a) => a.name === 'shop-old-1')).toBe(false);
+    expect(plan.actions.some((a) => a.row.name === 'shop-old-1')).toBe(false);
     expect(plan.warnings[0]).toMatch(/orphan/);
-    expect(planDown(stack, observed, { removeOrphans: true }).actions.some((a) => a.name === 'shop-old-1')).toBe(true);
+    expect(planDown(stack, observed, { removeOrphans: true }).actions.some((a) => a.row.name === 'shop-old-1')).toBe(
+      true,
+    );
+  });
+});
+
+describe('planUp for run', () => {
+  it('skipContainers leaves the service to run alone but plans its networks and waits for its dependencies', () => {
+    const stack = stackOfText(STACK);
+    const plan = planUp({
+      stack,
+      observed: NOTHING,
+      imageIds: images,
+      options: { services: ['api'], skipContainers: ['api'] },
+    });
+    expect(plan.actions.map((a) => `${a.kind} ${a.row.name}`)).toEqual([
+      'create-network shop_default',
+      'create-volume shop_data',
+      'create-container shop-db-1',
+      'start shop-db-1',
+      'wait shop-db-1',
+    ]);
+    expect(plan.actions[4]).toMatchObject({
+      service: 'db',
+      condition: 'service_healthy',
+      after: [plan.actions[3]!.id],
+    });
   });
 });

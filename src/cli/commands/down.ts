@@ -8,9 +8,10 @@ import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { selectProgress } from '../progress/select.js';
 import { applyEventsTo, inPhase } from '../progress/sink.js';
+import { planRows } from '../../planner/action-text.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, serviceImage } from '../stack-session.js';
-import { EngineApiError } from '../../client/engine-client.js';
+import { isEngineError } from '../../client/errors.js';
 
 export interface DownOptions {
   volumes?: boolean;
@@ -29,22 +30,18 @@ export async function downCommand(ctx: CliContext, global: ProjectOptions, opts:
     const plan = planDown(session.stack, session.observed, {
       volumes: opts.volumes,
       removeOrphans: opts.removeOrphans,
+      stopTimeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
     });
     const sink = await selectProgress(ctx, global.progress);
     for (const w of plan.warnings) sink.warn(w);
-    const applyContext = {
-      client: session.client,
-      stack: session.stack,
-      images: {},
-      workingDir: session.projectDir,
-      configFiles: session.files,
-      stopTimeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
-    };
-    const result = await inPhase(sink, plan.actions, () => applyPlan(plan, applyContext, applyEventsTo(sink)));
+    const applyContext = { client: session.client };
+    const result = await inPhase(sink, planRows(plan), () => applyPlan(plan, applyContext, applyEventsTo(sink)));
     const first = result.failed[0];
     if (first) {
-      const kept = session.observed.containers.filter((c) => !plan.actions.some((a) => a.containerId === c.id));
-      throw new BerthError('PLAN_APPLY_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {
+      const removed = new Set(plan.actions.map((a) => (a.kind === 'remove-container' ? a.row.name : '')));
+      const kept = session.observed.containers.filter((c) => !removed.has(c.name));
+      const { row } = first.action;
+      throw new BerthError('PLAN_APPLY_FAILED', `${row.resource} ${row.name}: ${first.error}`, {
         hint: downHint(first.action, kept.map((c) => c.name).sort(compareText)),
       });
     }
@@ -78,10 +75,10 @@ async function removeImages(ctx: CliContext, session: StackSession, rmi: string)
   }
   for (const ref of [...refs].sort()) {
     try {
-      await session.client.call('DELETE', `/images/${encodeURIComponent(ref)}`);
+      await session.client.images.remove(ref);
       ctx.stderr(` Image ${ref}  Removed\n`);
     } catch (e) {
-      if (e instanceof EngineApiError && e.status === 404) continue;
+      if (isEngineError(e, 'not-found')) continue;
       ctx.stderr(`WARN: image ${ref} was not removed: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }

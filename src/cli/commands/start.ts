@@ -5,7 +5,8 @@ import { applyPlan } from '../../planner/apply.js';
 import { planStart } from '../../planner/plan-start.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { selectProgress } from '../progress/select.js';
-import { inPhase } from '../progress/sink.js';
+import { applyEventsTo, inPhase } from '../progress/sink.js';
+import { planRows } from '../../planner/action-text.js';
 import { openSession } from '../stack-session.js';
 
 export async function startCommand(ctx: CliContext, global: ProjectOptions, services: string[]): Promise<void> {
@@ -20,22 +21,20 @@ export async function startCommand(ctx: CliContext, global: ProjectOptions, serv
     const sink = await selectProgress(ctx, global.progress);
     // Running containers are in the plan only so that their dependents wait for them; Compose prints no line
     // for them, only their Waiting and Healthy when a dependent waits.
-    const shown = plan.actions.filter((a) => a.kind === 'start');
+    const shown = planRows({ actions: plan.actions, unchanged: [] });
+    const onStatus = applyEventsTo(sink).onStatus;
     const result = await inPhase(sink, shown, () =>
       applyPlan(
         plan,
-        { client: session.client, stack: session.stack, images: {}, workingDir: session.projectDir, configFiles: [] },
-        {
-          onStatus: (a, status, text) => {
-            if (a.kind === 'unchanged' && (status === 'waiting' || text === 'Running')) return;
-            sink.event({ id: a.id, resource: a.resource, name: a.name, status, text });
-          },
-        },
+        { client: session.client },
+        { onStatus: (e) => e.text !== 'Running' && onStatus?.(e) },
       ),
     );
+    for (const w of result.warnings) sink.warn(w);
     const first = result.failed[0];
     if (first) {
-      throw new BerthError('CLI_START_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {
+      const { row } = first.action;
+      throw new BerthError('CLI_START_FAILED', `${row.resource} ${row.name}: ${first.error}`, {
         hint: 'see its logs with berth logs, fix the cause and run berth start again',
       });
     }

@@ -1,10 +1,12 @@
 // `berth up` and `berth plan`: load, observe, resolve images, plan, then (up) apply with progress and, unless
 // detached, follow the containers' logs until they exit or Ctrl-C stops them, as `docker compose up` does; with
 // --wait, wait for the services to run (and be healthy) instead.
-import { BerthError } from '../../errors.js';
-import type { ActionStatus, ApplyResult } from '../../planner/apply.js';
+import { BerthError, isBerthError } from '../../errors.js';
+import { readFileSync } from 'node:fs';
+import type { ApplyEvent, ApplyResult } from '../../planner/apply.js';
 import { applyPlan } from '../../planner/apply.js';
-import type { Action, Plan } from '../../planner/plan.js';
+import { planRows } from '../../planner/action-text.js';
+import type { Plan } from '../../planner/plan.js';
 import { planUp, selectServices } from '../../planner/plan.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { ExitStatus } from '../exit-status.js';
@@ -16,12 +18,14 @@ import { planJson, renderPlan } from '../render-plan.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, resolveImages } from '../stack-session.js';
 import { buildServices, servicesToBuild } from '../build-services.js';
-import { planPulls } from '../../planner/plan-pulls.js';
+import type { PullDecision } from '../../planner/plan-pulls.js';
+import { planPulls, pullPlan } from '../../planner/plan-pulls.js';
 import { imageFacts } from '../image-facts.js';
 import { pullImage } from '../image-transfer.js';
 import type { AttachedContainer } from './up-attach.js';
 import { attachUntilDone } from './up-attach.js';
 import { waitForServices } from './up-wait.js';
+import { watchHint } from '../watch/targets.js';
 
 export interface UpOptions {
   detach?: boolean;
@@ -46,6 +50,8 @@ export interface UpOptions {
   noBuild?: boolean;
   /** --pull always|missing|never, for images that are not built. */
   pull?: string;
+  /** Set by `up --watch` (commands/up-watch.ts): no hint about how to start watching. */
+  watch?: boolean;
 }
 
 function parseScale(values: readonly string[]): Record<string, number> {
@@ -107,7 +113,7 @@ async function makeUpPlan(
   const facts = await imageFacts(session.client, refs);
   const pulls = planPulls({ stack: session.stack, services: selected, images: facts, now: Date.now(), override: pull });
   if (!preview && pulls.length > 0) await runPulls(ctx, session, pulls, opts.sink);
-  const unpulled = new Set(preview ? pulls.filter((a) => !facts[a.name]?.present).map((a) => a.name) : []);
+  const unpulled = new Set(preview ? pulls.filter((p) => !facts[p.ref]?.present).map((p) => p.ref) : []);
   // After the pulls, what is still missing is pulled only where the policy allows (never stays never).
   const after = pull === undefined || pull === 'never' ? pull : 'missing';
   const say = (line: string): void => ctx.stderr(`${line}\n`);
@@ -120,6 +126,10 @@ async function makeUpPlan(
     observed: session.observed,
     imageIds,
     pulls: preview ? pulls : [],
+    workingDir: session.projectDir,
+    configFiles: session.files,
+    // The shell reads the seccomp profiles security_opt names, so the planner stays pure
+    readFile: (path) => readFileSync(path, 'utf8'),
     options: {
       services,
       noDeps: opts.noDeps,
@@ -127,20 +137,22 @@ async function makeUpPlan(
       noRecreate: opts.noRecreate,
       removeOrphans: opts.removeOrphans,
       scale: parseScale(opts.scale),
+      stopTimeout: seconds('-t', opts.timeout),
     },
   });
   return { plan, images };
 }
 
 /** The pull actions first, on their own, so the plan that follows sees the pulled images' IDs (Compose pulls first). */
-async function runPulls(ctx: CliContext, session: StackSession, pulls: Action[], sink?: ProgressSink): Promise<void> {
-  const plan: Plan = { project: session.stack.name, actions: pulls, warnings: [] };
+async function runPulls(
+  ctx: CliContext,
+  session: StackSession,
+  pulls: PullDecision[],
+  sink?: ProgressSink,
+): Promise<void> {
+  const plan = pullPlan(session.stack.name, pulls);
   const applyContext = {
     client: session.client,
-    stack: session.stack,
-    images: {},
-    workingDir: session.projectDir,
-    configFiles: session.files,
     signal: ctx.signal,
     parallel: 4,
     pullImage: (ref: string, signal?: AbortSignal) =>
@@ -151,14 +163,14 @@ async function runPulls(ctx: CliContext, session: StackSession, pulls: Action[],
   };
   const errors = new Map<string, BerthError>();
   const events = sink ? applyEventsTo(sink) : { onStatus: progressPrinter(ctx) };
-  const rows = pulls.map((a) => ({ id: a.id, resource: 'image' as const, name: a.service ?? a.name }));
+  const rows = planRows(plan);
   const result = sink
     ? await inPhase(sink, rows, () => applyPlan(plan, applyContext, events))
     : await applyPlan(plan, applyContext, events);
   if (result.failed.length === 0) return;
   const first = result.failed[0] as ApplyResult['failed'][number];
   const more = result.failed.length > 1 ? `; ${result.failed.length - 1} more image(s) failed to pull` : '';
-  const error = errors.get(first.action.name);
+  const error = first.action.kind === 'pull' ? errors.get(first.action.ref) : undefined;
   throw new BerthError(error?.code ?? 'CLI_PULL_FAILED', `${first.error}${more}`, { hint: error?.hint, cause: error });
 }
 
@@ -178,34 +190,36 @@ export async function planCommand(
 }
 
 /** Compose's plain progress lines (` Container hello-db-1  Started`) as applyPlan's onStatus, for callers with no sink. */
-export function progressPrinter(ctx: CliContext): (a: Action, status: ActionStatus, text: string) => void {
+export function progressPrinter(ctx: CliContext): (e: ApplyEvent) => void {
   const onStatus = applyEventsTo(plainSink(ctx.stderr)).onStatus;
-  return (a, status, text) => onStatus?.(a, status, text);
+  return (e) => onStatus?.(e);
 }
 
 function failures(result: ApplyResult): BerthError | undefined {
   if (result.failed.length === 0) return undefined;
   const first = result.failed[0] as ApplyResult['failed'][number];
-  return new BerthError('PLAN_APPLY_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {
-    hint:
-      result.failed.length > 1
-        ? `${result.failed.length - 1} more failed; run berth up again to converge once the cause is fixed`
-        : 'run berth up again to converge once the cause is fixed',
+  const more = result.failed.length > 1 ? `${result.failed.length - 1} more failed; ` : '';
+  // The engine's own code and hint (berthd sends them) say more than that the apply failed.
+  const cause = isBerthError(first.cause) ? first.cause : undefined;
+  const { row } = first.action;
+  return new BerthError(cause?.code ?? 'PLAN_APPLY_FAILED', `${row.resource} ${row.name}: ${first.error}`, {
+    hint: `${more}${cause?.hint ?? 'run berth up again to converge once the cause is fixed'}`,
+    cause,
   });
 }
 
 /** The containers the plan made or kept, in plan order: what attached `up` follows and `--wait` waits for. */
-function upContainers(plan: Plan, result: ApplyResult): AttachedContainer[] {
-  return plan.actions
-    .filter((a) => a.resource === 'container' && a.kind !== 'remove')
-    .map((a) => ({
-      id: a.id,
-      resource: 'container' as const,
-      name: a.name,
-      service: a.service ?? '',
-      containerId: result.containers[a.id] ?? a.containerId ?? '',
-    }))
-    .filter((c) => c.containerId);
+function upContainers(session: StackSession, plan: Plan, result: ApplyResult): AttachedContainer[] {
+  const services = new Map<string, string>(session.observed.containers.map((c) => [c.name, c.service]));
+  for (const a of plan.actions) if (a.kind === 'create-container') services.set(a.row.name, a.service);
+  for (const u of plan.unchanged) services.set(u.name, u.service);
+  return Object.entries(result.containers).map(([name, containerId]) => ({
+    id: `container:${name}`,
+    resource: 'container' as const,
+    name,
+    service: services.get(name) ?? '',
+    containerId,
+  }));
 }
 
 /** Services something depends on with `service_completed_successfully`: --wait accepts their exit 0. */
@@ -238,25 +252,20 @@ export async function upCommand(
       });
     }
     const sink = await selectProgress(ctx, global.progress);
-    const { plan, images } = await makeUpPlan(ctx, session, services, { ...opts, sink });
+    const { plan } = await makeUpPlan(ctx, session, services, { ...opts, sink });
     for (const w of plan.warnings) sink.warn(w);
     if (opts.dryRun) {
       ctx.stdout(renderPlan(plan));
       return;
     }
-    const applyContext = {
-      client: session.client,
-      stack: session.stack,
-      images,
-      workingDir: session.projectDir,
-      configFiles: session.files,
-      stopTimeout,
-      signal,
-    };
-    const result = await inPhase(sink, plan.actions, () => applyPlan(plan, applyContext, applyEventsTo(sink)));
+    const applyContext = { client: session.client, signal };
+    const result = await inPhase(sink, planRows(plan), () => applyPlan(plan, applyContext, applyEventsTo(sink)));
+    for (const w of result.warnings) sink.warn(w);
     const failed = failures(result);
     if (failed) throw failed;
-    const containers = upContainers(plan, result);
+    const hint = opts.watch ? undefined : watchHint(session.stack);
+    if (hint) ctx.stderr(hint);
+    const containers = upContainers(session, plan, result);
     if (mode === 'detach') return;
     if (mode === 'wait') {
       const wait = { sink, mayComplete: completingServices(session), signal };

@@ -16,7 +16,7 @@ export function jsonSink(write: (text: string) => void): ProgressSink {
         text: e.text,
         resource: e.resource,
         name: e.name,
-        action: e.id,
+        action: e.action ?? e.id,
       };
       write(`${JSON.stringify(line)}\n`);
     },

@@ -1,8 +1,9 @@
 // Progress of `up` and `down` as a stream of events, one per change of state of a network, volume or container,
 // and the displays that show them (--progress: plain lines, an in-place tty display, JSON lines, or nothing).
 import type { ActionStatus, ApplyEvents } from '../../planner/apply.js';
+import { rowKey } from '../../planner/action-text.js';
 
-/** One line of the display: a network, volume or container, by a key unique in its phase (the plan action id). */
+/** One line of the display: a network, volume or container, by a key unique in its phase (`container:NAME`). */
 export interface ProgressRow {
   id: string;
   resource: 'image' | 'network' | 'volume' | 'container';
@@ -14,6 +15,8 @@ export interface ProgressRow {
 export interface ProgressEvent extends ProgressRow {
   status: ActionStatus;
   text: string;
+  /** The plan action that changed the row, when one did. */
+  action?: string;
 }
 
 /**
@@ -34,16 +37,16 @@ export function rowTitle(row: ProgressRow): string {
   return `${row.resource.charAt(0).toUpperCase()}${row.resource.slice(1)} ${row.name}`;
 }
 
-/** applyPlan's events into a sink. */
+/** applyPlan's events into a sink: the rows are those of planRows. */
 export function applyEventsTo(sink: ProgressSink): ApplyEvents {
   return {
-    onStatus: (a, status, text) =>
+    onStatus: (e) =>
       sink.event({
-        id: a.id,
-        resource: a.resource,
-        name: a.kind === 'pull' ? (a.service ?? a.name) : a.name,
-        status,
-        text,
+        id: rowKey(e.row),
+        ...e.row,
+        status: e.status,
+        text: e.text,
+        ...(e.action ? { action: e.action.id } : {}),
       }),
   };
 }

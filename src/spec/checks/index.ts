@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../../errors.js';
 import type { TreeMap } from '../tree.js';
 import { checkCycles } from './cycles.js';
+import { checkDevelop } from './develop.js';
 import { checkImageOrBuild } from './image-or-build.js';
 import { checkImages } from './images.js';
 import { checkPorts } from './ports.js';
@@ -17,5 +18,6 @@ export function checkStack(tree: TreeMap, disabled: readonly string[] = []): Dia
     ...checkValues(tree),
     ...checkPorts(tree),
     ...checkImages(tree),
+    ...checkDevelop(tree),
   ];
 }

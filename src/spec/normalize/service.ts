@@ -12,6 +12,7 @@ import { parseVolumeShort } from '../syntax/volumes.js';
 import type { Tree, TreeMap } from '../tree.js';
 import { isList, isMap } from '../tree.js';
 import { plain, splitShellWords, text, toList, toNullableMap, toStringMap } from './convert.js';
+import { normalizeDevelop } from './develop.js';
 
 export interface ServiceContext {
   projectDir: string;
@@ -71,6 +72,7 @@ const normalizers: Record<string, Normalizer> = {
   },
   devices: (v) => (isList(v) ? v.map((d) => (typeof d === 'string' ? unwrap(parseDeviceShort(d)) : plain(d))) : []),
   deploy: (v) => normalizeDeploy(v),
+  develop: (v, _s, ctx) => normalizeDevelop(v, ctx),
   label_file: (v, _s, ctx) => toList(v).map((p) => resolvePath(p, ctx.projectDir, ctx.home)),
 };
 

@@ -1,0 +1,141 @@
+// `berth watch [SERVICE...]` and `up --watch`: brings the stack up (unless --no-up), then acts on the services'
+// develop.watch rules until Ctrl-C. The stack file is watched too: saving it re-plans, prints the plan, applies
+// only what changed, and watches the new rules. `rebuild` goes through `up --build` for that one service.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { watch } from 'chokidar';
+import { isBerthError } from '../../errors.js';
+import { EngineError } from '../../client/errors.js';
+import type { CliContext, ProjectOptions } from '../context.js';
+import { loadProject } from '../load-project.js';
+import { renderError } from '../render-error.js';
+import { openSession } from '../stack-session.js';
+import type { WatchEvent } from '../watch/actions.js';
+import { renderWatchEvent } from '../watch/render-watch.js';
+import type { WatchSession } from '../watch/session.js';
+import { startWatchSession } from '../watch/session.js';
+import { watchTargets } from '../watch/targets.js';
+import { planCommand, upCommand } from './up.js';
+
+export interface WatchOptions {
+  /** false with --no-up: watch what runs, without bringing the stack up first. */
+  up?: boolean;
+  /** --prune: remove the image a rebuild replaced when nothing uses it any more. */
+  prune?: boolean;
+  /** --quiet: no build or up output, only the watch lines. */
+  quiet?: boolean;
+  /** For tests and `up --watch`: each event as data, and the moment watching has started. */
+  onEvent?: (e: WatchEvent) => void;
+  onReady?: () => void;
+}
+
+const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+export async function watchCommand(
+  ctx: CliContext,
+  global: ProjectOptions,
+  services: string[],
+  opts: WatchOptions,
+): Promise<void> {
+  const quietGlobal: ProjectOptions = opts.quiet ? { ...global, progress: 'quiet' } : global;
+  // Refuse a stack with nothing to watch before anything is started.
+  watchTargets(loadProject(ctx, global, services), services, readText);
+  if (opts.up !== false) await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
+  const emit = (e: WatchEvent): void => {
+    ctx.stdout(`${renderWatchEvent(e)}\n`);
+    opts.onEvent?.(e);
+  };
+  let current = await openWatch(ctx, global, services, { ...opts, emit, global: quietGlobal });
+  const stackFiles = watch(current.files, { ignoreInitial: true, atomic: false });
+  let applying = Promise.resolve();
+  stackFiles.on('change', () => {
+    applying = applying.then(async () => {
+      const started = performance.now();
+      try {
+        // Load first: a stack file saved half-edited is reported and the running watch kept.
+        await openSession(ctx, global, services).then((s) => s.client.close());
+        await planCommand(ctx, global, services, { scale: [] });
+        await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
+        await current.session.close();
+        current = await openWatch(ctx, global, services, { ...opts, emit, global: quietGlobal, initialSync: false });
+        emit({ kind: 'stack-applied', ms: Math.round(performance.now() - started) });
+      } catch (e) {
+        // The watch goes on with the rules it had; the error is the same as `berth up` would print.
+        ctx.stderr(renderError(e, { cwd: ctx.cwd, argv: ['watch'], version: '', debug: isBerthError(e) === false }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => stackFiles.once('ready', resolve));
+  opts.onReady?.();
+  try {
+    await untilAborted(ctx.signal);
+    await applying;
+  } finally {
+    await stackFiles.close();
+    await current.session.close();
+    current.close();
+  }
+}
+
+interface OpenWatch {
+  session: WatchSession;
+  files: string[];
+  close(): void;
+}
+
+async function openWatch(
+  ctx: CliContext,
+  global: ProjectOptions,
+  services: string[],
+  opts: WatchOptions & { emit: (e: WatchEvent) => void; global: ProjectOptions; initialSync?: boolean },
+): Promise<OpenWatch> {
+  const stack = await openSession(ctx, global, services);
+  try {
+    const targets = watchTargets(stack.stack, services, readText);
+    const rebuild = async (service: string): Promise<void> => {
+      const before = await imageOf(stack.client, stack.stack.name, service);
+      await upCommand(ctx, opts.global, [service], { detach: true, build: true, noDeps: true, scale: [] });
+      if (opts.prune && before) await pruneImage(stack.client, before);
+    };
+    const session = await startWatchSession({
+      engine: stack.client,
+      project: stack.stack.name,
+      targets,
+      rebuild,
+      emit: opts.emit,
+      initialSync: opts.initialSync,
+    });
+    return { session, files: stack.files, close: () => stack.client.close() };
+  } catch (e) {
+    stack.client.close();
+    throw e;
+  }
+}
+
+type Client = Awaited<ReturnType<typeof openSession>>['client'];
+
+async function imageOf(client: Client, project: string, service: string): Promise<string | undefined> {
+  const labels = [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`];
+  return (await client.containers.list({ all: true, labels }))[0]?.imageId;
+}
+
+/** Removes the image a rebuild replaced; one still in use (or already gone) is left as it is. */
+async function pruneImage(client: Client, id: string): Promise<void> {
+  await client.images.remove(id).catch((e: unknown) => {
+    if (!(e instanceof EngineError) || (e.kind !== 'conflict' && e.kind !== 'not-found')) throw e;
+  });
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return; // without a signal (never in the CLI), watch runs until the process ends
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
