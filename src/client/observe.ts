@@ -84,11 +84,11 @@ export function toObservedContainer(c: ContainerSummary): ObservedContainer {
   };
 }
 
-/** Everything of `project` on the engine. */
+/** Everything of `project` on the engine; containers by name, so plans do not depend on the engine's order. */
 export async function observeProject(client: EngineClient, project: string): Promise<Observed> {
   const labels = [`${LABEL.project}=${project}`];
   const [containers, networks, volumes] = await Promise.all([
-    client.containers.list({ all: true, labels }),
+    projectContainers(client, project),
     client.networks.list({ labels }),
     client.volumes.list({ labels }),
   ]);

@@ -1,6 +1,6 @@
-// Compose's words for an action on its progress row (` Container shop-db-1  Recreate`, then `Recreated`), so the
+// The words an action shows on its progress row (` Container shop-db-1  Recreating`, then `Started`), so the
 // CLI's displays read as `docker compose up` reads. Pure.
-import type { Action, ActionRow } from './action.js';
+import type { Action, ActionId, ActionRow } from './action.js';
 
 /** The word while the action runs. */
 export function workingText(a: Action): string {
@@ -11,7 +11,7 @@ export function workingText(a: Action): string {
     case 'create-volume':
       return 'Creating';
     case 'create-container':
-      return a.replaces === undefined ? 'Creating' : 'Recreate';
+      return a.replaces === undefined ? 'Creating' : 'Recreating';
     case 'start':
       return 'Starting';
     case 'restart':
@@ -49,6 +49,30 @@ export function doneText(a: Action): string {
     case 'remove-volume':
       return 'Removed';
   }
+}
+
+/**
+ * The words each action shows: a row one action changes shows that action's; a row several change (stop, create
+ * and start of a recreate) shows one word while they run and the last one's when done (`Recreating`, `Started`),
+ * as it did when a recreate was one action. Waits show on their containers' rows (apply.ts) and are not here.
+ */
+export function actionWords(actions: readonly Action[]): Map<ActionId, { working?: string; done?: string }> {
+  const byRow = new Map<string, Action[]>();
+  for (const a of actions) {
+    if (a.kind === 'wait') continue;
+    const key = rowKey(a.row);
+    byRow.set(key, [...(byRow.get(key) ?? []), a]);
+  }
+  const out = new Map<ActionId, { working?: string; done?: string }>();
+  for (const group of byRow.values()) {
+    const first = group[0] as Action;
+    const last = group[group.length - 1] as Action;
+    const create = group.find((a) => a.kind === 'create-container');
+    for (const a of group) out.set(a.id, {});
+    out.set(first.id, { working: workingText(create ?? first) });
+    out.set(last.id, { ...out.get(last.id), done: doneText(last) });
+  }
+  return out;
 }
 
 /** The key of a row: the actions on one network, volume or container share it. */

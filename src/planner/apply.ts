@@ -4,12 +4,11 @@
 // container the plan creates. Every step is one the next run can converge from: a recreate renames the old
 // container before it creates the new one, so a crash between leaves a container the next plan replaces.
 // The shell of the planner: the only file in src/planner that talks to an engine or waits on a timer.
-import { isEngineError } from '../client/errors.js';
-import type { EngineClient } from '../client/types.js';
+import type { EngineClient, EngineErrorKind } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import type { DependsOn } from '../spec/model.js';
 import type { Action, ActionId, ActionRow, ContainerRef, Plan, WaitFor } from './action.js';
-import { doneText, rowKey, workingText } from './action-text.js';
+import { actionWords, rowKey } from './action-text.js';
 import { LABEL } from './labels.js';
 
 export type ActionStatus = 'waiting' | 'working' | 'done' | 'failed' | 'skipped';
@@ -68,6 +67,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
   const limit = semaphore(ctx.parallel ?? 8);
   const done = new Map<ActionId, Promise<void>>();
   const shown = new Set<string>();
+  const words = actionWords(plan.actions);
   for (const action of plan.actions) {
     if (action.kind !== 'wait' && !shown.has(rowKey(action.row))) {
       shown.add(rowKey(action.row));
@@ -81,12 +81,13 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
       const first = reasons[0];
       if (first && !(action.kind === 'wait' && !action.required)) throw new DependencyFailed(first, action.row);
       if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
+      const say = words.get(action.id) ?? {};
       const work = async (): Promise<void> => {
-        if (action.kind !== 'wait') run.report(action.row, 'working', workingText(action), action);
+        if (say.working) run.report(action.row, 'working', say.working, action);
         await execute(action, run);
       };
       await (action.kind === 'wait' ? work() : limit(work));
-      if (action.kind !== 'wait') run.report(action.row, 'done', doneText(action), action);
+      if (say.done) run.report(action.row, 'done', say.done, action);
     })().catch((e: unknown) => {
       const error = e instanceof DependencyFailed ? e : new DependencyFailed(e, action.row);
       failed.push({ action, error: error.message, cause: rootCause(e) });
@@ -202,7 +203,7 @@ async function createNetwork(
     await client.networks.create(request);
   } catch (e) {
     // Made meanwhile (by a run that was cut short, say): fine if it is this project's network.
-    if (!isEngineError(e, 'conflict')) throw e;
+    if (kindOf(e) !== 'conflict') throw e;
     const found = await client.networks.inspect(request.name);
     if (found?.labels[LABEL.project] !== project) {
       throw new BerthError(
@@ -247,7 +248,7 @@ export async function createContainer(
   const id = await client.containers.create(request).then(
     (c) => c.id,
     async (e: unknown) => {
-      if (!isEngineError(e, 'conflict')) throw e;
+      if (kindOf(e) !== 'conflict') throw e;
       const found = await client.containers.inspect(request.name);
       const labels = found?.config.Labels ?? {};
       // A one-off container (`run`) is never taken over: its name is the user's, or random
@@ -309,7 +310,7 @@ export async function waitForCondition(
   for (;;) {
     if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
     const c = await ctx.client.containers.inspect(id);
-    if (!c) throw new BerthError('PLAN_DEPENDENCY_MISSING', `the container of service "${service}" is gone`);
+    if (!c) throw new BerthError('PLAN_DEPENDENCY_GONE', `dependency "${service}" has no container ${id} any more`);
     const ended = c.state.status === 'exited' || c.state.status === 'dead';
     if (rule.condition === 'service_completed_successfully') {
       if (ended && c.state.exitCode === 0) return;
@@ -333,8 +334,11 @@ export async function waitForCondition(
   }
 }
 
+/** The kind of an EngineError, read as data: even the planner's shell imports only the client's types. */
+const kindOf = (e: unknown): EngineErrorKind | undefined => (e as { kind?: EngineErrorKind } | null)?.kind;
+
 function ignoreGone(e: unknown): void {
-  if (isEngineError(e, 'not-found') || isEngineError(e, 'not-modified')) return;
+  if (kindOf(e) === 'not-found' || kindOf(e) === 'not-modified') return;
   throw e;
 }
 

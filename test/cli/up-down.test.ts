@@ -160,7 +160,7 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
     const before = await ids();
     writeFileSync(join(dir, 'compose.yaml'), stackYaml({ apiMode: 'two', withWeb: true }));
     const plan = await berth('plan');
-    expect(plan.stdout).toContain(`~ container ${project}-api-1 (environment)`);
+    expect(plan.stdout).toContain(`~ container ${project}-api-1 (changed: environment)`);
     expect((await berth('up', '-d')).code).toBe(0);
     const after = await ids();
     expect(after.db).toBe(before.db);

@@ -1,5 +1,6 @@
-// The Docker Engine API client against a berthd of its own: the EngineClient contract's obligations that only an
-// engine over a socket can break (kinds from statuses, berthd's code and hint from its error bodies, streams).
+// The Docker Engine API client against a berthd of its own and against Debian's dockerd: the EngineClient
+// obligations that only an engine over a socket can break (kinds from statuses, berthd's code and hint from its
+// error bodies, streams), the same on both engines.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,42 +8,45 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerEngineClient } from '../../src/client/docker/client.js';
 import type { EngineClient } from '../../src/client/types.js';
-import { startBerthd, type Berthd } from '../../src/engine/daemon/berthd.js';
+import type { Engine, EngineName } from '../cli/engines.js';
+import { hasDockerd, startEngine } from '../cli/engines.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 
-const tag = `client-${process.pid}`;
-const image = `${tag}/busybox:1`;
-let dir: string;
-let daemon: Berthd;
-let engine: EngineClient;
+const names: EngineName[] = hasDockerd ? ['berthd', 'dockerd'] : ['berthd'];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
-  daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
-  engine = dockerEngineClient(daemon.socket);
-  await engine.images.load(Readable.from([await makeBusyboxSaveTar({ tags: [image] })]));
-}, 60_000);
+describe.each(names)('the Docker Engine API client against %s', (engineName) => {
+  const tag = `client-${engineName}-${process.pid}`;
+  const image = `${tag}/busybox:1`;
+  let dir: string;
+  let daemon: Engine;
+  let engine: EngineClient;
 
-afterAll(async () => {
-  try {
-    for (const c of await engine.containers.list({ all: true, labels: [`test=${tag}`] }))
-      await engine.containers.remove(c.id, { force: true });
-    for (const n of await engine.networks.list({ labels: [`test=${tag}`] })) await engine.networks.remove(n.id);
-    for (const v of await engine.volumes.list({ labels: [`test=${tag}`] })) await engine.volumes.remove(v.name);
-  } finally {
-    engine?.close();
-    await daemon?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 60_000);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-client-'));
+    daemon = await startEngine(engineName, dir);
+    engine = dockerEngineClient(daemon.socket);
+    await engine.images.load(Readable.from([await makeBusyboxSaveTar({ tags: [image] })]));
+  }, 60_000);
 
-const create = (name: string, cmd: string[], extra: Record<string, unknown> = {}) =>
-  engine.containers.create({
-    name,
-    body: { Image: image, Cmd: cmd, Labels: { test: tag }, HostConfig: { NetworkMode: 'none' }, ...extra },
-  });
+  afterAll(async () => {
+    try {
+      for (const c of await engine.containers.list({ all: true, labels: [`test=${tag}`] }))
+        await engine.containers.remove(c.id, { force: true });
+      for (const n of await engine.networks.list({ labels: [`test=${tag}`] })) await engine.networks.remove(n.id);
+      for (const v of await engine.volumes.list({ labels: [`test=${tag}`] })) await engine.volumes.remove(v.name);
+    } finally {
+      engine?.close();
+      await daemon?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
-describe('the Docker Engine API client against berthd', () => {
+  const create = (name: string, cmd: string[], extra: Record<string, unknown> = {}) =>
+    engine.containers.create({
+      name,
+      body: { Image: image, Cmd: cmd, Labels: { test: tag }, HostConfig: { NetworkMode: 'none' }, ...extra },
+    });
+
   it('removing, starting or inspecting an unknown container: not-found, and inspect resolves undefined', async () => {
     await expect(engine.containers.remove(`${tag}-ghost`)).rejects.toMatchObject({
       kind: 'not-found',
@@ -60,7 +64,7 @@ describe('the Docker Engine API client against berthd', () => {
     await expect(create(`${tag}-twice`, ['true'])).rejects.toMatchObject({ kind: 'conflict' });
   });
 
-  it("must pass berthd's own code and hint to the caller", async () => {
+  it.runIf(engineName === 'berthd')("must pass berthd's own code and hint to the caller", async () => {
     const made = create(`${tag}-caps`, ['true'], {
       HostConfig: { NetworkMode: 'none', CapAdd: ['BOGUS'] },
     }).then(({ id }) => engine.containers.start(id));
@@ -123,7 +127,7 @@ describe('the Docker Engine API client against berthd', () => {
     await expect(gone.containers.list()).rejects.toMatchObject({ kind: 'unavailable', code: 'ENGINE_UNREACHABLE' });
   });
 
-  it('info says berthd is berthd', async () => {
-    expect(await engine.info()).toMatchObject({ isBerthd: true, os: 'linux' });
+  it('info says whether the engine is berthd', async () => {
+    expect(await engine.info()).toMatchObject({ isBerthd: engineName === 'berthd', os: 'linux' });
   });
 });

@@ -1,12 +1,13 @@
 // The containers of a Docker Engine API: /containers/... translated to EngineClient's `containers` group.
 // Files (cp) are in container-files.ts; this file is the lifecycle, logs, attach and wait.
 import type { EndpointSettings } from '../api-types.js';
-import { EngineError, isEngineError } from '../errors.js';
+import { isEngineError } from '../errors.js';
+import { demultiplexed } from '../stdcopy.js';
 import type { ContainerExit, EngineClient, LogChunk, LogOptions } from '../types.js';
 import { getArchive, putArchive, statPath } from './container-files.js';
 import { toContainerDetails, toContainerSummary } from './shapes.js';
 import type { DockerTransport } from './transport.js';
-import { filtersParam, readText } from './transport.js';
+import { filtersParam, parseAnswer, readText } from './transport.js';
 
 type Containers = EngineClient['containers'];
 type Json = Record<string, unknown>;
@@ -94,11 +95,8 @@ async function waitFor(
   const res = await t.ok('POST', `${at(ref)}/wait`, { query: { condition: opts.condition }, signal: opts.signal });
   // The engine answers the headers at once and the body at the exit: from here a start cannot be missed.
   opts.onWaiting?.();
-  const text = await readText(res);
-  const body = (text.trim() === '' ? {} : JSON.parse(text)) as {
-    StatusCode?: number;
-    Error?: { Message?: string } | null;
-  };
+  type Exit = { StatusCode?: number; Error?: { Message?: string } | null };
+  const body = parseAnswer<Exit | undefined>(await readText(res), `POST /containers/${ref}/wait`) ?? {};
   return { exitCode: body.StatusCode ?? -1, error: body.Error?.Message || undefined };
 }
 
@@ -129,22 +127,5 @@ async function* logsOf(t: DockerTransport, ref: string, opts: LogOptions): Async
     yield* demultiplexed(res);
   } finally {
     res.destroy();
-  }
-}
-
-/** Docker's multiplexed stream as chunks (frames of an 8-byte header: stream, 0, 0, 0, size BE); see stdcopy.ts. */
-async function* demultiplexed(source: AsyncIterable<Buffer>): AsyncGenerator<LogChunk> {
-  let buf: Buffer = Buffer.alloc(0);
-  for await (const chunk of source) {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    while (buf.length >= 8) {
-      const size = buf.readUInt32BE(4);
-      if (buf.length < 8 + size) break;
-      const type = buf[0];
-      const data = Buffer.from(buf.subarray(8, 8 + size));
-      buf = buf.subarray(8 + size);
-      if (type === 3) throw new EngineError('internal', 'ENGINE_STREAM_ERROR', data.toString('utf8').trim());
-      yield { stream: type === 2 ? 'stderr' : 'stdout', data };
-    }
   }
 }

@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { unixRequestOptions } from '../endpoint.js';
+import { EngineError } from '../errors.js';
 import type { ProcessStream } from '../types.js';
 import { answerError, unreachableError } from './answer-error.js';
 
@@ -83,9 +84,7 @@ export class DockerTransport {
 
   /** A JSON call: the parsed body (undefined when empty). */
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const text = await readText(await this.ok(method, path, opts));
-    if (text.trim() === '') return undefined as T;
-    return JSON.parse(text) as T;
+    return parseAnswer<T>(await readText(await this.ok(method, path, opts)), `${method} ${path}`);
   }
 
   /** A call whose answer has no body of interest. */
@@ -134,6 +133,20 @@ export class DockerTransport {
     }
     const qs = params.toString();
     return `/v${CLIENT_API_VERSION}${path}${qs ? `?${qs}` : ''}`;
+  }
+}
+
+/** A 2xx answer's JSON body (undefined when empty); anything else is the engine's fault, said as such. */
+export function parseAnswer<T>(text: string, what: string): T {
+  if (text.trim() === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new EngineError(
+      'internal',
+      'ENGINE_BAD_ANSWER',
+      `the engine's answer to ${what} is not JSON: ${text.slice(0, 200)}`,
+    );
   }
 }
 

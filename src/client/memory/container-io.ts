@@ -30,10 +30,12 @@ export async function awaitEvent<T>(
 export async function waitContainer(
   s: MemoryState,
   ref: string,
-  opts: { condition?: WaitCondition; signal?: AbortSignal } = {},
+  opts: { condition?: WaitCondition; signal?: AbortSignal; onWaiting?: () => void } = {},
 ): Promise<ContainerExit> {
   const c = s.container(ref);
   const condition = opts.condition ?? 'not-running';
+  // The wait is held from here: a start after this call cannot be missed.
+  opts.onWaiting?.();
   if (condition === 'not-running' && !isRunning(c)) return { exitCode: c.exitCode };
   const action = condition === 'removed' ? 'destroy' : 'die';
   return awaitEvent(
@@ -54,8 +56,7 @@ function nanoTime(iso: string): string {
 
 export async function* readLogs(s: MemoryState, ref: string, opts: LogOptions = {}): AsyncGenerator<LogChunk> {
   const c = s.container(ref);
-  const wanted = (l: ContainerRecord['logs'][number]): boolean => {
-    if (l.stream === 'stdout' ? opts.stdout === false : opts.stderr === false) return false;
+  const inTime = (l: ContainerRecord['logs'][number]): boolean => {
     const t = Date.parse(l.time) / 1000;
     return (
       (opts.since === undefined || t >= Number(opts.since)) && (opts.until === undefined || t <= Number(opts.until))
@@ -65,17 +66,23 @@ export async function* readLogs(s: MemoryState, ref: string, opts: LogOptions = 
     stream: l.stream,
     data: opts.timestamps ? Buffer.concat([Buffer.from(`${nanoTime(l.time)} `), l.data]) : l.data,
   });
-  const past = c.logs.filter(wanted);
-  const tail = opts.tail === undefined || opts.tail === 'all' ? past : past.slice(Math.max(0, past.length - opts.tail));
-  for (const l of tail) yield show(l);
-  if (!opts.follow) return;
+  const inStream = (l: ContainerRecord['logs'][number]): boolean =>
+    l.stream === 'stdout' ? opts.stdout !== false : opts.stderr !== false;
+  const wanted = (l: ContainerRecord['logs'][number]): boolean => inTime(l) && inStream(l);
+  // As dockerd: the tail is of both streams' lines, then the streams not asked for are left out.
+  const past = c.logs.filter(inTime);
+  // What comes after this point is followed, even if it comes while the past lines are being read.
   let seen = c.logs.length;
-  while (isRunning(c) && s.containers.has(c.id)) {
-    if (!(await s.nextChange(opts.signal))) return;
+  const tail = opts.tail === undefined || opts.tail === 'all' ? past : past.slice(Math.max(0, past.length - opts.tail));
+  for (const l of tail) if (inStream(l)) yield show(l);
+  if (!opts.follow) return;
+  for (;;) {
     for (; seen < c.logs.length; seen++) {
       const l = c.logs[seen];
       if (l && wanted(l)) yield show(l);
     }
+    if (!isRunning(c) || !s.containers.has(c.id)) return;
+    if (!(await s.nextChange(opts.signal))) return;
   }
 }
 
@@ -88,19 +95,27 @@ export function frame(stream: LogChunk['stream'], data: Buffer): Buffer {
 }
 
 /**
- * The output the container writes from now until it ends; with `stdin`, an input that a `cat` process echoes
- * (and whose end ends that `cat`), as a real attach to `cat` behaves.
+ * The output the container writes from now until its next exit (an attach comes before the start, as
+ * `docker run` attaches); with `stdin`, an input that a `cat` process echoes and whose end ends that `cat`.
  */
 export function attachContainer(s: MemoryState, ref: string, opts: { stdin: boolean; tty: boolean }): ProcessStream {
   const c = s.container(ref);
   const output = new PassThrough();
   const ac = new AbortController();
+  const cursor = s.events.length;
+  let seen = c.logs.length;
+  const exited = (): boolean =>
+    s.events.slice(cursor).some((e) => e.id === c.id && (e.action === 'die' || e.action === 'destroy'));
   void (async () => {
-    for await (const chunk of readLogs(s, c.id, { follow: true, tail: 0, signal: ac.signal })) {
-      output.write(opts.tty ? chunk.data : frame(chunk.stream, chunk.data));
+    for (;;) {
+      for (; seen < c.logs.length; seen++) {
+        const l = c.logs[seen];
+        if (l) output.write(opts.tty ? l.data : frame(l.stream, l.data));
+      }
+      if (exited() || !(await s.nextChange(ac.signal))) break;
     }
     output.end();
-  })().catch((e: unknown) => output.destroy(e as Error));
+  })();
   const echoes = c.command.length === 1 && c.command[0]?.endsWith('cat') === true;
   const stream: ProcessStream = { output, close: () => ac.abort() };
   if (opts.stdin) {

@@ -33,7 +33,8 @@ function statusText(c: ContainerRecord): string {
     case 'created':
       return 'Created';
     case 'running':
-      return c.health && c.health.status !== 'none' ? `Up (${c.health.status})` : 'Up';
+      if (!c.health || c.health.status === 'none') return 'Up';
+      return c.health.status === 'starting' ? 'Up (health: starting)' : `Up (${c.health.status})`;
     case 'paused':
       return 'Up (Paused)';
     case 'restarting':

@@ -17,7 +17,9 @@ export async function* streamEvents(
   let next = since === undefined ? s.events.length : s.events.findIndex((e) => e.timeNano >= since);
   if (next < 0) next = s.events.length;
   const wanted = (e: EngineEvent): boolean =>
-    (filter.types === undefined || filter.types.includes(e.type)) && matchesLabels(e.attributes, filter.labels);
+    (filter.types === undefined || filter.types.includes(e.type)) &&
+    (filter.actions === undefined || filter.actions.includes(e.action)) &&
+    matchesLabels(e.attributes, filter.labels);
   while (!signal.aborted) {
     for (; next < s.events.length; next++) {
       const e = s.events[next];
@@ -28,6 +30,8 @@ export async function* streamEvents(
     // Nothing can come before `until` once the clock has passed it.
     const last = s.events.at(-1);
     if (until !== undefined && last !== undefined && last.timeNano >= until) return;
-    if (!(await s.nextChange(signal))) return;
+    const left = until === undefined ? undefined : Number(until / 1_000_000n) - s.peekMs();
+    if (left !== undefined && left <= 0) return;
+    await s.nextChange(signal, left);
   }
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { EngineClient, ImageDetails, ImageSummary } from '../types.js';
+import { buildImage } from './build.js';
 import { imageFiles } from './container-files.js';
 import { matchesLabels } from './filters.js';
 import { isRunning } from './network-attach.js';
@@ -98,20 +99,7 @@ export function memoryImages(s: MemoryState): EngineClient['images'] {
         }
       }
     },
-    build: async (req) => {
-      for await (const _ of req.context); // read the context, as an engine does, so the sender is not stalled
-      const labels = { ...(req.labels ?? {}) };
-      const tags = req.tags ?? [];
-      s.record('images.build', tags.join(' '));
-      const img = addImage(s, tags[0] ?? `memory-build-${s.calls.length}`, {
-        config: { ...DEFAULT_CONFIG, Labels: labels },
-      });
-      for (const t of tags.slice(1)) setTag(s, img, normalizeTag(t));
-      if (tags.length === 0) img.tags = [];
-      req.onProgress?.({ stream: `Successfully built ${img.id.slice(7, 19)}\n` });
-      req.onProgress?.({ aux: { ID: img.id } });
-      return { id: img.id };
-    },
+    build: (req) => buildImage(s, req),
   };
 }
 

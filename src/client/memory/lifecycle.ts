@@ -31,6 +31,11 @@ export function startContainer(s: MemoryState, ref: string): void {
   if (isRunning(c)) return; // not-modified: a start of a running container succeeds
   for (const n of c.networks.keys()) s.network(n);
   s.record('containers.start', c.name);
+  runProcess(s, c);
+}
+
+/** Starts the container's process and, for a command that ends, ends it at once. */
+function runProcess(s: MemoryState, c: ContainerRecord): void {
   beginProcess(s, c);
   const outcome = runCommand(c.command, c.files, c.body.OpenStdin === true);
   for (const chunk of outcome.output) appendOutput(s, c, chunk);
@@ -40,8 +45,10 @@ export function startContainer(s: MemoryState, ref: string): void {
 /** Adds output of a container's process, split into lines as a log driver stores them. */
 export function appendOutput(s: MemoryState, c: ContainerRecord, chunk: LogChunk): void {
   const text = chunk.data.toString('utf8');
+  // A TTY merges the streams: everything is stdout, as with a real terminal.
+  const stream = c.body.Tty === true ? 'stdout' : chunk.stream;
   for (const line of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
-    c.logs.push({ stream: chunk.stream, data: Buffer.from(line), time: s.isoNow() });
+    c.logs.push({ stream, data: Buffer.from(line), time: s.isoNow() });
   }
   s.notify();
 }
@@ -58,10 +65,17 @@ function beginProcess(s: MemoryState, c: ContainerRecord): void {
 }
 
 /**
- * The container's process ended with `exitCode`. Unless a user ended it, the restart policy may bring it back
- * at once (its restart count goes up; the command is not run again: a test ends it again with `engine.exit`).
+ * The container's process ended with `exitCode`. Unless a user ended it, the restart policy brings it back
+ * after dockerd's back-off (100 ms, doubling; `restartDelayMs` of the engine's options), "restarting" meanwhile:
+ * the one timer of the fake, because a restart loop run at once would never yield.
  */
 export function endProcess(s: MemoryState, c: ContainerRecord, end: { exitCode: number; byUser: boolean }): void {
+  if (c.status === 'restarting') {
+    // Stopped during the back-off: no process to end, and no restart to come.
+    c.status = 'exited';
+    c.stoppedByUser = end.byUser;
+    return;
+  }
   if (!isRunning(c)) return;
   c.status = 'exited';
   c.exitCode = end.exitCode;
@@ -71,8 +85,13 @@ export function endProcess(s: MemoryState, c: ContainerRecord, end: { exitCode: 
   announceEndpoints(s, c, 'disconnect');
   s.emit('container', 'die', c.id, { ...containerAttributes(c), exitCode: String(end.exitCode) });
   if (!end.byUser && restartsAfter(c, end.exitCode)) {
-    c.restartCount += 1;
-    beginProcess(s, c);
+    c.status = 'restarting';
+    const timer = setTimeout(() => {
+      if (c.status !== 'restarting' || !s.containers.has(c.id)) return;
+      c.restartCount += 1;
+      runProcess(s, c);
+    }, s.restartDelayMs(c.restartCount));
+    timer.unref();
     return;
   }
   if (c.body.HostConfig.AutoRemove === true) destroyContainer(s, c, true);

@@ -3,15 +3,12 @@
 // and synchronous inside: every call changes the state at once and emits its events in order. Its test API sets
 // what a real engine would decide on its own: a container's health, its process ending, its output.
 import type { ContainerHealth, EngineClient, EngineInfo, LogChunk } from '../types.js';
-import { getArchive, putArchive, statPath } from './container-files.js';
-import { createContainer } from './container-create.js';
-import { attachContainer, readLogs, requireRunning, waitContainer } from './container-io.js';
-import { inspectContainer, listContainers, topContainer } from './container-view.js';
+import { memoryContainers } from './containers.js';
 import { streamEvents } from './events.js';
+import { isRunning } from './network-attach.js';
 import { memoryExec } from './exec.js';
 import { addImage, memoryImages } from './images.js';
 import * as life from './lifecycle.js';
-import { connectContainer, disconnectContainer, isRunning } from './network-attach.js';
 import { addBuiltinNetworks, memoryNetworks } from './networks.js';
 import type { MemoryCall, MemoryImageSpec } from './state.js';
 import { engineError, MemoryState, normalizeTag } from './state.js';
@@ -26,6 +23,8 @@ export interface MemoryEngineOptions {
   registry?: Readonly<Record<string, MemoryImageSpec>>;
   /** Milliseconds since the epoch; absent: a logical clock from 2024-01-01 that moves 1 ms per change. */
   now?: () => number;
+  /** The back-off before a restart policy's restart; absent: dockerd's 100 ms, doubling. */
+  restartDelayMs?: number;
 }
 
 /** The EngineClient plus what a test drives and reads. */
@@ -43,6 +42,7 @@ export interface MemoryEngine extends EngineClient {
 export function memoryEngine(opts: MemoryEngineOptions = {}): MemoryEngine {
   const s = new MemoryState(opts.now);
   addBuiltinNetworks(s);
+  if (opts.restartDelayMs !== undefined) s.restartDelayMs = () => opts.restartDelayMs ?? 0;
   const images: Array<[string, MemoryImageSpec]> = Array.isArray(opts.images)
     ? (opts.images as readonly string[]).map((t) => [t, {}])
     : Object.entries(opts.images ?? {});
@@ -66,33 +66,7 @@ export function memoryEngine(opts: MemoryEngineOptions = {}): MemoryEngine {
     info: async () => ({ ...info }),
     close: () => undefined,
     [Symbol.asyncDispose]: async () => undefined,
-    containers: {
-      list: async (filter) => listContainers(s, filter),
-      inspect: async (ref) => inspectContainer(s, ref),
-      create: async (req) => createContainer(s, req),
-      start: async (ref) => life.startContainer(s, ref),
-      stop: async (ref, o = {}) => life.stopContainer(s, ref, o),
-      restart: async (ref) => life.restartContainer(s, ref),
-      kill: async (ref, signal) => life.killContainer(s, ref, signal),
-      pause: async (ref) => life.pauseContainer(s, ref, true),
-      unpause: async (ref) => life.pauseContainer(s, ref, false),
-      rename: async (ref, name) => life.renameContainer(s, ref, name),
-      remove: (ref, o) => life.removeContainer(s, ref, o),
-      wait: (ref, o) => waitContainer(s, ref, o),
-      logs: (ref, o) => readLogs(s, ref, o),
-      attach: async (ref, o) => attachContainer(s, ref, o),
-      resize: async (ref) => requireRunning(s.container(ref)),
-      top: async (ref) => {
-        const c = s.container(ref);
-        requireRunning(c);
-        return topContainer(c);
-      },
-      connect: async (ref, network, endpoint) => connectContainer(s, ref, network, endpoint),
-      disconnect: async (ref, network) => disconnectContainer(s, ref, network),
-      statPath: async (ref, path) => statPath(s.container(ref), path),
-      getArchive: async (ref, path) => getArchive(s.container(ref), path),
-      putArchive: (ref, path, tar) => putArchive(s, s.container(ref), path, tar),
-    },
+    containers: memoryContainers(s),
     exec: memoryExec(s),
     images: memoryImages(s),
     networks: memoryNetworks(s),

@@ -4,6 +4,7 @@
 // gives its own `now`), so two runs of the same test see the same ids, times and events.
 import { createHash } from 'node:crypto';
 import type { ContainerCreateBody } from '../api-types.js';
+import { codeOfKind } from '../docker/answer-error.js';
 import { EngineError } from '../errors.js';
 import type { ContainerHealth, EngineEvent, EngineErrorKind, LogChunk } from '../types.js';
 
@@ -109,9 +110,9 @@ function makeId(kind: string, n: number): string {
   return createHash('sha256').update(`${kind}:${n}`).digest('hex');
 }
 
+/** An EngineError with the code the Docker client gives that kind when the engine names none (as dockerd). */
 export function engineError(kind: EngineErrorKind, message: string, hint?: string): EngineError {
-  const code = `ENGINE_${kind.toUpperCase().replace(/-/g, '_')}`;
-  return new EngineError(kind, code, message, hint === undefined ? {} : { hint });
+  return new EngineError(kind, codeOfKind(kind), message, hint === undefined ? {} : { hint });
 }
 
 /** The whole state; the resource modules (containers.ts, images.ts...) read and change it. */
@@ -145,6 +146,11 @@ export class MemoryState {
     return 1000 + this.counter;
   }
 
+  /** The time now, without moving the logical clock. */
+  peekMs(): number {
+    return this.now();
+  }
+
   /** Milliseconds since the epoch; the logical clock moves on by one per call. */
   nowMs(): number {
     this.tick += 1;
@@ -154,6 +160,9 @@ export class MemoryState {
   isoNow(): string {
     return new Date(this.nowMs()).toISOString();
   }
+
+  /** The back-off before the restart after `restarts` restarts: dockerd's 100 ms, doubling, unless set. */
+  restartDelayMs = (restarts: number): number => 100 * 2 ** restarts;
 
   record(op: string, target: string): void {
     this.calls.push({ op, target });
@@ -173,11 +182,13 @@ export class MemoryState {
     for (const l of [...this.listeners]) l();
   }
 
-  /** Resolves on the next change, or when `signal` aborts (then with false). */
-  nextChange(signal?: AbortSignal): Promise<boolean> {
+  /** Resolves on the next change (true), or when `signal` aborts or `timeoutMs` pass (false). */
+  nextChange(signal?: AbortSignal, timeoutMs?: number): Promise<boolean> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve(false);
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(false), timeoutMs);
       const done = (changed: boolean): void => {
+        clearTimeout(timer);
         this.listeners.delete(onChange);
         signal?.removeEventListener('abort', onAbort);
         resolve(changed);

@@ -1,5 +1,5 @@
-// Volumes of the in-memory engine: local volumes by name. A name in use is a conflict (the interface's rule; see
-// types.ts), a volume any container uses cannot be removed, and `force` makes removing a missing one succeed,
+// Volumes of the in-memory engine: local volumes by name. Creating a name in use gives the existing volume (as
+// dockerd and berthd do), a volume any container uses cannot be removed, and `force` makes removing a missing one succeed,
 // as `docker volume rm -f` does.
 import type { EngineClient, VolumeCreate, VolumeSummary } from '../types.js';
 import { matchesLabels } from './filters.js';
@@ -19,10 +19,8 @@ export function memoryVolumes(s: MemoryState): EngineClient['volumes'] {
       const v = s.volumes.get(name);
       return v ? summary(v) : undefined;
     },
-    create: async (req) => {
-      if (s.volumes.has(req.name)) throw engineError('conflict', `volume name ${req.name} already in use`);
-      return summary(ensureVolume(s, req));
-    },
+    // A name in use gives the volume that has it, as Docker's create does on purpose (Compose relies on it).
+    create: async (req) => summary(ensureVolume(s, req)),
     remove: async (name, opts = {}) => {
       const v = s.volumes.get(name);
       if (!v) {

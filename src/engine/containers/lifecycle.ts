@@ -51,6 +51,8 @@ export class Lifecycle {
   private readonly startLocks = new Map<string, Promise<void>>();
   /** Folders of removed containers still being deleted in the background. */
   private readonly deleting = new Set<Promise<void>>();
+  /** Ids of the containers a removal is under way for. */
+  private readonly removing = new Set<string>();
   /** Containers between runc create and being recorded as running, with an exit that came in meanwhile. */
   private readonly starting = new Map<string, { exitCode: number; oomKilled: boolean } | undefined>();
 
@@ -191,6 +193,11 @@ export class Lifecycle {
     const { store } = this.deps;
     const c = store.find(ref);
     if (!c) throw new EngineError('not-found', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
+    if (c.state.Paused) {
+      throw new EngineError('conflict', 'ENGINE_PAUSED', 'cannot start a paused container, try unpause instead', {
+        hint: `unpause it: docker unpause ${c.name}`,
+      });
+    }
     if (c.state.Running) return; // Docker answers 304; the route says so
     const p = this.paths(c);
     let prepared: { bundle: string };
@@ -431,8 +438,26 @@ export class Lifecycle {
 
   /** Docker's DELETE /containers/{id}: `force` kills a running one; `volumes` removes its anonymous volumes. */
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const c = this.deps.store.get(ref);
+    // A second removal while one is under way would tear down the same rootfs and network twice; dockerd
+    // answers it with a conflict too.
+    if (this.removing.has(c.id)) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_REMOVAL_IN_PROGRESS',
+        `removal of container ${c.id} is already in progress`,
+      );
+    }
+    this.removing.add(c.id);
+    try {
+      await this.removeOnce(c, opts);
+    } finally {
+      this.removing.delete(c.id);
+    }
+  }
+
+  private async removeOnce(c: ContainerRecord, opts: { force?: boolean; volumes?: boolean }): Promise<void> {
     const { store, events } = this.deps;
-    const c = store.get(ref);
     if (c.state.Running || c.state.Restarting) {
       if (!opts.force) {
         throw new EngineError(

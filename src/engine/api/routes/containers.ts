@@ -7,7 +7,8 @@ import type { ContainerRecord } from '../../containers/container-store.js';
 import { inspectJson, summaryJson } from '../../containers/docker-json.js';
 import { healthFilterValue } from '../../containers/health-config.js';
 import type { Lifecycle } from '../../containers/lifecycle.js';
-import { readLogs } from '../../runtime/k8s-log.js';
+import { EngineError } from '../../errors.js';
+import { parseLogTime, readLogs } from '../../runtime/k8s-log.js';
 import { unixTimeParam } from '../query-time.js';
 import { checkContainerCreate } from '../request-validation.js';
 import type { ApiRouter, Request } from '../server.js';
@@ -45,7 +46,8 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
 
   router.on('POST', '/containers/{id}/start', async (req, res) => {
     const c = store.get(req.params.id as string);
-    if (c.state.Running || c.state.Restarting) return void res.writeHead(304).end();
+    // A paused container is running, but its start is a conflict (lifecycle.start says so), not a 304.
+    if ((c.state.Running || c.state.Restarting) && !c.state.Paused) return void res.writeHead(304).end();
     await lifecycle.start(c.id);
     res.writeHead(204).end();
   });
@@ -92,6 +94,12 @@ export function containerRoutes(router: ApiRouter, lifecycle: Lifecycle, events:
 
   router.on('GET', '/containers/{id}/logs', async (req, res) => {
     const c = store.get(req.params.id as string);
+    // As dockerd: a stream left out of the query is not sent, and one of the two must be asked for.
+    if (!truthy(req.query.get('stdout')) && !truthy(req.query.get('stderr'))) {
+      throw new EngineError('invalid', 'ENGINE_LOGS_NO_STREAM', 'Bad parameters: you must choose at least one stream', {
+        hint: 'ask for stdout=1, stderr=1 or both',
+      });
+    }
     const since = unixTimeParam(req.query, 'since');
     const until = unixTimeParam(req.query, 'until');
     res.writeHead(200, {
@@ -177,8 +185,10 @@ async function streamLogs(
   opts: { follow: boolean; fromNow: boolean; isDone?: () => boolean; since?: number; until?: number },
 ): Promise<void> {
   const q = req.query;
-  const wantOut = opts.fromNow || q.get('stdout') === null || truthy(q.get('stdout'));
-  const wantErr = opts.fromNow || q.get('stderr') === null || truthy(q.get('stderr'));
+  // Attach sends both streams; logs sends the ones its query names (checked by the route).
+  const attach = opts.isDone !== undefined;
+  const wantOut = attach || truthy(q.get('stdout'));
+  const wantErr = attach || truthy(q.get('stderr'));
   const timestamps = truthy(q.get('timestamps'));
   const tail = q.get('tail');
   const abort = new AbortController();
@@ -201,8 +211,20 @@ async function streamLogs(
       }),
   })) {
     if ((entry.stream === 'stdout' && !wantOut) || (entry.stream === 'stderr' && !wantErr)) continue;
-    const text = `${timestamps ? `${entry.time} ` : ''}${entry.text}${entry.partial ? '' : '\n'}`;
+    const text = `${timestamps ? `${dockerLogTime(entry.time)} ` : ''}${entry.text}${entry.partial ? '' : '\n'}`;
     const payload = Buffer.from(text);
     out.write(c.config.Tty ? payload : muxFrame(entry.stream === 'stderr' ? 2 : 1, payload));
   }
+}
+
+/**
+ * A log record's time as dockerd stamps log lines (RFC 3339 in UTC with nine fraction digits, Go's
+ * RFC3339NanoFixed), from conmon's RFC 3339 with the host's offset ("+00:00"), which clients that parse
+ * Docker's stamps do not all take.
+ */
+export function dockerLogTime(time: string): string {
+  const nanos = parseLogTime(time);
+  if (nanos === undefined) return time;
+  const seconds = new Date(Number(nanos / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
+  return `${seconds}.${String(nanos % 1_000_000_000n).padStart(9, '0')}Z`;
 }
