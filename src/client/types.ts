@@ -321,7 +321,8 @@ export interface EngineInfo {
  * An engine berth drives: berthd or dockerd over the Docker Engine API, or the in-memory fake.
  *
  * Contract (test/client/contract.ts holds every implementation to it):
- * - every failure is an `EngineError` (errors.ts) with a `kind`; nothing else is thrown for an engine's answer;
+ * - every failure is an `EngineError` (errors.ts) with a `kind`; nothing else is thrown for an engine's answer
+ *   (a call whose `signal` aborts rejects with the signal's AbortError; `events` and `logs` just end);
  * - `inspect`/`find` style calls return `undefined` for something that does not exist, all others throw `not-found`;
  * - `start` of a running container and `stop` of a stopped one succeed (not-modified is swallowed);
  * - removing a container that is being removed is a `conflict`; removing what is gone is `not-found`;
