@@ -1,7 +1,7 @@
 // `berth stack ...`: the stack file on a Docker Swarm (deploy, ls, ps, services, rm), on the engine that -H,
 // DOCKER_HOST or --context choose, as every other command. Registered here; main.ts calls addStackCommands.
 import { type Command, Option } from 'commander';
-import type { EngineClient } from '../../client/engine-client.js';
+import { EngineClient } from '../../client/engine-client.js';
 import { engineEndpoint } from '../../client/endpoint.js';
 import { dockerSwarmClient } from '../../client/swarm/docker-swarm.js';
 import type { SwarmClient } from '../../client/swarm/types.js';
@@ -87,7 +87,9 @@ export async function connectSwarm(
 ): Promise<{ client: EngineClient; swarm: SwarmClient }> {
   // Say so before starting berthd in the background only to hear that it is no swarm.
   if (engineEndpoint(ctx.env, opts).builtIn) throw notBerthd();
-  const client = await connectEngine(ctx, opts);
+  // The swarm client still speaks through the raw API client; connectEngine starts berthd or says why not.
+  (await connectEngine(ctx, opts)).close();
+  const client = new EngineClient(engineEndpoint(ctx.env, opts).socketPath);
   const swarm = dockerSwarmClient(client);
   try {
     const state = await swarm.state();
