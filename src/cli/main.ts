@@ -119,6 +119,7 @@ export function buildProgram(ctx: CliContext): Command {
       'policy',
     )
     .option('--watch', "watch the services' develop.watch rules while attached (see `berth watch`)")
+    .option('--no-dashboard', 'attached, on a terminal: print log lines instead of the live dashboard')
     .argument('[services...]', 'services to bring up (with what they depend on)')
     .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
       // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.

@@ -1,0 +1,23 @@
+// Loads ink and react only when the dashboard draws, so no other command pays for them (test/cli/dashboard-load
+// .test.ts checks that `berth ps` does not load them).
+import { createRequire } from 'node:module';
+
+export type Ink = typeof import('ink');
+export type ReactModule = typeof import('react');
+
+// Set by the bundle's banner (scripts/bundle.mjs); undefined when the CLI runs from its ES modules (tests).
+declare const __berthModuleUrl: string | undefined;
+
+export async function loadInk(): Promise<{ ink: Ink; react: ReactModule }> {
+  if (typeof __berthModuleUrl === 'string') {
+    // In dist/berth.cjs: through bin/import-esm.js (why: there). ink and react stay outside the bundle, so the one
+    // react ink renders with is the one the view's elements come from.
+    const { importEsm } = createRequire(__berthModuleUrl)('../bin/import-esm.js') as {
+      importEsm: <T>(specifier: string) => Promise<T>;
+    };
+    const [ink, react] = await Promise.all([importEsm<Ink>('ink'), importEsm<{ default: ReactModule }>('react')]);
+    return { ink, react: react.default };
+  }
+  const [ink, react] = await Promise.all([import('ink'), import('react')]);
+  return { ink, react: react.default };
+}

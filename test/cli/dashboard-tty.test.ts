@@ -1,0 +1,102 @@
+// The dashboard in a real pseudo-terminal: attached `berth up` runs as a process (bin/berth.js, so `npm run build`
+// first) in a tmux session of its own, on a berthd of the test's own; the screen is read back with capture-pane.
+// It shows a row per service with its state and last log line; `r` restarts the selected container (its StartedAt
+// moves on the engine); `q` stops the stack and ends berth with 0.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StackEngine } from './stack-engine.js';
+import { serviceContainers, startStackEngine } from './stack-engine.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'berth.js');
+const ready =
+  spawnSync('runc', ['--version']).status === 0 &&
+  spawnSync('tmux', ['-V']).status === 0 &&
+  existsSync(join(import.meta.dirname, '..', '..', 'dist', 'berth.cjs'));
+
+const STACK = `
+services:
+  web:
+    image: \${IMAGE}
+    command: ['sh', '-c', 'echo web-says-hello; sleep 3600']
+    stop_grace_period: 0s
+  db:
+    image: \${IMAGE}
+    command: ['sh', '-c', 'echo db-is-up; sleep 3600']
+    stop_grace_period: 0s
+`;
+
+const tmux = (...args: string[]) => run('tmux', args);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    last = await probe().catch((e: unknown) => e);
+    if (last !== undefined && !(last instanceof Error)) return last as T;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+}
+
+describe.runIf(ready)('the live dashboard in a terminal', () => {
+  let e: StackEngine;
+  const session = `berth-dash-${process.pid}`;
+  const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', session)).stdout;
+  const startedAt = async (service: string): Promise<string> => {
+    const [c] = await serviceContainers(e, service);
+    const details = await e.client.call<{ State: { StartedAt: string; Status: string } }>(
+      'GET',
+      `/containers/${c?.Id}/json`,
+    );
+    return `${details.State.Status} ${details.State.StartedAt}`;
+  };
+
+  beforeAll(async () => {
+    e = await startStackEngine('dash', STACK);
+    const env = Object.entries(e.env).map(([k, v]) => `export ${k}='${v}'`);
+    const script = join(e.dir, 'up.sh');
+    // The exit code stays on the screen so that the test can read it after berth has ended.
+    writeFileSync(script, [...env, `node '${BIN}' -p ${e.project} up`, 'echo "berth exited $?"', 'sleep 60'].join('\n'));
+    await tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', e.dir, `sh '${script}'`);
+  }, 90_000);
+
+  afterAll(async () => {
+    await tmux('kill-session', '-t', session).catch(() => undefined);
+    await e?.close();
+  }, 60_000);
+
+  it('shows one row per service with its state and last log line', async () => {
+    const text = await until('both rows running', async () => {
+      const s = await screen();
+      return /› db\s+\S+db-1\s+running/.test(s) && /web\s+\S+web-1\s+running/.test(s) && s.includes('web-says-hello')
+        ? s
+        : undefined;
+    });
+    expect(text).toMatch(/SERVICE\s+CONTAINER\s+STATE\s+HEALTH\s+PORTS\s+RESTARTS\s+IMAGE\s+LAST LOG/);
+    expect(text).toContain('db-is-up');
+    expect(text).toContain('r restart');
+  }, 60_000);
+
+  it('r restarts the selected container on the engine', async () => {
+    const before = await startedAt('db');
+    await tmux('send-keys', '-t', session, 'r');
+    const after = await until('a new StartedAt of db', async () => {
+      const now = await startedAt('db');
+      return now !== before && now.startsWith('running') ? now : undefined;
+    });
+    expect(after).not.toBe(before);
+    expect(await until('the notice', async () => ((await screen()).includes('restarted') ? true : undefined))).toBe(true);
+    // web was not touched
+    expect((await serviceContainers(e, 'web'))[0]?.State).toBe('running');
+  }, 60_000);
+
+  it('q stops the stack and berth exits with 0', async () => {
+    await tmux('send-keys', '-t', session, 'q');
+    await until('berth to exit', async () => ((await screen()).includes('berth exited 0') ? true : undefined));
+    for (const service of ['web', 'db']) expect((await serviceContainers(e, service))[0]?.State).toBe('exited');
+  }, 60_000);
+});
