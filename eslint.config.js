@@ -33,6 +33,8 @@ const pureCorePaths = IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => 
   name,
   message: 'src/spec and src/planner are pure: IO belongs in spec/read.ts, planner/apply.ts or the CLI',
 }));
+// The convert and swarm blocks (from main) spread this; plan-union's rules above use the paths directly.
+const pureCore = { paths: pureCorePaths };
 const clientTypesOnly = {
   group: ['**/client/*', '**/client/**'],
   allowTypeImports: true,

@@ -3,7 +3,7 @@
 // It shows a row per service with its state and last log line; `r` restarts the selected container (its StartedAt
 // moves on the engine); `q` stops the stack and ends berth with 0.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,18 @@ services:
     image: \${IMAGE}
     command: ['sh', '-c', 'echo db-is-up; sleep 3600']
     stop_grace_period: 0s
+`;
+
+// Records which of ink, react and bin/import-esm.js (the bundle's door to them) the process loaded.
+const PROBE = `
+const Module = require('node:module');
+const seen = new Set();
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (/import-esm|^ink$|^react$/.test(request)) seen.add(request);
+  return load.call(this, request, ...rest);
+};
+process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_OUT, [...seen].sort().join(',')));
 `;
 
 const tmux = (...args: string[]) => run('tmux', args);
@@ -60,7 +72,13 @@ describe.runIf(ready)('the live dashboard in a terminal', () => {
     const env = Object.entries(e.env).map(([k, v]) => `export ${k}='${v}'`);
     const script = join(e.dir, 'up.sh');
     // The exit code stays on the screen so that the test can read it after berth has ended.
-    writeFileSync(script, [...env, `node '${BIN}' -p ${e.project} up`, 'echo "berth exited $?"', 'sleep 60'].join('\n'));
+    // The same probe as `berth ps` below: it records whether ink was loaded, so that probe is seen to work.
+    writeFileSync(join(e.dir, 'probe.cjs'), PROBE);
+    env.push(`export NODE_OPTIONS='-r ${join(e.dir, 'probe.cjs')}' LOADED_OUT='${join(e.dir, 'up-loaded.txt')}'`);
+    writeFileSync(
+      script,
+      [...env, `node '${BIN}' -p ${e.project} up`, 'echo "berth exited $?"', 'sleep 60'].join('\n'),
+    );
     await tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', e.dir, `sh '${script}'`);
   }, 90_000);
 
@@ -89,7 +107,9 @@ describe.runIf(ready)('the live dashboard in a terminal', () => {
       return now !== before && now.startsWith('running') ? now : undefined;
     });
     expect(after).not.toBe(before);
-    expect(await until('the notice', async () => ((await screen()).includes('restarted') ? true : undefined))).toBe(true);
+    expect(await until('the notice', async () => ((await screen()).includes('restarted') ? true : undefined))).toBe(
+      true,
+    );
     // web was not touched
     expect((await serviceContainers(e, 'web'))[0]?.State).toBe('running');
   }, 60_000);
@@ -98,5 +118,16 @@ describe.runIf(ready)('the live dashboard in a terminal', () => {
     await tmux('send-keys', '-t', session, 'q');
     await until('berth to exit', async () => ((await screen()).includes('berth exited 0') ? true : undefined));
     for (const service of ['web', 'db']) expect((await serviceContainers(e, service))[0]?.State).toBe('exited');
+  }, 60_000);
+
+  it('ink is loaded only when the dashboard draws: not by `berth ps`', async () => {
+    expect(readFileSync(join(e.dir, 'up-loaded.txt'), 'utf8')).toBe('../bin/import-esm.js,react');
+    const out = join(e.dir, 'ps-loaded.txt');
+    const ps = await run('node', ['-r', join(e.dir, 'probe.cjs'), BIN, '-p', e.project, 'ps', '-a'], {
+      cwd: e.dir,
+      env: { ...process.env, ...e.env, LOADED_OUT: out },
+    });
+    expect(ps.stdout).toContain('db-1');
+    expect(readFileSync(out, 'utf8')).toBe('');
   }, 60_000);
 });

@@ -29,9 +29,16 @@ export async function upWatchCommand(
   // On the dashboard, watch's lines become its "latest sync" line rather than text under ink's screen.
   const dashboard = dashboardWanted(ctx, global, opts);
   const listeners: Array<(e: WatchEvent) => void> = [];
-  const watchCtx = dashboard ? { ...ctx, signal, stdout: () => undefined, stderr: () => undefined } : { ...ctx, signal };
+  const watchCtx = dashboard
+    ? { ...ctx, signal, stdout: () => undefined, stderr: () => undefined }
+    : { ...ctx, signal };
   const onEvent = (e: WatchEvent): void => listeners.forEach((l) => l(e));
-  const watching = watchCommand(watchCtx, global, services, { up: false, quiet: dashboard, onReady: () => ready(), onEvent });
+  const watching = watchCommand(watchCtx, global, services, {
+    up: false,
+    quiet: dashboard,
+    onReady: () => ready(),
+    onEvent,
+  });
   try {
     await Promise.race([started, watching]);
     // The stack is up: this up changes nothing and follows the logs until the user stops it.

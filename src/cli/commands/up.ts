@@ -285,7 +285,14 @@ export async function upCommand(
       const rebuild = (service: string): Promise<void> =>
         upCommand(quiet(ctx), { ...global, progress: 'quiet' }, [service], { ...REBUILD, timeout: opts.timeout });
       const project = session.stack.name;
-      await runDashboard(ctx, session.client, { project, sink, stopTimeout, signal, rebuild, onWatchEvent: opts.onWatchEvent });
+      await runDashboard(ctx, session.client, {
+        project,
+        sink,
+        stopTimeout,
+        signal,
+        rebuild,
+        onWatchEvent: opts.onWatchEvent,
+      });
       return;
     }
     await attach(ctx, session, containers, { sink, abortOnExit, exitCodeFrom, stopTimeout, signal });

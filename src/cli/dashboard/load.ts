@@ -2,8 +2,11 @@
 // .test.ts checks that `berth ps` does not load them).
 import { createRequire } from 'node:module';
 
-export type Ink = typeof import('ink');
-export type ReactModule = typeof import('react');
+import type * as InkModule from 'ink';
+import type * as ReactNamespace from 'react';
+
+export type Ink = typeof InkModule;
+export type ReactModule = typeof ReactNamespace;
 
 // Set by the bundle's banner (scripts/bundle.mjs); undefined when the CLI runs from its ES modules (tests).
 declare const __berthModuleUrl: string | undefined;
@@ -19,5 +22,5 @@ export async function loadInk(): Promise<{ ink: Ink; react: ReactModule }> {
     return { ink, react: react.default };
   }
   const [ink, react] = await Promise.all([import('ink'), import('react')]);
-  return { ink, react: react.default };
+  return { ink, react: react.default as ReactModule };
 }

@@ -49,15 +49,20 @@ export type DashboardKey = 'up' | 'down' | 'follow' | 'back';
 export const KEPT_LOG_LINES = 200;
 
 export function initialState(containers: readonly ContainerFacts[] = []): DashboardState {
-  return reduce({ rows: [], selected: 0, logs: {}, quitting: false }, { type: 'containers', containers: [...containers] });
+  return reduce(
+    { rows: [], selected: 0, logs: {}, quitting: false },
+    { type: 'containers', containers: [...containers] },
+  );
 }
 
 const byServiceThenName = (a: ServiceRow, b: ServiceRow): number =>
   a.service.localeCompare(b.service) || a.container.localeCompare(b.container);
 
 // Control characters would move ink's cursor: a log line shows as text only.
-// eslint-disable-next-line no-control-regex
-const printable = (text: string): string => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x1f\x7f]/g, ' ');
+/* eslint-disable no-control-regex */
+const printable = (text: string): string =>
+  text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x1f\x7f]/g, ' ');
+/* eslint-enable no-control-regex */
 
 export function reduce(state: DashboardState, action: DashboardAction): DashboardState {
   switch (action.type) {

@@ -10,7 +10,10 @@ import { screenLines } from './view.js';
 /** What a key asks of the shell (dashboard.ts); moving the selection is the reducer's. */
 export type KeyCommand = 'up' | 'down' | 'follow' | 'back' | 'restart' | 'rebuild' | 'quit';
 
-export function keyCommand(input: string, key: Pick<Key, 'upArrow' | 'downArrow' | 'escape' | 'return' | 'ctrl'>): KeyCommand | undefined {
+export function keyCommand(
+  input: string,
+  key: Pick<Key, 'upArrow' | 'downArrow' | 'escape' | 'return' | 'ctrl'>,
+): KeyCommand | undefined {
   if (key.upArrow || input === 'k') return 'up';
   if (key.downArrow || input === 'j') return 'down';
   if (key.escape) return 'back';
@@ -49,7 +52,9 @@ export function dashboardScreen(
     return h(
       ink.Box,
       { flexDirection: 'column' },
-      screenLines(state, size).map((l, i) => h(ink.Text, { key: i, wrap: 'truncate', ...COLORS[l.tone] }, l.text || ' ')),
+      screenLines(state, size).map((l, i) =>
+        h(ink.Text, { key: i, wrap: 'truncate', ...COLORS[l.tone] }, l.text || ' '),
+      ),
     );
   };
 }

@@ -63,7 +63,9 @@ export function screenLines(state: DashboardState, size: ScreenSize): ScreenLine
   if (state.following !== undefined) {
     const head = { text: fit(`logs of ${state.following}`, width), tone: 'title' as const };
     const room = Math.max(size.rows - 3 - footer.length, 1);
-    const lines = (state.logs[state.following] ?? []).slice(-room).map((t) => ({ text: fit(t, width), tone: 'plain' as const }));
+    const lines = (state.logs[state.following] ?? [])
+      .slice(-room)
+      .map((t) => ({ text: fit(t, width), tone: 'plain' as const }));
     return [head, ...lines, ...footer, { text: FOLLOW_HELP, tone: 'dim' }];
   }
   const rows = state.rows.length > 0 ? table(state, width) : [{ text: 'no containers yet', tone: 'dim' as const }];

@@ -5,7 +5,7 @@ import { progressMode } from '../progress/select.js';
 
 export function dashboardWanted(
   ctx: CliContext,
-  global: ProjectOptions,
+  global: Pick<ProjectOptions, 'progress'>,
   opts: { dashboard?: boolean; abortOnExit?: boolean },
 ): boolean {
   if (opts.dashboard === false || opts.abortOnExit) return false;
