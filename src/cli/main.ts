@@ -144,6 +144,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--no-up', "don't bring the stack up first; watch what runs")
     .option('--prune', 'remove the image a rebuild replaced when nothing uses it')
     .option('--quiet', 'print only what watch does, not the output of up and builds')
+    .option('--no-dashboard', 'on a terminal: print what watch does as lines instead of the live dashboard')
     .argument('[services...]', 'only these services (default: every service with develop.watch)')
     .action(async (services: string[], opts: WatchOptions) => {
       await watchCommand(ctx, program.opts<ProjectOptions>(), services, opts);

@@ -8,13 +8,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackEngine } from './stack-engine.js';
+import type { TmuxSession } from './tmux.js';
+import { hasTmux, tmuxSession, until } from './tmux.js';
 import { serviceContainers, startStackEngine } from './stack-engine.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'berth.js');
 const ready =
   spawnSync('runc', ['--version']).status === 0 &&
-  spawnSync('tmux', ['-V']).status === 0 &&
+  hasTmux &&
   existsSync(join(import.meta.dirname, '..', '..', 'dist', 'berth.cjs'));
 
 const STACK = `
@@ -41,23 +43,10 @@ Module._load = function (request, ...rest) {
 process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_OUT, [...seen].sort().join(',')));
 `;
 
-const tmux = (...args: string[]) => run('tmux', args);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    last = await probe().catch((e: unknown) => e);
-    if (last !== undefined && !(last instanceof Error)) return last as T;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-}
-
 describe.runIf(ready)('the live dashboard in a terminal', () => {
   let e: StackEngine;
-  const session = `berth-dash-${process.pid}`;
-  const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', session)).stdout;
+  let tty: TmuxSession | undefined;
+  const screen = (): Promise<string> => (tty as TmuxSession).screen();
   const startedAt = async (service: string): Promise<string> => {
     const [c] = await serviceContainers(e, service);
     const details = await e.client.call<{ State: { StartedAt: string; Status: string } }>(
@@ -70,20 +59,16 @@ describe.runIf(ready)('the live dashboard in a terminal', () => {
   beforeAll(async () => {
     e = await startStackEngine('dash', STACK);
     const env = Object.entries(e.env).map(([k, v]) => `export ${k}='${v}'`);
-    const script = join(e.dir, 'up.sh');
     // The exit code stays on the screen so that the test can read it after berth has ended.
     // The same probe as `berth ps` below: it records whether ink was loaded, so that probe is seen to work.
     writeFileSync(join(e.dir, 'probe.cjs'), PROBE);
     env.push(`export NODE_OPTIONS='-r ${join(e.dir, 'probe.cjs')}' LOADED_OUT='${join(e.dir, 'up-loaded.txt')}'`);
-    writeFileSync(
-      script,
-      [...env, `node '${BIN}' -p ${e.project} up`, 'echo "berth exited $?"', 'sleep 60'].join('\n'),
-    );
-    await tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', e.dir, `sh '${script}'`);
+    const lines = [...env, `node '${BIN}' -p ${e.project} up`, 'echo "berth exited $?"', 'sleep 60'];
+    tty = await tmuxSession(`berth-dash-${process.pid}`, e.dir, lines);
   }, 90_000);
 
   afterAll(async () => {
-    await tmux('kill-session', '-t', session).catch(() => undefined);
+    await tty?.close();
     await e?.close();
   }, 60_000);
 
@@ -101,7 +86,7 @@ describe.runIf(ready)('the live dashboard in a terminal', () => {
 
   it('r restarts the selected container on the engine', async () => {
     const before = await startedAt('db');
-    await tmux('send-keys', '-t', session, 'r');
+    await tty?.keys('r');
     const after = await until('a new StartedAt of db', async () => {
       const now = await startedAt('db');
       return now !== before && now.startsWith('running') ? now : undefined;
@@ -115,7 +100,7 @@ describe.runIf(ready)('the live dashboard in a terminal', () => {
   }, 60_000);
 
   it('q stops the stack and berth exits with 0', async () => {
-    await tmux('send-keys', '-t', session, 'q');
+    await tty?.keys('q');
     await until('berth to exit', async () => ((await screen()).includes('berth exited 0') ? true : undefined));
     for (const service of ['web', 'db']) expect((await serviceContainers(e, service))[0]?.State).toBe('exited');
   }, 60_000);

@@ -25,6 +25,8 @@ export interface DashboardOptions {
   signal?: AbortSignal;
   /** Rebuilds one service's image and recreates its containers (`up --build` of it, without its output). */
   rebuild: (service: string) => Promise<void>;
+  /** false: quitting leaves the containers running (`watch --no-up` did not start them). */
+  stopOnQuit?: boolean;
   /** Where watch's events arrive when watch runs beside the dashboard. */
   onWatchEvent?: (listener: (e: WatchEvent) => void) => void;
 }
@@ -120,6 +122,7 @@ export async function runDashboard(ctx: CliContext, client: EngineClient, opts: 
     logs.abort();
     await Promise.all(followed.values());
   }
+  if (opts.stopOnQuit === false) return;
   ctx.stderr('Gracefully stopping...\n');
   const attached: AttachedContainer[] = state.rows.map((r) => ({
     id: `container:${r.container}`,

@@ -1,0 +1,69 @@
+// `berth watch` on a terminal draws the dashboard: a save shows as the latest sync with its latency, under the
+// service's row; `q` ends the watch and stops the stack it started. berth runs as a process (bin/berth.js, so
+// `npm run build` first) in a tmux session of its own, on a berthd of the test's own.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StackEngine } from './stack-engine.js';
+import { serviceContainers, startStackEngine } from './stack-engine.js';
+import type { TmuxSession } from './tmux.js';
+import { hasTmux, tmuxSession, until } from './tmux.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'berth.js');
+const ready =
+  spawnSync('runc', ['--version']).status === 0 &&
+  hasTmux &&
+  existsSync(join(import.meta.dirname, '..', '..', 'dist', 'berth.cjs'));
+
+const STACK = `
+services:
+  web:
+    image: \${IMAGE}
+    command: ['sh', '-c', 'echo web-watching; sleep 3600']
+    stop_grace_period: 0s
+    develop:
+      watch:
+        - {action: sync, path: ./src, target: /app}
+`;
+
+describe.runIf(ready)('the dashboard of berth watch in a terminal', () => {
+  let e: StackEngine;
+  let tty: TmuxSession | undefined;
+  const screen = (): Promise<string> => (tty as TmuxSession).screen();
+
+  beforeAll(async () => {
+    e = await startStackEngine('dashwatch', STACK);
+    mkdirSync(join(e.dir, 'src'));
+    writeFileSync(join(e.dir, 'src', 'index.html'), 'v1');
+    const env = Object.entries(e.env).map(([k, v]) => `export ${k}='${v}'`);
+    const lines = [...env, `node '${BIN}' -p ${e.project} watch`, 'echo "berth exited $?"', 'sleep 60'];
+    tty = await tmuxSession(`berth-dashwatch-${process.pid}`, e.dir, lines);
+  }, 90_000);
+
+  afterAll(async () => {
+    await tty?.close();
+    await e?.close();
+  }, 60_000);
+
+  it('shows the service and, after a save, the sync with its latency', async () => {
+    await until('the web row running', async () =>
+      /› web\s+\S+web-1\s+running/.test(await screen()) ? true : undefined,
+    );
+    // The watchers are ready a moment after the row shows: save until a sync is seen.
+    const text = await until('a sync line', async () => {
+      writeFileSync(join(e.dir, 'src', 'index.html'), `v${Date.now()}`);
+      await new Promise((r) => setTimeout(r, 300));
+      const s = await screen();
+      return /⦿ synced 1 file to \S+web-1 in \d+ ms/.test(s) ? s : undefined;
+    });
+    expect(text).toContain('r restart');
+    expect(text).not.toContain('[+]'); // no progress output under the dashboard
+  }, 60_000);
+
+  it('q ends watch and stops the stack it started', async () => {
+    await tty?.keys('q');
+    await until('berth to exit', async () => ((await screen()).includes('berth exited 0') ? true : undefined));
+    expect((await serviceContainers(e, 'web'))[0]?.State).toBe('exited');
+  }, 60_000);
+});
