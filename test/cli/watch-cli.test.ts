@@ -80,6 +80,7 @@ describe.runIf(hasRunc)('berth up --watch on berthd', () => {
       .toBe('from up --watch');
     stop.abort();
     const done = await running;
+    expect(done.out.toString()).toContain('⦿ watching web (1 rule); Ctrl-C to stop');
     expect(done.out.toString()).toContain('⦿ synced');
     expect(web?.Id).toBeDefined();
   }, 90_000);

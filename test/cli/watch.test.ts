@@ -197,6 +197,15 @@ function scenario(engine: EngineName): void {
     await s.waitFor(synced(/extra/), { from: again });
     expect(await s.docker('exec', await s.idOf('extra'), 'cat', '/x/e.txt')).toBe('extra');
   }, 90_000);
+
+  it('a stack file saved with an error must be reported, and the watch go on', async () => {
+    s.write('compose.yaml', `${STACK}  broken: [\n`);
+    await expect.poll(() => s.output.join(''), { timeout: 30_000 }).toContain('[SPEC_');
+    const from = s.events.length;
+    s.write('src/still.txt', 'still watching');
+    await s.waitFor(synced(/web/), { from });
+    expect(await cat('/app/src/still.txt')).toBe('still watching');
+  }, 60_000);
 }
 
 describe.runIf(hasRunc)('berth watch on berthd', () => scenario('berthd'));

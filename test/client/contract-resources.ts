@@ -121,7 +121,7 @@ export function resourceContract(connect: Connect): void {
       expect(await s.engine.images.inspect(own)).toBeUndefined();
     }));
 
-  it('events: create, start, die (with its exit code) and destroy of a container, in order, narrowed by label', () =>
+  it('events: create, start, die (with its exit code) and destroy of a container, in order, narrowed by label and action', () =>
     withSession(connect, async (s) => {
       const since = String(Math.floor(Date.now() / 1000) - 1);
       const name = s.name('events');
@@ -146,6 +146,19 @@ export function resourceContract(connect: Connect): void {
       expect(lifecycle.every((e) => e.id === id && e.type === 'container' && e.attributes.name === name)).toBe(true);
       expect(lifecycle[2]?.attributes.exitCode).toBe('2');
       expect(seen.every((e) => e.id === id)).toBe(true);
+      // Narrowed by action too: only the die.
+      const watch = new AbortController();
+      const stop = setTimeout(() => watch.abort(), 15_000);
+      const dies: EngineEvent[] = [];
+      for await (const e of s.engine.events(
+        { since, labels: [`watched=${s.name('w')}`], actions: ['die'] },
+        watch.signal,
+      )) {
+        dies.push(e);
+        break;
+      }
+      clearTimeout(stop);
+      expect(dies.map((e) => [e.action, e.attributes.exitCode])).toEqual([['die', '2']]);
     }));
 
   it('exec: output by stream and the exit code; in a stopped container a "conflict"; an unknown exec "not-found"', () =>

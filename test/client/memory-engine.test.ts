@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerCreate } from '../../src/client/types.js';
 import { memoryEngine } from '../../src/client/memory/memory-engine.js';
+import { observeProject } from '../../src/client/observe.js';
 
 const web = (extra: Partial<ContainerCreate['body']> = {}): ContainerCreate => ({
   name: 'web-1',
@@ -111,5 +112,25 @@ describe('the in-memory engine', () => {
       { op: 'images.pull', target: 'redis:7' },
       { op: 'images.pull', target: 'nginx:latest' },
     ]);
+  });
+
+  it('serves the observation the planner plans against: a project found by its Compose labels', async () => {
+    const engine = memoryEngine({ images: ['busybox'] });
+    const compose = (service: string) => ({
+      'com.docker.compose.project': 'shop',
+      'com.docker.compose.service': service,
+      'com.docker.compose.container-number': '1',
+      'com.docker.compose.oneoff': 'False',
+      'com.docker.compose.config-hash': `hash-${service}`,
+    });
+    await engine.networks.create({ name: 'shop_default', labels: { 'com.docker.compose.project': 'shop' } });
+    await engine.containers.create({ ...web(), name: 'shop-web-1', body: { ...web().body, Labels: compose('web') } });
+    await engine.containers.create({ ...web(), name: 'other-db-1', body: { ...web().body, Labels: {} } });
+    await engine.containers.start('shop-web-1');
+    const observed = await observeProject(engine, 'shop');
+    expect(observed.containers).toMatchObject([
+      { name: 'shop-web-1', service: 'web', number: 1, configHash: 'hash-web', state: 'running' },
+    ]);
+    expect(observed.networks.map((n) => n.name)).toEqual(['shop_default']);
   });
 });

@@ -24,11 +24,7 @@ export async function startCommand(ctx: CliContext, global: ProjectOptions, serv
     const shown = planRows({ actions: plan.actions, unchanged: [] });
     const onStatus = applyEventsTo(sink).onStatus;
     const result = await inPhase(sink, shown, () =>
-      applyPlan(
-        plan,
-        { client: session.client },
-        { onStatus: (e) => e.text !== 'Running' && onStatus?.(e) },
-      ),
+      applyPlan(plan, { client: session.client }, { onStatus: (e) => e.text !== 'Running' && onStatus?.(e) }),
     );
     for (const w of result.warnings) sink.warn(w);
     const first = result.failed[0];

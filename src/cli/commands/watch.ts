@@ -4,14 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { watch } from 'chokidar';
-import { isBerthError } from '../../errors.js';
 import { EngineError } from '../../client/errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { loadProject } from '../load-project.js';
 import { renderError } from '../render-error.js';
 import { openSession } from '../stack-session.js';
 import type { WatchEvent } from '../watch/actions.js';
-import { renderWatchEvent } from '../watch/render-watch.js';
+import { renderWatchEvent, renderWatching } from '../watch/render-watch.js';
 import type { WatchSession } from '../watch/session.js';
 import { startWatchSession } from '../watch/session.js';
 import { watchTargets } from '../watch/targets.js';
@@ -51,7 +50,7 @@ export async function watchCommand(
   const drawing = dashboardWanted(ctx, global, { dashboard: opts.dashboard });
   const quietGlobal: ProjectOptions = opts.quiet || drawing ? { ...global, progress: 'quiet' } : global;
   // Refuse a stack with nothing to watch before anything is started.
-  watchTargets(loadProject(ctx, global, services), services, readText);
+  const targets = watchTargets(loadProject(ctx, global, services), services, readText);
   if (opts.up !== false) await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
   const shown = drawing ? { ...ctx, stdout: () => undefined, stderr: () => undefined } : ctx;
   const listeners: Array<(e: WatchEvent) => void> = [];
@@ -67,20 +66,28 @@ export async function watchCommand(
     applying = applying.then(async () => {
       const started = performance.now();
       try {
-        // Load first: a stack file saved half-edited is reported and the running watch kept.
-        await openSession(shown, global, services).then((s) => s.client.close());
+        // The plan loads the file first: one saved half-edited is reported, and the running watch kept.
         await planCommand(shown, global, services, { scale: [] });
         await upCommand(shown, quietGlobal, services, { detach: true, scale: [] });
+        const next = await openWatch(shown, global, services, {
+          ...opts,
+          emit,
+          global: quietGlobal,
+          initialSync: false,
+        });
         await current.session.close();
-        current = await openWatch(shown, global, services, { ...opts, emit, global: quietGlobal, initialSync: false });
+        current.close();
+        current = next;
         emit({ kind: 'stack-applied', ms: Math.round(performance.now() - started) });
       } catch (e) {
         // The watch goes on with the rules it had; the error is the same as `berth up` would print.
-        shown.stderr(renderError(e, { cwd: ctx.cwd, argv: ['watch'], version: '', debug: isBerthError(e) === false }));
+        const debug = ctx.env.BERTH_DEBUG === '1';
+        shown.stderr(renderError(e, { cwd: ctx.cwd, argv: ['watch'], version: '', debug }));
       }
     });
   });
   await new Promise<void>((resolve) => stackFiles.once('ready', resolve));
+  shown.stdout(`${renderWatching(targets)}\n`);
   opts.onReady?.();
   try {
     if (drawing) await watchDashboard(ctx, global, services, { listeners, stopOnQuit: opts.up !== false });

@@ -1,5 +1,6 @@
 // Plain lines for what watch does, one per event, with the latency from the save that caused it.
 import type { WatchEvent } from './actions.js';
+import type { WatchTarget } from './targets.js';
 
 const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
 const took = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
@@ -27,4 +28,12 @@ export function renderWatchEvent(e: WatchEvent): string {
     case 'stack-applied':
       return `⦿ applied the stack file's changes in ${took(e.ms)}`;
   }
+}
+
+/** The line watch prints once it watches: each service with its number of rules. */
+export function renderWatching(targets: readonly WatchTarget[]): string {
+  const counts = new Map<string, number>();
+  for (const t of targets) counts.set(t.service, (counts.get(t.service) ?? 0) + 1);
+  const services = [...counts].map(([s, n]) => `${s} (${n} rule${n === 1 ? '' : 's'})`).join(', ');
+  return `⦿ watching ${services}; Ctrl-C to stop`;
 }
