@@ -19,7 +19,11 @@ const ready =
 const STACK = `
 services:
   web:
-    image: \${IMAGE}
+    build:
+      context: ./web
+      args:
+        BASE: '\${IMAGE}'
+    image: '\${IMAGE}-web'
     command: ['sh', '-c', 'echo web-watching; sleep 3600']
     stop_grace_period: 0s
     develop:
@@ -35,6 +39,8 @@ describe.runIf(ready)('the dashboard of berth watch in a terminal', () => {
   beforeAll(async () => {
     e = await startStackEngine('dashwatch', STACK);
     mkdirSync(join(e.dir, 'src'));
+    mkdirSync(join(e.dir, 'web'));
+    writeFileSync(join(e.dir, 'web', 'Dockerfile'), 'ARG BASE\nFROM $BASE\nLABEL version=1\n');
     writeFileSync(join(e.dir, 'src', 'index.html'), 'v1');
     const env = Object.entries(e.env).map(([k, v]) => `export ${k}='${v}'`);
     const lines = [...env, `node '${BIN}' -p ${e.project} watch`, 'echo "berth exited $?"', 'sleep 60'];
@@ -58,8 +64,27 @@ describe.runIf(ready)('the dashboard of berth watch in a terminal', () => {
       return /⦿ synced 1 file to \S+web-1 in \d+ ms/.test(s) ? s : undefined;
     });
     expect(text).toContain('r restart');
-    expect(text).not.toContain('[+]'); // no progress output under the dashboard
   }, 60_000);
+
+  it('b rebuilds the selected service and recreates its container', async () => {
+    const before = (await serviceContainers(e, 'web'))[0]?.Id;
+    writeFileSync(join(e.dir, 'web', 'Dockerfile'), 'ARG BASE\nFROM $BASE\nLABEL version=2\n');
+    await tty?.keys('b');
+    await until(
+      'the rebuilt notice',
+      async () => ((await screen()).includes('rebuilt and recreated web') ? true : undefined),
+      90_000,
+    );
+    const after = await serviceContainers(e, 'web');
+    expect(after).toHaveLength(1);
+    expect(after[0]?.Id).not.toBe(before);
+    expect(after[0]?.State).toBe('running');
+    // The rebuild's own output does not draw over the dashboard.
+    expect(await screen()).not.toContain('LABEL version=2');
+    await until('the new container running on screen', async () =>
+      /› web\s+\S+web-1\s+running/.test(await screen()) ? true : undefined,
+    );
+  }, 120_000);
 
   it('q ends watch and stops the stack it started', async () => {
     await tty?.keys('q');
