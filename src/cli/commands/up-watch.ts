@@ -36,6 +36,7 @@ export async function upWatchCommand(
   const watching = watchCommand(watchCtx, global, services, {
     up: false,
     quiet: dashboard,
+    dashboard: false, // the attached up below draws it
     onReady: () => ready(),
     onEvent,
   });
