@@ -99,6 +99,18 @@ describe.runIf(ready)('the live dashboard in a terminal', () => {
     expect((await serviceContainers(e, 'web'))[0]?.State).toBe('running');
   }, 60_000);
 
+  it("l follows the selected container's log, Esc goes back to the services", async () => {
+    await tty?.keys('l');
+    const logs = await until('the log view', async () => {
+      const s = await screen();
+      return /logs of \S+-db-1/.test(s) ? s : undefined;
+    });
+    expect(logs).toContain('db-is-up');
+    expect(logs).not.toContain('web-says-hello');
+    await tty?.keys('Escape');
+    await until('the table again', async () => ((await screen()).includes('SERVICE') ? true : undefined));
+  }, 60_000);
+
   it('q stops the stack and berth exits with 0', async () => {
     await tty?.keys('q');
     await until('berth to exit', async () => ((await screen()).includes('berth exited 0') ? true : undefined));
