@@ -1,5 +1,5 @@
-// Loads ink and react only when the dashboard draws, so no other command pays for them (test/cli/dashboard-load
-// .test.ts checks that `berth ps` does not load them).
+// Loads ink and react only when the dashboard draws, so no other command pays for them (test/cli/dashboard-tty
+// .test.ts checks that `berth ps` does not load them while attached `up` does).
 import { createRequire } from 'node:module';
 
 import type * as InkModule from 'ink';
