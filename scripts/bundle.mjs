@@ -15,7 +15,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   // listr2 is loaded only when the tty progress display first draws (bundled, it cost ~10 ms on every start).
-  external: ['listr2'],
+  // ink and react only when the dashboard draws, through bin/import-esm.js (src/cli/dashboard/load.ts says why).
+  external: ['listr2', 'ink', 'react'],
   // ...through require (listr2 ships CommonJS too): a vm.Script has no loader for import() on Node 20.
   supported: { 'dynamic-import': false },
   // import.meta has no meaning in CommonJS; the one use (finding bin/berthd.js) gets the bundle's own URL.

@@ -8,6 +8,7 @@ import { readDockerConfig, withProxyArgs } from '../client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
 import { serviceImage } from './stack-session.js';
+import { BuildOutput } from './build-output.js';
 
 /** How a build runs: `noCache` and `pull` as docker build's flags; `args` override the services' build args. */
 export interface BuildSettings {
@@ -62,6 +63,11 @@ export async function buildServices(
       dockerfile: build.dockerfile,
       dockerfileInline: build.dockerfile_inline,
     });
+    const output = new BuildOutput(name);
+    const say = (text: string): void => {
+      if (!settings.quiet && text !== '') ctx.stderr(text);
+    };
+    const ticker = setInterval(() => say(output.tick(Date.now())), 1000);
     try {
       const built = await session.client.images.build({
         context: packed.stream,
@@ -75,7 +81,7 @@ export async function buildServices(
         network: typeof build.network === 'string' ? build.network : undefined,
         signal: ctx.signal,
         onProgress: (m) => {
-          if (!settings.quiet && m.stream !== undefined) ctx.stderr(prefixLines(name, m.stream));
+          if (m.stream !== undefined) say(output.write(m.stream, Date.now()));
         },
       });
       out[name] = built.id;
@@ -84,6 +90,9 @@ export async function buildServices(
         throw new BerthError(e.code, `service "${name}" failed to build: ${e.message}`, { hint: e.hint, cause: e });
       }
       throw e;
+    } finally {
+      clearInterval(ticker);
+      say(output.end(Date.now()));
     }
   }
   return out;
@@ -121,11 +130,4 @@ function buildArgs(build: Build, env: Readonly<Record<string, string | undefined
     if (value !== undefined && value !== null) out[k] = String(value);
   }
   return out;
-}
-
-function prefixLines(service: string, text: string): string {
-  return text
-    .split(/(?<=\n)/)
-    .map((l) => ` ${service}  ${l}`)
-    .join('');
 }

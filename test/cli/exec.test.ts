@@ -68,6 +68,13 @@ describe.runIf(hasRunc)('berth exec on berthd', () => {
     expect(dashes.code).toBe(0);
   });
 
+  it('a flag with its value attached (`mariadb -psecret`) and `-h 127.0.0.1` reach the command, not berth', async () => {
+    const r = await e.berth('exec', '-T', 'app', 'echo', '-psecret', '-h', '127.0.0.1');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('-psecret -h 127.0.0.1\n');
+    expect(r.code).toBe(0);
+  });
+
   it('-d runs in the background and returns at once', async () => {
     const r = await e.berth('exec', '-d', 'app', 'sh', '-c', 'echo bg > /tmp/marker');
     expect(r.code).toBe(0);

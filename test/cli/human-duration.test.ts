@@ -1,6 +1,7 @@
 // Docker's duration wording (go-units HumanDuration) at each of its boundaries.
 import { describe, expect, it } from 'vitest';
 import { humanDuration } from '../../src/cli/human-duration.js';
+import { createdAgo } from '../../src/cli/commands/ps.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -31,5 +32,16 @@ describe('humanDuration words durations as docker ps does', () => {
     [730 * D, '2 years'],
   ])('%i ms: %s', (ms, words) => {
     expect(humanDuration(ms)).toBe(words);
+  });
+});
+
+describe("ps's CREATED column", () => {
+  it('says "About a minute ago", never "1 minutes ago", and a clock skew is "Less than a second ago"', () => {
+    const now = 1_700_000_000_000;
+    const created = (msAgo: number): number => (now - msAgo) / 1000;
+    expect(createdAgo(created(61 * S), now)).toBe('About a minute ago');
+    expect(createdAgo(created(3 * M), now)).toBe('3 minutes ago');
+    expect(createdAgo(created(-5 * S), now)).toBe('Less than a second ago');
+    for (let ms = 0; ms < 3 * H; ms += 7 * S) expect(createdAgo(created(ms), now)).not.toMatch(/^1 \w+s ago$/);
   });
 });

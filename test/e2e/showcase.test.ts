@@ -36,7 +36,9 @@ async function berth(...args: string[]): Promise<CliRun> {
 
 async function itemNames(): Promise<string[]> {
   await page.waitForSelector('[data-test=items]', { timeout: 30_000 });
-  return page.$$eval('[data-test=item]', (els) => els.map((e) => (e.textContent ?? '').trim()));
+  return page.$$eval('[data-test=item]', (els) =>
+    els.map((e) => ((e as { textContent?: string | null }).textContent ?? '').trim()),
+  );
 }
 
 async function openPage(): Promise<void> {

@@ -78,5 +78,10 @@ export async function psCommand(
 
 /** CREATED as `docker compose ps` words it: "About a minute ago". */
 function ago(created: number): string {
-  return `${humanDuration(Math.max(0, Date.now() - created * 1000))} ago`;
+  return createdAgo(created, Date.now());
+}
+
+/** `created` (seconds since the epoch) at `now` (ms): "About a minute ago", never "1 minutes ago". */
+export function createdAgo(created: number, now: number): string {
+  return `${humanDuration(Math.max(0, now - created * 1000))} ago`;
 }

@@ -98,7 +98,7 @@ export async function attachUntilDone(
   return from.length > 0 ? (exits.get((from[from.length - 1] as AttachedContainer).containerId) as number) : 0;
 }
 
-async function stopAll(client: EngineClient, attached: readonly AttachedContainer[], opts: AttachOptions) {
+export async function stopAll(client: EngineClient, attached: readonly AttachedContainer[], opts: AttachOptions) {
   await inPhase(opts.sink, attached, () =>
     Promise.all(
       attached.map(async (c) => {

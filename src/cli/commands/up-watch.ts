@@ -6,6 +6,8 @@ import type { CliContext, ProjectOptions } from '../context.js';
 import type { UpOptions } from './up.js';
 import { upCommand } from './up.js';
 import { watchCommand } from './watch.js';
+import type { WatchEvent } from '../watch/actions.js';
+import { dashboardWanted } from '../dashboard/wanted.js';
 
 export async function upWatchCommand(
   ctx: CliContext,
@@ -24,11 +26,25 @@ export async function upWatchCommand(
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
   let ready: () => void = () => undefined;
   const started = new Promise<void>((r) => (ready = r));
-  const watching = watchCommand({ ...ctx, signal }, global, services, { up: false, onReady: () => ready() });
+  // On the dashboard, watch's lines become its "latest sync" line rather than text under ink's screen.
+  const dashboard = dashboardWanted(ctx, global, opts);
+  const listeners: Array<(e: WatchEvent) => void> = [];
+  const watchCtx = dashboard
+    ? { ...ctx, signal, stdout: () => undefined, stderr: () => undefined }
+    : { ...ctx, signal };
+  const onEvent = (e: WatchEvent): void => listeners.forEach((l) => l(e));
+  const watching = watchCommand(watchCtx, global, services, {
+    up: false,
+    quiet: dashboard,
+    dashboard: false, // the attached up below draws it
+    onReady: () => ready(),
+    onEvent,
+  });
   try {
     await Promise.race([started, watching]);
     // The stack is up: this up changes nothing and follows the logs until the user stops it.
-    await upCommand(ctx, global, services, { ...opts, watch: true }, ctx.signal);
+    const onWatchEvent = (l: (e: WatchEvent) => void): number => listeners.push(l);
+    await upCommand(ctx, global, services, { ...opts, watch: true, onWatchEvent }, ctx.signal);
   } finally {
     stop.abort();
     await watching;

@@ -26,6 +26,8 @@ import type { AttachedContainer } from './up-attach.js';
 import { attachUntilDone } from './up-attach.js';
 import { waitForServices } from './up-wait.js';
 import { watchHint } from '../watch/targets.js';
+import type { DashboardOptions } from '../dashboard/dashboard.js';
+import { dashboardWanted } from '../dashboard/wanted.js';
 
 export interface UpOptions {
   detach?: boolean;
@@ -52,6 +54,10 @@ export interface UpOptions {
   pull?: string;
   /** Set by `up --watch` (commands/up-watch.ts): no hint about how to start watching. */
   watch?: boolean;
+  /** false with --no-dashboard: plain log lines even on a terminal. */
+  dashboard?: boolean;
+  /** Set by `up --watch`: where the dashboard hears of watch's syncs and rebuilds. */
+  onWatchEvent?: DashboardOptions['onWatchEvent'];
 }
 
 function parseScale(values: readonly string[]): Record<string, number> {
@@ -273,11 +279,31 @@ export async function upCommand(
       await inPhase(sink, containers, () => waitForServices(session.client, containers, { ...wait, timeoutMs }));
       return;
     }
+    if (dashboardWanted(ctx, global, { ...opts, abortOnExit })) {
+      // Loaded only now: ink and react cost nothing to the commands that do not draw it.
+      const { runDashboard } = await import('../dashboard/dashboard.js');
+      const rebuild = (service: string): Promise<void> =>
+        upCommand(quiet(ctx), { ...global, progress: 'quiet' }, [service], { ...REBUILD, timeout: opts.timeout });
+      const project = session.stack.name;
+      await runDashboard(ctx, session.client, {
+        project,
+        sink,
+        stopTimeout,
+        signal,
+        rebuild,
+        onWatchEvent: opts.onWatchEvent,
+      });
+      return;
+    }
     await attach(ctx, session, containers, { sink, abortOnExit, exitCodeFrom, stopTimeout, signal });
   } finally {
     session.client.close();
   }
 }
+
+/** What the dashboard's rebuild key runs for one service: `up --build --no-deps -d SERVICE`. */
+const REBUILD: UpOptions = { detach: true, build: true, noDeps: true, scale: [] };
+const quiet = (ctx: CliContext): CliContext => ({ ...ctx, stdout: () => undefined, stderr: () => undefined });
 
 async function attach(
   ctx: CliContext,

@@ -15,6 +15,8 @@ import type { WatchSession } from '../watch/session.js';
 import { startWatchSession } from '../watch/session.js';
 import { watchTargets } from '../watch/targets.js';
 import { planCommand, upCommand } from './up.js';
+import { dashboardWanted } from '../dashboard/wanted.js';
+import { selectProgress } from '../progress/select.js';
 
 export interface WatchOptions {
   /** false with --no-up: watch what runs, without bringing the stack up first. */
@@ -26,6 +28,8 @@ export interface WatchOptions {
   /** For tests and `up --watch`: each event as data, and the moment watching has started. */
   onEvent?: (e: WatchEvent) => void;
   onReady?: () => void;
+  /** false with --no-dashboard, and from `up --watch` (whose attached up draws it): the plain lines. */
+  dashboard?: boolean;
 }
 
 const readText = (path: string): string | undefined => {
@@ -42,15 +46,20 @@ export async function watchCommand(
   services: string[],
   opts: WatchOptions,
 ): Promise<void> {
-  const quietGlobal: ProjectOptions = opts.quiet ? { ...global, progress: 'quiet' } : global;
+  // On a terminal the dashboard shows what watch does; the output of up and builds would draw over it.
+  const drawing = dashboardWanted(ctx, global, { dashboard: opts.dashboard });
+  const quietGlobal: ProjectOptions = opts.quiet || drawing ? { ...global, progress: 'quiet' } : global;
   // Refuse a stack with nothing to watch before anything is started.
   const targets = watchTargets(loadProject(ctx, global, services), services, readText);
   if (opts.up !== false) await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
+  const shown = drawing ? { ...ctx, stdout: () => undefined, stderr: () => undefined } : ctx;
+  const listeners: Array<(e: WatchEvent) => void> = [];
   const emit = (e: WatchEvent): void => {
-    ctx.stdout(`${renderWatchEvent(e)}\n`);
+    if (drawing) listeners.forEach((l) => l(e));
+    else ctx.stdout(`${renderWatchEvent(e)}\n`);
     opts.onEvent?.(e);
   };
-  let current = await openWatch(ctx, global, services, { ...opts, emit, global: quietGlobal });
+  let current = await openWatch(shown, global, services, { ...opts, emit, global: quietGlobal });
   const stackFiles = watch(current.files, { ignoreInitial: true, atomic: false });
   let applying = Promise.resolve();
   stackFiles.on('change', () => {
@@ -58,9 +67,14 @@ export async function watchCommand(
       const started = performance.now();
       try {
         // The plan loads the file first: one saved half-edited is reported, and the running watch kept.
-        await planCommand(ctx, global, services, { scale: [] });
-        await upCommand(ctx, quietGlobal, services, { detach: true, scale: [] });
-        const next = await openWatch(ctx, global, services, { ...opts, emit, global: quietGlobal, initialSync: false });
+        await planCommand(shown, global, services, { scale: [] });
+        await upCommand(shown, quietGlobal, services, { detach: true, scale: [] });
+        const next = await openWatch(shown, global, services, {
+          ...opts,
+          emit,
+          global: quietGlobal,
+          initialSync: false,
+        });
         await current.session.close();
         current.close();
         current = next;
@@ -68,15 +82,16 @@ export async function watchCommand(
       } catch (e) {
         // The watch goes on with the rules it had; the error is the same as `berth up` would print.
         const debug = ctx.env.BERTH_DEBUG === '1';
-        ctx.stderr(renderError(e, { cwd: ctx.cwd, argv: ['watch'], version: '', debug }));
+        shown.stderr(renderError(e, { cwd: ctx.cwd, argv: ['watch'], version: '', debug }));
       }
     });
   });
   await new Promise<void>((resolve) => stackFiles.once('ready', resolve));
-  ctx.stdout(`${renderWatching(targets)}\n`);
+  shown.stdout(`${renderWatching(targets)}\n`);
   opts.onReady?.();
   try {
-    await untilAborted(ctx.signal);
+    if (drawing) await watchDashboard(ctx, global, services, { listeners, stopOnQuit: opts.up !== false });
+    else await untilAborted(ctx.signal);
     await applying;
   } finally {
     await stackFiles.close();
@@ -132,6 +147,31 @@ async function pruneImage(client: Client, id: string): Promise<void> {
   await client.images.remove(id).catch((e: unknown) => {
     if (!(e instanceof EngineError) || (e.kind !== 'conflict' && e.kind !== 'not-found')) throw e;
   });
+}
+
+/** The dashboard over a running watch, until q or Ctrl-C; quitting stops the stack unless watch did not start it. */
+async function watchDashboard(
+  ctx: CliContext,
+  global: ProjectOptions,
+  services: string[],
+  opts: { listeners: Array<(e: WatchEvent) => void>; stopOnQuit: boolean },
+): Promise<void> {
+  const session = await openSession(ctx, global, services);
+  try {
+    const { runDashboard } = await import('../dashboard/dashboard.js');
+    const muted = { ...ctx, stdout: () => undefined, stderr: () => undefined };
+    const quiet = { ...global, progress: 'quiet' };
+    await runDashboard(ctx, session.client, {
+      project: session.stack.name,
+      sink: await selectProgress(ctx, global.progress),
+      signal: ctx.signal,
+      stopOnQuit: opts.stopOnQuit,
+      rebuild: (service) => upCommand(muted, quiet, [service], { detach: true, build: true, noDeps: true, scale: [] }),
+      onWatchEvent: (l) => opts.listeners.push(l),
+    });
+  } finally {
+    session.client.close();
+  }
 }
 
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {

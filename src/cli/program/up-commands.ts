@@ -36,6 +36,7 @@ export function addUpCommands(program: Command, ctx: CliContext): void {
       'policy',
     )
     .option('--watch', "watch the services' develop.watch rules while attached (see `berth watch`)")
+    .option('--no-dashboard', 'attached, on a terminal: print log lines instead of the live dashboard')
     .argument('[services...]', 'services to bring up (with what they depend on)')
     .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
       // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.
@@ -60,6 +61,7 @@ export function addUpCommands(program: Command, ctx: CliContext): void {
     .option('--no-up', "don't bring the stack up first; watch what runs")
     .option('--prune', 'remove the image a rebuild replaced when nothing uses it')
     .option('--quiet', 'print only what watch does, not the output of up and builds')
+    .option('--no-dashboard', 'on a terminal: print what watch does as lines instead of the live dashboard')
     .argument('[services...]', 'only these services (default: every service with develop.watch)')
     .action(async (services: string[], opts: WatchOptions) => {
       await watchCommand(ctx, global(), services, opts);

@@ -1,0 +1,39 @@
+// A command in a tmux session of its own (a real pseudo-terminal, 120x40), its screen read back with capture-pane,
+// and `until` for what the screen or the engine must come to show. The session is killed by close().
+import { execFile, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+export interface TmuxSession {
+  screen(): Promise<string>;
+  keys(...keys: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Runs `lines` (a shell script, written to dir/name.sh) in a new detached session named `name`. */
+export async function tmuxSession(name: string, dir: string, lines: string[]): Promise<TmuxSession> {
+  const script = join(dir, `${name}.sh`);
+  writeFileSync(script, lines.join('\n'));
+  await run('tmux', ['new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', dir, `sh '${script}'`]);
+  return {
+    screen: async () => (await run('tmux', ['capture-pane', '-p', '-t', name])).stdout,
+    keys: async (...keys) => void (await run('tmux', ['send-keys', '-t', name, ...keys])),
+    close: async () => void (await run('tmux', ['kill-session', '-t', name]).catch(() => undefined)),
+  };
+}
+
+/** Polls `probe` until it returns something other than undefined; fails after `ms` with the last answer. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    last = await probe().catch((e: unknown) => e);
+    if (last !== undefined && !(last instanceof Error)) return last as T;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+}
