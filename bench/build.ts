@@ -13,6 +13,7 @@ import { request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packBuildContext } from '../src/client/build-context.js';
+import { dockerEngineClient } from '../src/client/docker/client.js';
 import { pingEngine } from '../src/client/endpoint.js';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
 import { type Daemon, api, median, ms, startBerthd, startDockerd, stopProcess, removeBenchDir } from './lib.js';
@@ -212,9 +213,9 @@ async function breakdown(berth: Column, peers: Column[], measured: boolean): Pro
 /** Our own daemons hold only what this script made: every container goes. */
 async function purge(d: Daemon): Promise<void> {
   if (d.process.exitCode !== null || !(await pingEngine(d.socket, 1000))) return;
-  const r = await api(d.socket, 'GET', '/v1.41/containers/json?all=1');
-  const list = r.status === 200 ? (JSON.parse(r.body) as Array<{ Id: string }>) : [];
-  for (const c of list) await api(d.socket, 'DELETE', `/v1.41/containers/${c.Id}?force=1&v=1`);
+  await using engine = dockerEngineClient(d.socket);
+  for (const c of await engine.containers.list({ all: true }))
+    await engine.containers.remove(c.id, { force: true, volumes: true });
 }
 
 function machineLine(): string {

@@ -1,5 +1,7 @@
 // What the benchmark scripts share: raw Engine API calls on a unix socket, waiting for a daemon's socket, timing
-// and medians. Each script still starts its own daemons, since each needs dockerd with other flags.
+// and medians. Each script still starts its own daemons, since each needs dockerd with other flags. The raw calls
+// are for what a benchmark times on the daemon itself (create, start, build, networks), so that no client code
+// is in the figure; cleaning up goes through EngineClient.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';

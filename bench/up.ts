@@ -11,8 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
+import { dockerEngineClient } from '../src/client/docker/client.js';
 import { pingEngine } from '../src/client/endpoint.js';
-import { type Daemon, api, median, startBerthd, startDockerd, stopProcess, removeBenchDir } from './lib.js';
+import { type Daemon, median, startBerthd, startDockerd, stopProcess, removeBenchDir } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = Number(process.env.WARMUP ?? 2);
@@ -119,21 +120,13 @@ function roundFor(col: Column, n: number, file: string, measured: boolean): void
 /** Our own daemons hold only what this script made: remove every container, non-default network and volume. */
 async function purge(d: Daemon): Promise<void> {
   if (d.process.exitCode !== null || !(await pingEngine(d.socket, 1000))) return;
-  const list = async (path: string): Promise<Array<Record<string, unknown>>> => {
-    const r = await api(d.socket, 'GET', path);
-    return r.status === 200 ? (JSON.parse(r.body) as Array<Record<string, unknown>>) : [];
-  };
-  for (const c of await list('/v1.41/containers/json?all=1'))
-    await api(d.socket, 'DELETE', `/v1.41/containers/${String(c.Id)}?force=1&v=1`);
-  for (const n of await list('/v1.41/networks')) {
-    if (!['bridge', 'host', 'none'].includes(String(n.Name)))
-      await api(d.socket, 'DELETE', `/v1.41/networks/${String(n.Id)}`);
+  await using engine = dockerEngineClient(d.socket);
+  for (const c of await engine.containers.list({ all: true }))
+    await engine.containers.remove(c.id, { force: true, volumes: true });
+  for (const n of await engine.networks.list()) {
+    if (!['bridge', 'host', 'none'].includes(n.name)) await engine.networks.remove(n.id);
   }
-  const vols = JSON.parse((await api(d.socket, 'GET', '/v1.41/volumes')).body || '{}') as {
-    Volumes?: Array<{ Name: string }>;
-  };
-  for (const v of vols.Volumes ?? [])
-    await api(d.socket, 'DELETE', `/v1.41/volumes/${encodeURIComponent(v.Name)}?force=1`);
+  for (const v of await engine.volumes.list()) await engine.volumes.remove(v.name, { force: true });
 }
 
 function machineLine(): string {

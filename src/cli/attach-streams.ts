@@ -2,7 +2,7 @@
 // hijack.go): output to stdout and stderr (demultiplexed unless a TTY), stdin copied in and its EOF passed on as
 // a half-close, the terminal in raw mode for a TTY, and its size sent at the start and on every resize.
 import type { ReadStream, WriteStream } from 'node:tty';
-import type { HijackedStream } from '../client/hijack.js';
+import type { ProcessStream } from '../client/types.js';
 import { demultiplex } from '../client/stdcopy.js';
 import { BerthError } from '../errors.js';
 import type { CliContext } from './context.js';
@@ -22,7 +22,7 @@ export interface AttachOptions {
 /** Pumps both ways until the output ends; `interrupted` says whether ctx.signal cut it short. */
 export async function attachStreams(
   ctx: CliContext,
-  stream: HijackedStream,
+  stream: ProcessStream,
   opts: AttachOptions,
 ): Promise<{ interrupted: boolean }> {
   const out = byteOutput(ctx);
@@ -51,7 +51,7 @@ export async function attachStreams(
   return { interrupted: signal?.aborted === true && !opts.onInterrupt };
 }
 
-function pumpInput(ctx: CliContext, stream: HijackedStream, opts: AttachOptions): () => void {
+function pumpInput(ctx: CliContext, stream: ProcessStream, opts: AttachOptions): () => void {
   const input = stream.input;
   if (!input) return () => undefined;
   input.on('error', () => undefined); // the process may exit before it has read its input

@@ -2,7 +2,6 @@
 // are missing (or for all, with --build). The context goes to the engine as a tar, so berthd and dockerd both build.
 import { BerthError } from '../errors.js';
 import type { Build, Service } from '../spec/model.js';
-import { buildImage } from '../client/build-image.js';
 import { packBuildContext } from '../client/build-context.js';
 import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-images.js';
 import { readDockerConfig, withProxyArgs } from '../client/docker-proxies.js';
@@ -64,24 +63,22 @@ export async function buildServices(
       dockerfileInline: build.dockerfile_inline,
     });
     try {
-      out[name] = await buildImage(
-        session.client,
-        {
-          context: packed.stream,
-          dockerfile: packed.dockerfileName,
-          tags: [ref],
-          buildArgs: withProxyArgs(args, dockerConfig, ctx.env.DOCKER_HOST),
-          target: build.target,
-          labels: build.labels,
-          noCache: settings.noCache === true || build.no_cache === true,
-          pull: settings.pull === true || build.pull === true,
-          networkMode: typeof build.network === 'string' ? build.network : undefined,
+      const built = await session.client.images.build({
+        context: packed.stream,
+        dockerfile: packed.dockerfileName,
+        tags: [ref],
+        buildArgs: withProxyArgs(args, dockerConfig, ctx.env.DOCKER_HOST),
+        target: build.target,
+        labels: build.labels,
+        noCache: settings.noCache === true || build.no_cache === true,
+        pull: settings.pull === true || build.pull === true,
+        network: typeof build.network === 'string' ? build.network : undefined,
+        signal: ctx.signal,
+        onProgress: (m) => {
+          if (!settings.quiet && m.stream !== undefined) ctx.stderr(prefixLines(name, m.stream));
         },
-        (text) => {
-          if (!settings.quiet) ctx.stderr(prefixLines(name, text));
-        },
-        ctx.signal,
-      );
+      });
+      out[name] = built.id;
     } catch (e) {
       if (e instanceof BerthError) {
         throw new BerthError(e.code, `service "${name}" failed to build: ${e.message}`, { hint: e.hint, cause: e });
@@ -111,8 +108,7 @@ export async function servicesToBuild(
       continue;
     }
     const ref = serviceImage(session.stack, service);
-    const found = await session.client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
-    if (found === undefined) out.push(name);
+    if ((await session.client.images.inspect(ref)) === undefined) out.push(name);
   }
   return out;
 }

@@ -2,7 +2,8 @@
 // current context names (any Docker Engine API, e.g. a real dockerd), else the built-in berthd, started in the
 // background on first use so that a new user never has to.
 import { type EngineChoice, engineEndpoint, pingEngine } from '../client/endpoint.js';
-import { EngineClient } from '../client/engine-client.js';
+import { dockerEngineClient } from '../client/docker/client.js';
+import type { EngineClient } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import { engineSettings, engineStart } from './commands/engine.js';
 import type { CliContext } from './context.js';
@@ -19,5 +20,5 @@ export async function connectEngine(ctx: CliContext, choice: EngineChoice = {}):
     }
     ctx.stderr(await engineStart(engineSettings(ctx.env)));
   }
-  return new EngineClient(endpoint.socketPath);
+  return dockerEngineClient(endpoint.socketPath);
 }

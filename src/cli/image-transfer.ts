@@ -1,45 +1,25 @@
-// Pull and push through any Docker Engine API: POST /images/create and /images/{name}/push with the user's
-// credentials in X-Registry-Auth. Both answer 200 and then stream JSON messages; a failure comes as an `error`
-// message in the stream, so the stream is read to its end and its error turned into a BerthError that names the
-// image, the registry and the engine's words, with a hint.
-import { request } from 'node:http';
-import type { IncomingMessage } from 'node:http';
-import { CLIENT_API_VERSION, EngineApiError } from '../client/engine-client.js';
-import type { EngineClient } from '../client/engine-client.js';
-import { unixRequestOptions } from '../client/endpoint.js';
+// Pull and push through the engine with the user's credentials (the docker CLI's config and helpers); a failure
+// becomes a BerthError that names the image, the registry and the engine's words, with a hint.
+import { splitReference } from '../client/docker/images.js';
+import { isEngineError } from '../client/errors.js';
+import type { EngineClient, ProgressMessage } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import { parseImageReference } from '../spec/image-reference.js';
-import { registryAuthHeader, registryKey, registryName } from './registry-auth.js';
-
-/** One message of the engine's progress stream. */
-export interface TransferMessage {
-  status?: string;
-  id?: string;
-  progress?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-}
+import { registryAuthFor, registryKey, registryName } from './registry-auth.js';
 
 export interface TransferOptions {
   env: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
-  onMessage?: (m: TransferMessage) => void;
-}
-
-/** `name` and `tag` for /images/create: a digest goes in `tag` too, as the docker CLI sends it. */
-export function splitReference(ref: string): { name: string; tag: string } {
-  const at = ref.indexOf('@');
-  if (at >= 0) return { name: ref.slice(0, at), tag: ref.slice(at + 1) };
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? { name: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { name: ref, tag: 'latest' };
+  onMessage?: (m: ProgressMessage) => void;
 }
 
 export async function pullImage(client: EngineClient, ref: string, opts: TransferOptions): Promise<void> {
-  const { name, tag } = splitReference(ref);
-  const path = `/images/create?${new URLSearchParams({ fromImage: name, tag }).toString()}`;
-  await transfer(client, { path, ref, verb: 'pull' }, opts);
+  await transfer(client, { ref, verb: 'pull' }, opts);
   await stampPullTime(client, ref);
+}
+
+export async function pushImage(client: EngineClient, ref: string, opts: TransferOptions): Promise<void> {
+  await transfer(client, { ref, verb: 'push' }, opts);
 }
 
 /**
@@ -50,93 +30,29 @@ export async function pullImage(client: EngineClient, ref: string, opts: Transfe
 async function stampPullTime(client: EngineClient, ref: string): Promise<void> {
   if (ref.includes('@')) return; // a digest never changes: no refresh policy needs its time
   const { name, tag } = splitReference(ref);
-  await client
-    .call('POST', `/images/${encodeURIComponent(ref)}/tag`, { query: { repo: name, tag } })
-    .catch((e: unknown) => {
-      // An engine that cannot tag still pulled: the refresh policies then see an unknown time and pull again.
-      if (!(e instanceof EngineApiError)) throw e;
-    });
-}
-
-export async function pushImage(client: EngineClient, ref: string, opts: TransferOptions): Promise<void> {
-  const { name, tag } = splitReference(ref);
-  const path = `/images/${encodeURIComponent(name)}/push?${new URLSearchParams({ tag }).toString()}`;
-  await transfer(client, { path, ref, verb: 'push' }, opts);
+  await client.images.tag(ref, name, tag).catch((e: unknown) => {
+    // An engine that cannot tag still pulled: the refresh policies then see an unknown time and pull again.
+    if (!isEngineError(e)) throw e;
+  });
 }
 
 async function transfer(
   client: EngineClient,
-  what: { path: string; ref: string; verb: 'pull' | 'push' },
+  what: { ref: string; verb: 'pull' | 'push' },
   opts: TransferOptions,
 ): Promise<void> {
-  const auth = await registryAuthHeader(opts.env, what.ref);
+  const auth = await registryAuthFor(opts.env, what.ref);
   const registry = registryName(registryKey(what.ref));
-  const fail = (why: string): BerthError => transferError(what.verb, what.ref, registry, why);
-  const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request(
-      {
-        ...unixRequestOptions(client.socketPath),
-        method: 'POST',
-        path: `/v${CLIENT_API_VERSION}${what.path}`,
-        signal: opts.signal,
-        // dockerd refuses a push without the header: an empty one means anonymous (the docker CLI sends "e30=").
-        headers: { 'Content-Length': 0, 'X-Registry-Auth': auth ?? 'e30=' },
-      },
-      resolve,
-    );
-    req.on('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.name === 'AbortError'
-          ? new BerthError('CLI_INTERRUPTED', `${what.verb} of ${what.ref} interrupted`)
-          : new BerthError(
-              'ENGINE_UNREACHABLE',
-              `cannot reach the engine at ${client.socketPath}: ${e.code ?? e.message}`,
-              {
-                hint: 'start the built-in engine with `berth engine start`, or point DOCKER_HOST at a running one',
-              },
-            ),
-      ),
-    );
-    req.end();
-  });
-  let error: string | undefined;
-  let rest = '';
-  const take = (line: string): void => {
-    if (line.trim() === '') return;
-    let m: TransferMessage;
-    try {
-      m = JSON.parse(line) as TransferMessage;
-    } catch {
-      return; // not a message (a proxy's text): the status code and the end of the stream decide
-    }
-    if (m.error !== undefined || m.errorDetail?.message !== undefined) error ??= m.errorDetail?.message ?? m.error;
-    else opts.onMessage?.(m);
-  };
-  const status = res.statusCode ?? 0;
-  const body: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    res.on('data', (c: Buffer) => {
-      const text = rest + c.toString('utf8');
-      if (status >= 400) return void body.push(c.toString('utf8'));
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      lines.forEach(take);
-    });
-    res.on('end', () => resolve());
-    res.on('error', reject);
-  });
-  take(rest);
-  if (status >= 400) {
-    const text = body.join('');
-    let message = text.trim();
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? message;
-    } catch {
-      // not JSON: keep the text
-    }
-    throw fail(message || `HTTP ${status}`);
+  const transferOpts = { auth, signal: opts.signal, onProgress: opts.onMessage };
+  try {
+    if (what.verb === 'pull') await client.images.pull(what.ref, transferOpts);
+    else await client.images.push(what.ref, transferOpts);
+  } catch (e) {
+    if (opts.signal?.aborted) throw new BerthError('CLI_INTERRUPTED', `${what.verb} of ${what.ref} interrupted`);
+    // An engine that cannot be reached says so itself; every other answer is about this image and registry.
+    if (isEngineError(e) && e.kind !== 'unavailable') throw transferError(what.verb, what.ref, registry, e.message);
+    throw e;
   }
-  if (error !== undefined) throw fail(error);
 }
 
 function transferError(verb: 'pull' | 'push', ref: string, registry: string, why: string): BerthError {

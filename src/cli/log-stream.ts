@@ -1,7 +1,7 @@
-// Container logs as the CLI prints them: Docker's multiplexed stream (8-byte frame headers) split into lines,
+// Container logs as the CLI prints them: the engine's log chunks split into lines,
 // each prefixed with the container's name in a color of its own, as `docker compose logs` and attached `up` do.
-import type { IncomingMessage } from 'node:http';
-import type { EngineClient, Query } from '../client/engine-client.js';
+import type { EngineClient, LogChunk } from '../client/types.js';
+import { BerthError } from '../errors.js';
 
 const COLORS = [36, 33, 32, 35, 34, 91, 96, 93, 92, 95, 94];
 
@@ -10,29 +10,13 @@ export interface LogLine {
   text: string;
 }
 
-/** Splits a multiplexed (or, for a TTY container, raw) stream into whole lines. */
-export async function* demuxLines(res: IncomingMessage, tty: boolean): AsyncGenerator<LogLine> {
-  let buf: Buffer = Buffer.alloc(0);
+/** Splits a container's log chunks into whole lines, per stream (a line may span chunks). */
+export async function* logLines(chunks: AsyncIterable<LogChunk>): AsyncGenerator<LogLine> {
   const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
-  function* emit(stream: 'stdout' | 'stderr', payload: string): Generator<LogLine> {
-    const parts = (partial[stream] + payload).split('\n');
-    partial[stream] = parts.pop() ?? '';
-    for (const text of parts) yield { stream, text };
-  }
-  for await (const chunk of res) {
-    buf = Buffer.concat([buf, chunk as Buffer]);
-    if (tty) {
-      yield* emit('stdout', buf.toString('utf8'));
-      buf = Buffer.alloc(0);
-      continue;
-    }
-    while (buf.length >= 8) {
-      const size = buf.readUInt32BE(4);
-      if (buf.length < 8 + size) break;
-      const stream = buf[0] === 2 ? 'stderr' : 'stdout';
-      yield* emit(stream, buf.subarray(8, 8 + size).toString('utf8'));
-      buf = buf.subarray(8 + size);
-    }
+  for await (const chunk of chunks) {
+    const parts = (partial[chunk.stream] + chunk.data.toString('utf8')).split('\n');
+    partial[chunk.stream] = parts.pop() ?? '';
+    for (const text of parts) yield { stream: chunk.stream, text };
   }
   for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) yield { stream, text: partial[stream] };
 }
@@ -59,23 +43,27 @@ export async function streamContainerLogs(
   onLine: (line: LogLine) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const query: Query = {
-    stdout: 1,
-    stderr: 1,
-    follow: opts.follow ? 1 : undefined,
-    tail: opts.tail,
-    timestamps: opts.timestamps ? 1 : undefined,
-    since: opts.since,
-  };
   if (signal?.aborted) return;
-  const res = await client.raw('GET', `/containers/${id}/logs`, { query, signal }).catch((e: unknown) => {
-    if (signal?.aborted) return undefined;
-    throw e;
+  const chunks = client.containers.logs(id, {
+    follow: opts.follow,
+    tail: tailOf(opts.tail),
+    timestamps: opts.timestamps,
+    since: opts.since,
+    tty: opts.tty,
+    signal,
   });
-  if (!res) return;
   try {
-    for await (const line of demuxLines(res, opts.tty)) onLine(line);
+    for await (const line of logLines(chunks)) onLine(line);
   } catch (e) {
     if (!signal?.aborted) throw e;
   }
+}
+
+/** --tail: a number of lines or "all". */
+function tailOf(tail: string | undefined): number | 'all' | undefined {
+  if (tail === undefined || tail === 'all') return tail;
+  if (/^\d+$/.test(tail)) return Number(tail);
+  throw new BerthError('CLI_BAD_TAIL', `--tail ${tail}: expected a number of lines or "all"`, {
+    hint: 'e.g. --tail 20',
+  });
 }

@@ -1,14 +1,10 @@
 // The PORTS column of `berth ps`, as `docker compose ps` and `docker ps` write it (docker/cli's DisplayablePorts):
 // ports sorted, runs of consecutive ports grouped ("8000-8002/tcp"), bindings whose host port differs listed last.
 // Pure.
+import type { PublishedPort } from '../client/types.js';
 
-/** One entry of the Engine API's container list `Ports`. */
-export interface ListPort {
-  IP?: string;
-  PrivatePort: number;
-  PublicPort?: number;
-  Type: string;
-}
+/** A published port as a container list reports it (the client's PublishedPort, any protocol string). */
+export type ListPort = Pick<PublishedPort, 'ip' | 'privatePort' | 'publicPort'> & { type: string };
 
 export function displayablePorts(ports: readonly ListPort[]): string {
   const sorted = [...ports].sort(comparePorts);
@@ -17,14 +13,14 @@ export function displayablePorts(ports: readonly ListPort[]): string {
   const result: string[] = [];
   const hostMappings: string[] = [];
   for (const p of sorted) {
-    const current = p.PrivatePort;
-    let key = p.Type;
-    if (p.IP) {
-      if (p.PublicPort !== current) {
-        hostMappings.push(`${hostPort(p.IP, p.PublicPort ?? 0)}->${p.PrivatePort}/${p.Type}`);
+    const current = p.privatePort;
+    let key = p.type;
+    if (p.ip) {
+      if (p.publicPort !== current) {
+        hostMappings.push(`${hostPort(p.ip, p.publicPort ?? 0)}->${p.privatePort}/${p.type}`);
         continue;
       }
-      key = `${p.IP}/${p.Type}`;
+      key = `${p.ip}/${p.type}`;
     }
     const group = groups.get(key);
     if (!group) {
@@ -43,14 +39,14 @@ export function displayablePorts(ports: readonly ListPort[]): string {
 
 /** Compose's Publishers order (cmd/compose/ps.go): by container port. */
 export function sortByPrivatePort<T extends ListPort>(ports: readonly T[]): T[] {
-  return [...ports].sort((a, b) => a.PrivatePort - b.PrivatePort);
+  return [...ports].sort((a, b) => a.privatePort - b.privatePort);
 }
 
 function comparePorts(a: ListPort, b: ListPort): number {
-  if (a.PrivatePort !== b.PrivatePort) return a.PrivatePort - b.PrivatePort;
-  if ((a.IP ?? '') !== (b.IP ?? '')) return (a.IP ?? '') < (b.IP ?? '') ? -1 : 1;
-  if ((a.PublicPort ?? 0) !== (b.PublicPort ?? 0)) return (a.PublicPort ?? 0) - (b.PublicPort ?? 0);
-  return a.Type < b.Type ? -1 : a.Type > b.Type ? 1 : 0;
+  if (a.privatePort !== b.privatePort) return a.privatePort - b.privatePort;
+  if ((a.ip ?? '') !== (b.ip ?? '')) return (a.ip ?? '') < (b.ip ?? '') ? -1 : 1;
+  if ((a.publicPort ?? 0) !== (b.publicPort ?? 0)) return (a.publicPort ?? 0) - (b.publicPort ?? 0);
+  return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
 }
 
 /** Go's net.JoinHostPort: an IPv6 address in brackets. */

@@ -112,14 +112,22 @@ export function readDockerConfig(env: Readonly<Record<string, string | undefined
   }
 }
 
+/** The credentials for pulling or pushing `image`, or undefined when there are none (anonymous). */
+export function registryAuthFor(
+  env: Readonly<Record<string, string | undefined>>,
+  image: string,
+): Promise<RegistryAuth | undefined> {
+  return findCredentials(readDockerConfig(env), registryKey(image), (helper, server) =>
+    runCredentialHelper(helper, server, env),
+  );
+}
+
 /** The X-Registry-Auth header for pulling or pushing `image`, or undefined when there are no credentials. */
 export async function registryAuthHeader(
   env: Readonly<Record<string, string | undefined>>,
   image: string,
 ): Promise<string | undefined> {
-  const auth = await findCredentials(readDockerConfig(env), registryKey(image), (helper, server) =>
-    runCredentialHelper(helper, server, env),
-  );
+  const auth = await registryAuthFor(env, image);
   return auth === undefined ? undefined : encodeRegistryAuth(auth);
 }
 

@@ -1,34 +1,7 @@
 // A container event of the engine as `docker compose events` prints it (pkg/api Event.String and the --json
 // shape of cmd/compose/events.go), and Docker's --since/--until values. Pure: time zone and clock come in.
 
-/** The fields of a `GET /events` message that Compose reads. `timeNano` is exact (a bigint, parsed from the text). */
-export interface EngineEvent {
-  type: string;
-  action: string;
-  id: string;
-  attributes: Record<string, string>;
-  timeNano: bigint;
-}
-
-/** One line of `GET /events` (JSON) as an EngineEvent; timeNano is read from the text, as a number loses precision. */
-export function parseEngineEvent(line: string): EngineEvent {
-  const raw = JSON.parse(line) as {
-    Type?: string;
-    Action?: string;
-    status?: string;
-    id?: string;
-    time?: number;
-    Actor?: { ID?: string; Attributes?: Record<string, string> };
-  };
-  const nano = /"timeNano"\s*:\s*(\d+)/.exec(line)?.[1];
-  return {
-    type: raw.Type ?? '',
-    action: raw.Action ?? raw.status ?? '',
-    id: raw.Actor?.ID ?? raw.id ?? '',
-    attributes: raw.Actor?.Attributes ?? {},
-    timeNano: nano !== undefined ? BigInt(nano) : BigInt(raw.time ?? 0) * 1_000_000_000n,
-  };
-}
+import type { EngineEvent } from '../client/types.js';
 
 /** Compose leaves its own labels out of the attributes it shows; sorted here (Go's map order is random). */
 export function shownAttributes(e: EngineEvent): Record<string, string> {

@@ -1,20 +1,11 @@
 // Which container of a service a command acts on, chosen as Compose does (pkg/compose/containers.go): by the
 // project and service labels, running ones unless stopped ones are asked for, replicas by number, one-off
 // (`run`) containers after them; and the errors Compose gives when there is none.
-import type { EngineClient } from '../client/engine-client.js';
-import { filters } from '../client/engine-client.js';
+import { isOneoff, projectContainers } from '../client/observe.js';
+import type { ContainerSummary, EngineClient } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import { LABEL } from '../planner/labels.js';
 import { compareText } from '../compare-text.js';
-
-/** The fields of `GET /containers/json` these commands read. */
-export interface ContainerSummary {
-  Id: string;
-  Names: string[];
-  Image: string;
-  State: string;
-  Labels: Record<string, string> | null;
-}
 
 export interface ContainerQuery {
   services?: readonly string[];
@@ -26,9 +17,7 @@ export interface ContainerQuery {
   number?: number;
 }
 
-export const nameOf = (c: ContainerSummary): string => (c.Names[0] ?? '').replace(/^\//, '');
-const isOneoff = (c: ContainerSummary): boolean => c.Labels?.[LABEL.oneoff] === 'True';
-const numberOf = (c: ContainerSummary): number => Number(c.Labels?.[LABEL.number] ?? '0') || 0;
+const numberOf = (c: ContainerSummary): number => Number(c.labels[LABEL.number] ?? '0') || 0;
 
 /** The project's containers that match, replicas by number first, then one-off containers. */
 export async function findContainers(
@@ -36,19 +25,16 @@ export async function findContainers(
   project: string,
   query: ContainerQuery,
 ): Promise<ContainerSummary[]> {
-  const label = [`${LABEL.project}=${project}`];
-  if (query.services?.length === 1) label.push(`${LABEL.service}=${query.services[0]}`);
-  if (query.number !== undefined) label.push(`${LABEL.number}=${query.number}`);
-  if (query.oneoff !== 'include') label.push(`${LABEL.oneoff}=False`);
-  const list = await client.call<ContainerSummary[]>('GET', '/containers/json', {
-    query: { all: query.stopped ? 1 : undefined, filters: filters({ label }) },
+  const list = await projectContainers(client, project, {
+    services: query.services,
+    running: query.stopped !== true,
+    oneoff: query.oneoff === 'include' ? 'include' : 'exclude',
+    number: query.number,
   });
-  return list
-    .filter((c) => !query.services?.length || query.services.includes(c.Labels?.[LABEL.service] ?? ''))
-    .sort((a, b) => {
-      if (isOneoff(a) || isOneoff(b)) return Number(isOneoff(a)) - Number(isOneoff(b));
-      return numberOf(a) - numberOf(b) || compareText(nameOf(a), nameOf(b));
-    });
+  return list.sort((a, b) => {
+    if (isOneoff(a) || isOneoff(b)) return Number(isOneoff(a)) - Number(isOneoff(b));
+    return numberOf(a) - numberOf(b) || compareText(a.name, b.name);
+  });
 }
 
 /** The container `exec` and `cp --index` act on: replica `index` (0 means the first), else Compose's error. */

@@ -1,10 +1,10 @@
 // What every stack command starts with: the loaded stack, a client for its engine, and what the engine runs of the
 // project. Images are resolved here (and pulled when missing and pullable), so the planner gets plain IDs.
-import type { EngineClient } from '../client/engine-client.js';
+import type { EngineClient } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import type { Service, Stack } from '../spec/model.js';
-import type { Observed } from '../planner/observed.js';
-import { observeProject } from '../planner/observed.js';
+import type { Observed } from '../client/observe.js';
+import { observeProject } from '../client/observe.js';
 import { connectEngine } from './connect.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProjectFiles } from './load-project.js';
@@ -61,9 +61,8 @@ export async function resolveImages(
     let p = byRef.get(ref);
     if (!p) {
       p = (async (): Promise<string> => {
-        const found =
-          pull === 'always' ? undefined : await client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
-        if (found) return found.Id;
+        const found = pull === 'always' ? undefined : await client.images.inspect(ref);
+        if (found) return found.id;
         if (pull === 'never') {
           throw new BerthError(
             'PLAN_IMAGE_MISSING',
@@ -74,9 +73,9 @@ export async function resolveImages(
         say(` ${service}  Pulling`);
         await pullImage(client, ref, { env: session.env });
         say(` ${service}  Pulled`);
-        const pulled = await client.find<{ Id: string }>(`/images/${encodeURIComponent(ref)}/json`);
+        const pulled = await client.images.inspect(ref);
         if (!pulled) throw new BerthError('PLAN_IMAGE_MISSING', `image ${ref} is still missing after the pull`);
-        return pulled.Id;
+        return pulled.id;
       })();
       byRef.set(ref, p);
     }

@@ -121,6 +121,8 @@ export interface LogOptions {
   until?: string;
   stdout?: boolean;
   stderr?: boolean;
+  /** The container has a TTY: its log is raw output (all of it `stdout`), not multiplexed. */
+  tty?: boolean;
   signal?: AbortSignal;
 }
 
@@ -188,6 +190,8 @@ export interface ImageDetails {
   config: Record<string, unknown>;
   /** Layer diff IDs, bottom first. */
   layers: string[];
+  /** When a tag last pointed at it (Docker's Metadata.LastTagTime); the pull policies compare with it. */
+  lastTagTime?: string;
 }
 
 /** One progress message of a pull, push, load or build, as the engine streams them (Docker's JSON messages). */
@@ -293,6 +297,8 @@ export interface EventFilter {
   /** "key" or "key=value". */
   labels?: readonly string[];
   types?: readonly string[];
+  /** Actions: "die", "start"... */
+  actions?: readonly string[];
   /** Seconds since the epoch, as Docker's `since`/`until` take them. */
   since?: string;
   until?: string;
@@ -315,7 +321,8 @@ export interface EngineInfo {
  * An engine berth drives: berthd or dockerd over the Docker Engine API, or the in-memory fake.
  *
  * Contract (test/client/contract.ts holds every implementation to it):
- * - every failure is an `EngineError` (errors.ts) with a `kind`; nothing else is thrown for an engine's answer;
+ * - every failure is an `EngineError` (errors.ts) with a `kind`; nothing else is thrown for an engine's answer
+ *   (a call whose `signal` aborts rejects with the signal's AbortError; `events` and `logs` just end);
  * - `inspect`/`find` style calls return `undefined` for something that does not exist, all others throw `not-found`;
  * - `start` of a running container and `stop` of a stopped one succeed (not-modified is swallowed);
  * - removing a container that is being removed is a `conflict`; removing what is gone is `not-found`;
@@ -343,7 +350,15 @@ export interface EngineClient extends AsyncDisposable {
     /** Resolves when the container reaches the condition: "not-running" (default), "next-exit" or "removed". */
     wait(
       ref: string,
-      opts?: { condition?: 'not-running' | 'next-exit' | 'removed'; signal?: AbortSignal },
+      opts?: {
+        condition?: 'not-running' | 'next-exit' | 'removed';
+        signal?: AbortSignal;
+        /**
+         * Called once the engine holds the wait, before the exit: a `start` made after it cannot be missed by a
+         * "next-exit" wait (`berth run` waits, then starts). Every implementation calls it before resolving.
+         */
+        onWaiting?: () => void;
+      },
     ): Promise<ContainerExit>;
     logs(ref: string, opts?: LogOptions): AsyncIterable<LogChunk>;
     attach(ref: string, opts: { stdin: boolean; tty: boolean; detachKeys?: string }): Promise<ProcessStream>;

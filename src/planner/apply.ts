@@ -3,8 +3,7 @@
 // depends_on conditions), at most `parallel` at a time. A failed action fails the actions that wait on it, with
 // the reason. Every step is one the next run can converge from: a recreate renames the old container before it
 // creates the new one, so a crash between leaves a container the next plan recognizes and replaces.
-import type { EngineClient } from '../client/engine-client.js';
-import { EngineApiError } from '../client/engine-client.js';
+import type { EngineClient, EngineErrorKind, NetworkCreate, VolumeCreate } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import type { DependsOn, Service, Stack } from '../spec/model.js';
 import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';
@@ -42,7 +41,8 @@ export interface ApplyContext {
 }
 
 export interface ApplyResult {
-  failed: Array<{ action: Action; error: string }>;
+  /** `cause`: what the action threw, so that an engine's code and hint reach the user. */
+  failed: Array<{ action: Action; error: string; cause?: unknown }>;
   /** The container id of each container action that made or kept one. */
   containers: Record<string, string>;
 }
@@ -85,7 +85,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, events: ApplyEven
     })();
     const guarded = promise.catch((e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
-      failed.push({ action, error: message });
+      failed.push({ action, error: message, cause: e });
       report(action, 'failed', message);
       throw new DependencyFailed(action, message);
     });
@@ -157,20 +157,19 @@ export async function waitForCondition(
   const pollMs = ctx.pollMs ?? 500;
   for (;;) {
     if (ctx.signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
-    const c = await ctx.client.call<{
-      State: { Status: string; ExitCode: number; Health?: { Status: string } };
-      Config: { Healthcheck?: { Test?: string[] } };
-    }>('GET', `/containers/${id}/json`);
+    const found = await ctx.client.containers.inspect(id);
+    if (!found) throw new BerthError('PLAN_DEPENDENCY_GONE', `dependency "${service}" has no container ${id} any more`);
+    const state = found.state;
     if (rule.condition === 'service_completed_successfully') {
-      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
-        if (c.State.ExitCode === 0) return;
+      if (state.status === 'exited' || state.status === 'dead') {
+        if (state.exitCode === 0) return;
         throw new BerthError(
           'PLAN_DEPENDENCY_FAILED',
-          `service "${service}" didn't complete successfully: exit ${c.State.ExitCode}`,
+          `service "${service}" didn't complete successfully: exit ${state.exitCode}`,
         );
       }
     } else {
-      const health = c.State.Health?.Status;
+      const health = state.health?.status;
       if (health === undefined) {
         throw new BerthError('PLAN_NO_HEALTHCHECK', `dependency "${service}" has no healthcheck configured`, {
           hint: `add a healthcheck to "${service}" or use condition: service_started`,
@@ -180,8 +179,8 @@ export async function waitForCondition(
       if (health === 'unhealthy') {
         throw new BerthError('PLAN_DEPENDENCY_UNHEALTHY', `dependency "${service}" is unhealthy`);
       }
-      if (c.State.Status === 'exited' || c.State.Status === 'dead') {
-        throw new BerthError('PLAN_DEPENDENCY_EXITED', `dependency "${service}" exited (${c.State.ExitCode})`);
+      if (state.status === 'exited' || state.status === 'dead') {
+        throw new BerthError('PLAN_DEPENDENCY_EXITED', `dependency "${service}" exited (${state.exitCode})`);
       }
     }
     await new Promise((r) => setTimeout(r, pollMs));
@@ -200,55 +199,53 @@ async function execute(action: Action, ctx: ApplyContext): Promise<string | unde
     case 'create-network': {
       const net = stack.networks[action.key as string];
       if (!net) return undefined;
-      await client
-        .call('POST', '/networks/create', { body: networkBody(stack, action.key as string) })
-        .catch(async (e: unknown) => {
-          // Made meanwhile (by a run that was cut short, say): fine if it is this project's network.
-          if (!(e instanceof EngineApiError && e.status === 409)) throw e;
-          const found = await client.find<{ Labels?: Record<string, string> | null }>(`/networks/${net.name}`);
-          if (found?.Labels?.[LABEL.project] !== stack.name) {
-            throw new BerthError(
-              'PLAN_NETWORK_FOREIGN',
-              `network ${net.name} exists but was not created by project "${stack.name}"`,
-              { hint: `remove it, or declare it \`external: true\`` },
-            );
-          }
-        });
+      await client.networks.create(networkBody(stack, action.key as string)).catch(async (e: unknown) => {
+        // Made meanwhile (by a run that was cut short, say): fine if it is this project's network.
+        if (kindOf(e) !== 'conflict') throw e;
+        const found = await client.networks.inspect(net.name);
+        if (found?.labels[LABEL.project] !== stack.name) {
+          throw new BerthError(
+            'PLAN_NETWORK_FOREIGN',
+            `network ${net.name} exists but was not created by project "${stack.name}"`,
+            { hint: `remove it, or declare it \`external: true\`` },
+          );
+        }
+      });
       return undefined;
     }
     case 'create-volume': {
-      await client.call('POST', '/volumes/create', { body: volumeBody(stack, action.key as string) });
+      await client.volumes.create(volumeBody(stack, action.key as string));
       return undefined;
     }
     case 'unchanged':
       return action.containerId;
     case 'start':
-      await client.call('POST', `/containers/${action.containerId}/start`);
+      await client.containers.start(action.containerId as string);
       return action.containerId;
     case 'restart':
       // depends_on.restart: after the dependency changed (and met its condition: this runs after the wait)
-      await client.call('POST', `/containers/${action.containerId}/restart`, { query: { t } });
+      await client.containers.restart(action.containerId as string, { timeoutSeconds: t });
       return action.containerId;
     case 'create':
       return createAndStart(action, ctx);
     case 'recreate': {
       const old = action.containerId as string;
-      await client.call('POST', `/containers/${old}/stop`, { query: { t } });
+      await client.containers.stop(old, { timeoutSeconds: t });
       // Renamed first, so the new container can take the name and a crash leaves a container the next plan finds.
       const tmp = `${old.slice(0, 12)}_${action.name.replace(/^[0-9a-f]{12}_/, '')}`;
-      if (tmp !== action.name) await client.call('POST', `/containers/${old}/rename`, { query: { name: tmp } });
+      if (tmp !== action.name) await client.containers.rename(old, tmp);
       const id = await createAndStart({ ...action, name: action.name.replace(/^[0-9a-f]{12}_/, '') }, ctx, old);
       return id;
     }
     case 'remove':
-      await client.call('POST', `/containers/${action.containerId}/stop`, { query: { t } }).catch(ignoreGone);
-      await client.call('DELETE', `/containers/${action.containerId}`, { query: { force: 1 } }).catch(ignoreGone);
+      await client.containers.stop(action.containerId as string, { timeoutSeconds: t }).catch(ignoreGone);
+      await client.containers.remove(action.containerId as string, { force: true }).catch(ignoreGone);
       return undefined;
     case 'remove-network':
-      await client.call('DELETE', `/networks/${action.name}`).catch(ignoreGone);
+      await client.networks.remove(action.name).catch(ignoreGone);
       return undefined;
     case 'remove-volume':
-      await client.call('DELETE', `/volumes/${action.name}`).catch(ignoreGone);
+      await client.volumes.remove(action.name).catch(ignoreGone);
       return undefined;
   }
 }
@@ -285,73 +282,71 @@ async function createAndStart(action: Action, ctx: ApplyContext, replaces?: stri
   };
   const securityOpt = inlineSeccompProfiles(body.HostConfig?.SecurityOpt, (p) => readFileSync(p, 'utf8'));
   if (securityOpt) body.HostConfig = { ...body.HostConfig, SecurityOpt: securityOpt };
-  const created = await client
-    .call<{ Id: string }>('POST', '/containers/create', { query: { name: req.name, platform: req.platform }, body })
+  const created = await client.containers
+    .create({ name: req.name, platform: req.platform, body })
     .catch(async (e: unknown) => {
       // The name is taken: by this very container, if a run cut short made it after this run looked. Use it.
-      if (!(e instanceof EngineApiError && e.status === 409)) throw e;
-      const found = await client.find<{ Id: string; Config: { Labels?: Record<string, string> | null } }>(
-        `/containers/${req.name}/json`,
-      );
-      const labels = found?.Config.Labels ?? {};
+      if (kindOf(e) !== 'conflict') throw e;
+      const found = await client.containers.inspect(req.name);
+      const labels = found?.config.Labels ?? {};
       const same =
         labels[LABEL.project] === stack.name &&
         labels[LABEL.service] === service.name &&
         labels[LABEL.configHash] === serviceConfigHash(service);
       if (!found || !same) throw e;
-      return { Id: found.Id };
+      return { id: found.id };
     });
   for (const extra of req.extraNetworks ?? []) {
-    await client.call('POST', `/networks/${extra.network}/connect`, {
-      body: { Container: created.Id, EndpointConfig: extra.endpoint },
-    });
+    await client.containers.connect(created.id, extra.network, extra.endpoint);
   }
-  if (replaces) await client.call('DELETE', `/containers/${replaces}`, { query: { force: 1 } }).catch(ignoreGone);
-  await client.call('POST', `/containers/${created.Id}/start`);
-  return created.Id;
+  if (replaces) await client.containers.remove(replaces, { force: true }).catch(ignoreGone);
+  await client.containers.start(created.id);
+  return created.id;
 }
 
-export function networkBody(stack: Stack, key: string): Record<string, unknown> {
+export function networkBody(stack: Stack, key: string): NetworkCreate {
   const net = stack.networks[key];
   if (!net) throw new BerthError('PLAN_UNKNOWN_NETWORK', `network "${key}" is not in the stack`);
   const ipam = net.ipam;
   return {
-    Name: net.name,
-    CheckDuplicate: true,
-    Driver: net.driver ?? 'bridge',
-    Internal: net.internal === true,
-    Attachable: net.attachable === true,
-    EnableIPv6: net.enable_ipv6 === true,
-    Options: net.driver_opts ?? {},
-    IPAM: ipam
+    name: net.name,
+    driver: net.driver ?? 'bridge',
+    internal: net.internal === true,
+    attachable: net.attachable === true,
+    enableIPv6: net.enable_ipv6 === true,
+    driverOpts: net.driver_opts ?? {},
+    ipam: ipam
       ? {
-          Driver: ipam.driver ?? 'default',
-          Options: ipam.options ?? {},
-          Config: (ipam.config ?? []).map((c) => ({
-            Subnet: c.subnet,
-            Gateway: c.gateway,
-            IPRange: c.ip_range,
-            AuxiliaryAddresses: c.aux_addresses,
+          driver: ipam.driver ?? 'default',
+          options: ipam.options ?? {},
+          config: (ipam.config ?? []).map((c) => ({
+            subnet: c.subnet as string | undefined,
+            gateway: c.gateway as string | undefined,
+            ipRange: c.ip_range as string | undefined,
+            auxAddresses: c.aux_addresses as Record<string, string> | undefined,
           })),
         }
       : undefined,
-    Labels: { ...(net.labels ?? {}), [LABEL.project]: stack.name, [LABEL.network]: key, [LABEL.version]: '2.29.0' },
+    labels: { ...(net.labels ?? {}), [LABEL.project]: stack.name, [LABEL.network]: key, [LABEL.version]: '2.29.0' },
   };
 }
 
-export function volumeBody(stack: Stack, key: string): Record<string, unknown> {
+export function volumeBody(stack: Stack, key: string): VolumeCreate {
   const vol = stack.volumes[key];
   if (!vol) throw new BerthError('PLAN_UNKNOWN_VOLUME', `volume "${key}" is not in the stack`);
   return {
-    Name: vol.name,
-    Driver: vol.driver ?? 'local',
-    DriverOpts: vol.driver_opts ?? {},
-    Labels: { ...(vol.labels ?? {}), [LABEL.project]: stack.name, [LABEL.volume]: key, [LABEL.version]: '2.29.0' },
+    name: vol.name,
+    driver: vol.driver ?? 'local',
+    driverOpts: vol.driver_opts ?? {},
+    labels: { ...(vol.labels ?? {}), [LABEL.project]: stack.name, [LABEL.volume]: key, [LABEL.version]: '2.29.0' },
   };
 }
 
+/** The kind of an EngineError (read as data: the planner imports only the client's types). */
+const kindOf = (e: unknown): EngineErrorKind | undefined => (e as { kind?: EngineErrorKind } | null)?.kind;
+
 function ignoreGone(e: unknown): void {
-  if (e instanceof EngineApiError && (e.status === 404 || e.status === 304)) return;
+  if (kindOf(e) === 'not-found' || kindOf(e) === 'not-modified') return;
   throw e;
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import { runDocker } from '../engine/docker-cli.js';
 import { runCli } from './run-cli.js';
@@ -25,7 +25,7 @@ describe.runIf(hasTools)('berth build and up --build', () => {
   let daemon: Berthd | undefined;
   let dir: string;
   let proj: string;
-  let client: EngineClient;
+  let client: RawEngineApi;
   let env: Record<string, string>;
   const project = `berth-build-${process.pid}`;
   const base = `${project}/busybox:1`;
@@ -41,7 +41,7 @@ describe.runIf(hasTools)('berth build and up --build', () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-build-cli-'));
     daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
     env = { BERTH_SOCKET: daemon.socket, BERTH_ROOT: daemon.root, BASE: base };
-    client = new EngineClient(daemon.socket);
+    client = new RawEngineApi(daemon.socket);
     writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [base] }));
     expect((await runDocker(daemon.socket, ['load', '-i', join(dir, 'busybox.tar')])).code).toBe(0);
     proj = join(dir, project);

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { freePort, httpGet } from './loopback.js';
 import { runCli } from './run-cli.js';
 
@@ -52,7 +52,7 @@ describe.runIf(hasTools)('examples/hello on the built-in engine', () => {
       if (!page) await new Promise((r) => setTimeout(r, 100));
     }
     expect(page).toContain('hello from berth');
-    const client = new EngineClient(daemon?.socket ?? '');
+    const client = new RawEngineApi(daemon?.socket ?? '');
     try {
       expect(await client.find(`/images/${project}-web/json`)).toBeDefined();
     } finally {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import type { CliRun } from './run-cli.js';
@@ -18,7 +18,7 @@ const image = `berth-bootstrap-${process.pid}/debian:bookworm`;
 
 let dir: string;
 let daemon: Berthd;
-let client: EngineClient;
+let client: RawEngineApi;
 let env: Record<string, string>;
 let first: CliRun;
 
@@ -28,7 +28,7 @@ const berth = (args: string[], extra: Record<string, string> = {}): Promise<CliR
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'berth-bootstrap-'));
   daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
-  client = new EngineClient(daemon.socket);
+  client = new RawEngineApi(daemon.socket);
   env = { BERTH_SOCKET: daemon.socket, BERTH_ROOT: daemon.root, PATH: process.env.PATH ?? '/usr/bin:/bin' };
   first = await berth(['image', 'bootstrap', image, '--suite', 'bookworm', '--include', 'hello']);
 }, 600_000);

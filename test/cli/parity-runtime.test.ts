@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import type { Engine } from './engines.js';
 import { hasDockerd, hasRunc, startEngine } from './engines.js';
@@ -84,7 +84,7 @@ const observed = new Map<string, Observed>();
 function scenario(engine: 'berthd' | 'dockerd'): void {
   let daemon: Engine;
   let dir: string;
-  let client: EngineClient;
+  let client: RawEngineApi;
   let env: Record<string, string>;
   let ports: { PORT: string; PORT2: string };
   const project = `berth-rtparity-${engine}-${process.pid}`;
@@ -105,7 +105,7 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-rtparity-'));
     daemon = await startEngine(engine, dir);
-    client = new EngineClient(daemon.socket);
+    client = new RawEngineApi(daemon.socket);
     for (const [tag, exposedPorts] of [
       [image, undefined],
       [exposing, ['80/tcp', '53/udp']],

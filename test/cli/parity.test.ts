@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import type { Engine, EngineName } from './engines.js';
 import { hasDockerd, hasRunc, startEngine } from './engines.js';
@@ -163,7 +163,7 @@ async function observe(engineName: EngineName, dir: string): Promise<Observation
   const image = `${project}/busybox:1`;
   const port = await freePort();
   const env = { ...engine.env, IMAGE: image, PORT: String(port) };
-  const client = new EngineClient(engine.socket);
+  const client = new RawEngineApi(engine.socket);
   const dockerEnv = { ...process.env, DOCKER_HOST: `unix://${engine.socket}` };
   const berth = (...args: string[]) => runCli(['-p', project, ...args], { cwd: join(dir, 'project'), env });
   const docker = async (...args: string[]): Promise<{ code: number; out: string }> =>

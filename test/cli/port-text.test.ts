@@ -7,14 +7,14 @@ describe('displayablePorts', () => {
   it('must list exposed ports before bindings to another host port, sorted by container port', () => {
     expect(
       displayablePorts([
-        { IP: '127.0.0.1', PrivatePort: 80, PublicPort: 18080, Type: 'tcp' },
-        { PrivatePort: 53, Type: 'udp' },
+        { ip: '127.0.0.1', privatePort: 80, publicPort: 18080, type: 'tcp' },
+        { privatePort: 53, type: 'udp' },
       ]),
     ).toBe('53/udp, 127.0.0.1:18080->80/tcp');
     expect(
       displayablePorts([
-        { PrivatePort: 80, Type: 'tcp' },
-        { PrivatePort: 53, Type: 'udp' },
+        { privatePort: 80, type: 'tcp' },
+        { privatePort: 53, type: 'udp' },
       ]),
     ).toBe('53/udp, 80/tcp');
     expect(displayablePorts([])).toBe('');
@@ -23,23 +23,23 @@ describe('displayablePorts', () => {
   it('must group consecutive ports and same-number bindings, and bracket IPv6 addresses', () => {
     expect(
       displayablePorts([
-        { PrivatePort: 6000, Type: 'tcp' },
-        { PrivatePort: 6001, Type: 'tcp' },
-        { PrivatePort: 6002, Type: 'tcp' },
-        { PrivatePort: 7000, Type: 'tcp' },
+        { privatePort: 6000, type: 'tcp' },
+        { privatePort: 6001, type: 'tcp' },
+        { privatePort: 6002, type: 'tcp' },
+        { privatePort: 7000, type: 'tcp' },
       ]),
     ).toBe('6000-6002/tcp, 7000/tcp');
-    expect(displayablePorts([{ IP: '0.0.0.0', PrivatePort: 9090, PublicPort: 9090, Type: 'tcp' }])).toBe(
+    expect(displayablePorts([{ ip: '0.0.0.0', privatePort: 9090, publicPort: 9090, type: 'tcp' }])).toBe(
       '0.0.0.0:9090->9090/tcp',
     );
-    expect(displayablePorts([{ IP: '::', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }])).toBe('[::]:8080->80/tcp');
+    expect(displayablePorts([{ ip: '::', privatePort: 80, publicPort: 8080, type: 'tcp' }])).toBe('[::]:8080->80/tcp');
   });
 });
 
 it('sortByPrivatePort must order Publishers by container port, as compose ps --format json does', () => {
   const sorted = sortByPrivatePort([
-    { PrivatePort: 80, Type: 'tcp' },
-    { PrivatePort: 53, Type: 'udp' },
+    { privatePort: 80, type: 'tcp' },
+    { privatePort: 53, type: 'udp' },
   ]);
-  expect(sorted.map((p) => p.PrivatePort)).toEqual([53, 80]);
+  expect(sorted.map((p) => p.privatePort)).toEqual([53, 80]);
 });

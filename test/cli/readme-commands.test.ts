@@ -8,7 +8,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlin
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { freePort } from './loopback.js';
 import type { ReadmeCommand } from './readme-blocks.js';
 import { readmeBlocks, splitComment } from './readme-blocks.js';
@@ -130,7 +130,7 @@ describe.runIf(hasTools)("the README's commands run as written", () => {
     const socket = env.BERTH_SOCKET as string;
     const up = await runLine({ text: 'berth engine start', line: 0, interrupt: false }, work, env);
     if (up.code === 0) {
-      const client = new EngineClient(socket);
+      const client = new RawEngineApi(socket);
       try {
         const left = await client.call<Array<{ Id: string }>>('GET', '/containers/json', { query: { all: 1 } });
         for (const c of left) await client.call('DELETE', `/containers/${c.Id}`, { query: { force: 1, v: 1 } });

@@ -5,7 +5,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { startRegistry as startRegistryServer } from '../engine/registry/registry-server.js';
 import { startEngine as startAnyEngine } from './engines.js';
 
@@ -39,7 +39,7 @@ export interface TestEngine {
   socket: string;
   /** What berth needs in its environment to use this engine. */
   env: Record<string, string>;
-  client: EngineClient;
+  client: RawEngineApi;
   /** The docker CLI against this engine; `config`: a DOCKER_CONFIG folder for its credentials. */
   docker(args: string[], config?: string): Promise<{ stdout: string; stderr: string }>;
   close(): Promise<void>;
@@ -48,7 +48,7 @@ export interface TestEngine {
 export async function startEngine(kind: 'berthd' | 'dockerd', dir: string): Promise<TestEngine> {
   mkdirSync(dir, { recursive: true });
   const engine = await startAnyEngine(kind, dir);
-  const client = new EngineClient(engine.socket);
+  const client = new RawEngineApi(engine.socket);
   return {
     kind,
     socket: engine.socket,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { main } from '../../src/cli/main.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
@@ -20,7 +20,7 @@ export interface StackEngine {
   project: string;
   image: string;
   env: Record<string, string>;
-  client: EngineClient;
+  client: RawEngineApi;
   /** berth -p PROJECT ARGS, text captured, no stdin streams. */
   berth(...args: string[]): Promise<CliRun>;
   /** The same with byte streams: `stdin` piped in, stdout kept as bytes. */
@@ -33,7 +33,7 @@ export async function startStackEngine(name: string, yaml: string): Promise<Stac
   const project = `berth-${name}-${process.pid}`;
   const image = `${project}/busybox:1`;
   const daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
-  const client = new EngineClient(daemon.socket);
+  const client = new RawEngineApi(daemon.socket);
   writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
   // Asynchronous: berthd runs in this process, so a synchronous child would block it.
   await run('docker', ['load', '-i', join(dir, 'busybox.tar')], {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import type { Engine } from './engines.js';
 import { hasDockerd, hasRunc, startEngine } from './engines.js';
@@ -54,7 +54,7 @@ volumes:
 function scenario(engine: 'berthd' | 'dockerd'): void {
   let daemon: Engine;
   let dir: string;
-  let client: EngineClient;
+  let client: RawEngineApi;
   let env: Record<string, string>;
   const project = `berth-up-${engine}-${process.pid}`;
   const image = `${project}/busybox:1`;
@@ -72,7 +72,7 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-up-'));
     daemon = await startEngine(engine, dir);
-    client = new EngineClient(daemon.socket);
+    client = new RawEngineApi(daemon.socket);
     writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
     // Asynchronous: berthd runs in this process, so a synchronous child would block it.
     await run('docker', ['load', '-i', join(dir, 'busybox.tar')], {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { RawEngineApi } from '../client/raw-engine-api.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import { runCli } from './run-cli.js';
 
@@ -24,7 +24,7 @@ interface Inspect {
 describe.runIf(hasRunc)('berth up flags on berthd', () => {
   let daemon: Berthd;
   let dir: string;
-  let client: EngineClient;
+  let client: RawEngineApi;
   let env: Record<string, string>;
   const image = `berth-flags-${process.pid}/busybox:1`;
   const projects: string[] = [];
@@ -47,7 +47,7 @@ describe.runIf(hasRunc)('berth up flags on berthd', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
     daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
-    client = new EngineClient(daemon.socket);
+    client = new RawEngineApi(daemon.socket);
     writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
     // Asynchronous: berthd runs in this process, so a synchronous child would block it.
     await run('docker', ['load', '-i', join(dir, 'busybox.tar')], {

@@ -3,7 +3,7 @@
 // one line. Other bases are left to the engine, which pulls them or says why it cannot.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { EngineClient } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import type { Build } from '../../spec/model.js';
 import type { CliContext } from '../context.js';
 import { bootstrapImage } from './bootstrap.js';
@@ -42,7 +42,7 @@ export function readDockerfile(build: Build): string | undefined {
 /** Makes each missing `debian:<suite>[-slim]` of `refs` that the engine cannot pull. */
 export async function ensureDebianBases(ctx: CliContext, client: EngineClient, refs: readonly string[]): Promise<void> {
   for (const ref of refs.filter((r) => DEBIAN.test(r))) {
-    if ((await client.find(`/images/${encodeURIComponent(ref)}/json`)) !== undefined) continue;
+    if ((await client.images.inspect(ref)) !== undefined) continue;
     if (await pulls(client, ref)) continue;
     const result = await bootstrapImage(client, requestFor(ref, {}), {
       aptDir: ctx.env.BERTH_APT_DIR,
@@ -59,21 +59,10 @@ export async function ensureDebianBases(ctx: CliContext, client: EngineClient, r
 
 /** Whether a pull of `ref` succeeds within a short time (no registry answers on many of our machines). */
 async function pulls(client: EngineClient, ref: string): Promise<boolean> {
-  const [name, tag] = ref.split(':') as [string, string];
   try {
-    const res = await client.raw('POST', '/images/create', {
-      query: { fromImage: name, tag },
-      signal: AbortSignal.timeout(20_000),
-    });
-    const text = await new Promise<string>((resolve, reject) => {
-      let s = '';
-      res.on('data', (c: Buffer) => (s += c.toString('utf8')));
-      res.on('end', () => resolve(s));
-      res.on('error', reject);
-    });
-    if ((res.statusCode ?? 500) >= 400 || text.includes('"error"')) return false;
-    return (await client.find(`/images/${encodeURIComponent(ref)}/json`)) !== undefined;
+    await client.images.pull(ref, { signal: AbortSignal.timeout(20_000) });
+    return (await client.images.inspect(ref)) !== undefined;
   } catch {
-    return false;
+    return false; // refused, failed or timed out alike: the mirror makes it instead
   }
 }

@@ -5,14 +5,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { BerthError } from '../../errors.js';
-import type { EngineClient } from '../../client/engine-client.js';
-import { unixRequestOptions } from '../../client/endpoint.js';
+import { isEngineError } from '../../client/errors.js';
+import type { EngineClient } from '../../client/types.js';
 import type { AptSource, BootstrapRequest } from './plan.js';
 import {
   cacheKey,
@@ -57,13 +57,12 @@ export async function bootstrapImage(
   const sources = sourcesFor(readAptSources(opts.aptDir ?? '/etc/apt'), req.suite, opts.mirror);
   const epochs = await Promise.all(sources.map((s) => fetchReleaseEpoch(s, opts.signal)));
   const key = cacheKey(req, sources, epochs);
-  const existing = await client.find<{ Id: string; Config?: { Labels?: Record<string, string> | null } }>(
-    `/images/${encodeURIComponent(req.ref)}/json`,
-  );
+  const existing = await client.images.inspect(req.ref);
+  const labels = (existing?.config.Labels ?? {}) as Record<string, string>;
   const seconds = (): number => Math.round((Date.now() - started) / 100) / 10;
-  if (existing?.Config?.Labels?.[KEY_LABEL] === key) {
-    const packages = (existing.Config.Labels[VERSIONS_LABEL] ?? '').split(' ').length;
-    return { ref: req.ref, id: existing.Id, made: false, packages, seconds: seconds(), sources };
+  if (existing && labels[KEY_LABEL] === key) {
+    const packages = (labels[VERSIONS_LABEL] ?? '').split(' ').length;
+    return { ref: req.ref, id: existing.id, made: false, packages, seconds: seconds(), sources };
   }
   if (!existsSync('/usr/bin/mmdebstrap')) {
     throw new BerthError('BOOTSTRAP_NO_MMDEBSTRAP', 'making a Debian image needs mmdebstrap, which is not installed', {
@@ -209,29 +208,17 @@ async function loadArchive(client: EngineClient, ref: string, config: Buffer, ro
     pack.entry({ name: 'manifest.json', mtime }, manifest);
     pack.finalize();
   })();
-  const answer = await new Promise<string>((resolve, reject) => {
-    const r = request(
-      {
-        ...unixRequestOptions(client.socketPath),
-        method: 'POST',
-        path: '/v1.41/images/load?quiet=1',
-        headers: { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
-      },
-    );
-    r.on('error', (e) => reject(new BerthError('ENGINE_UNREACHABLE', `loading the image failed: ${e.message}`)));
-    pack.pipe(r);
-  });
-  await body;
-  const failed = /"error":\s*"([^"]*)"/.exec(answer);
-  if (failed || !answer.includes('Loaded image')) {
-    throw new BerthError('BOOTSTRAP_LOAD_FAILED', `the engine did not load ${ref}: ${failed?.[1] ?? answer.trim()}`);
+  let answer = '';
+  try {
+    await client.images.load(pack as unknown as Readable, { onProgress: (m) => (answer += m.stream ?? '') });
+  } catch (e) {
+    if (isEngineError(e) && e.kind !== 'unavailable') {
+      throw new BerthError('BOOTSTRAP_LOAD_FAILED', `the engine did not load ${ref}: ${e.message}`, { cause: e });
+    }
+    throw e;
   }
-  const image = await client.call<{ Id: string }>('GET', `/images/${encodeURIComponent(ref)}/json`);
-  return image.Id;
+  await body;
+  const image = answer.includes('Loaded image') ? await client.images.inspect(ref) : undefined;
+  if (!image) throw new BerthError('BOOTSTRAP_LOAD_FAILED', `the engine did not load ${ref}: ${answer.trim()}`);
+  return image.id;
 }

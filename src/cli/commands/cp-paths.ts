@@ -3,14 +3,9 @@
 // missing destination takes the source's place under its own name, and "DEST/" must be a folder.
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, posix, resolve } from 'node:path';
-import type { EngineClient } from '../../client/engine-client.js';
-import {
-  getContainerArchive,
-  isDirMode,
-  isSymlinkMode,
-  putContainerArchive,
-  statContainerPath,
-} from '../../client/archive.js';
+import type { Readable } from 'node:stream';
+import { isDirMode, isSymlinkMode } from '../../client/archive.js';
+import type { EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import type { PackEntry } from '../local-archive.js';
@@ -43,13 +38,13 @@ export async function copyFromContainer(
   let src = containerPath(paths.src);
   let rebaseName: string | undefined;
   if (flags.followLink) {
-    const st = await statContainerPath(client, id, src);
+    const st = await client.containers.statPath(id, src);
     if (st && isSymlinkMode(st.mode) && st.linkTarget) {
       rebaseName = posix.basename(src);
       src = linkedPath(src, st.linkTarget);
     }
   }
-  const { stat: srcStat, tar } = await getContainerArchive(client, id, src);
+  const { stat: srcStat, tar } = await client.containers.getArchive(id, src);
   if (paths.dst === '-') {
     const out = byteOutput(ctx);
     for await (const chunk of tar) out.stdout(chunk as Buffer);
@@ -85,16 +80,16 @@ export async function copyToContainer(
   flags: CopyFlags,
 ): Promise<void> {
   let dst = containerPath(paths.dst);
-  let dstStat = await statContainerPath(client, id, dst);
+  let dstStat = await client.containers.statPath(id, dst);
   if (dstStat && isSymlinkMode(dstStat.mode) && dstStat.linkTarget) {
     dst = linkedPath(dst, dstStat.linkTarget);
-    dstStat = await statContainerPath(client, id, dst);
+    dstStat = await client.containers.statPath(id, dst);
   }
   const dstIsDir = dstStat !== undefined && isDirMode(dstStat.mode);
   if (paths.src === '-') {
     if (!dstIsDir)
       throw new BerthError('CLI_CP_NOT_A_DIRECTORY', `destination "${id}:${paths.dst}" must be a directory`);
-    return putContainerArchive(client, id, { path: dst, body: byteInput(ctx), copyUIDGID: flags.archive });
+    return client.containers.putArchive(id, dst, byteInput(ctx) as Readable, { copyUIDGID: flags.archive });
   }
   const src = localPath(ctx.cwd, paths.src);
   const bare = src.replace(/\/\.?$/, '');
@@ -116,7 +111,7 @@ export async function copyToContainer(
     entries = [{ name: posix.basename(trimmed), host: bare }];
   }
   const body = packLocal(entries, flags.followLink === true);
-  return putContainerArchive(client, id, { path: into, body, copyUIDGID: flags.archive });
+  return client.containers.putArchive(id, into, body, { copyUIDGID: flags.archive });
 }
 
 async function children(dir: string): Promise<PackEntry[]> {

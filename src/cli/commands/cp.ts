@@ -1,11 +1,11 @@
 // `berth cp`: copies files and folders between a service's container and this machine, as `docker compose cp`
 // does: `SERVICE:SRC DEST` reads from the service's first container, `SRC SERVICE:DEST` writes to all of them
 // (or the one --index names); "-" is a tar on stdin or stdout.
-import type { EngineClient } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
-import type { ContainerSummary } from '../service-containers.js';
-import { findContainers, nameOf, parseIndex, specifiedContainer } from '../service-containers.js';
+import type { ContainerSummary } from '../../client/types.js';
+import { findContainers, parseIndex, specifiedContainer } from '../service-containers.js';
 import { openSession } from '../stack-session.js';
 import type { CopyFlags } from './cp-paths.js';
 import { copyFromContainer, copyToContainer } from './cp-paths.js';
@@ -50,12 +50,12 @@ export async function cpCommand(
     const targets = await copyTargets(session.client, session.stack.name, service, { index, all: opts.all });
     await Promise.all(
       (fromService ? targets.slice(0, 1) : targets).map(async (c) => {
-        const name = nameOf(c);
+        const name = c.name;
         const what = fromService ? `${name}:${src.path} to ${dst.path}` : `${src.path} to ${name}:${dst.path}`;
         ctx.stderr(` Container ${name}  Copying ${what}\n`);
         const paths = { src: src.path, dst: dst.path };
-        if (fromService) await copyFromContainer(ctx, session.client, c.Id, paths, opts);
-        else await copyToContainer(ctx, session.client, c.Id, paths, opts);
+        if (fromService) await copyFromContainer(ctx, session.client, c.id, paths, opts);
+        else await copyToContainer(ctx, session.client, c.id, paths, opts);
         ctx.stderr(` Container ${name}  Copied ${what}\n`);
       }),
     );

@@ -10,7 +10,7 @@ import { selectProgress } from '../progress/select.js';
 import { applyEventsTo, inPhase } from '../progress/sink.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, serviceImage } from '../stack-session.js';
-import { EngineApiError } from '../../client/engine-client.js';
+import { isEngineError } from '../../client/errors.js';
 
 export interface DownOptions {
   volumes?: boolean;
@@ -78,10 +78,10 @@ async function removeImages(ctx: CliContext, session: StackSession, rmi: string)
   }
   for (const ref of [...refs].sort()) {
     try {
-      await session.client.call('DELETE', `/images/${encodeURIComponent(ref)}`);
+      await session.client.images.remove(ref);
       ctx.stderr(` Image ${ref}  Removed\n`);
     } catch (e) {
-      if (e instanceof EngineApiError && e.status === 404) continue;
+      if (isEngineError(e, 'not-found')) continue;
       ctx.stderr(`WARN: image ${ref} was not removed: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }

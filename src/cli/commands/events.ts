@@ -1,10 +1,9 @@
 // `berth events [SERVICE...]`: the engine's container events for the project, as `docker compose events` shows
 // them (one-off containers left out), until Ctrl-C or --until.
-import { filters } from '../../client/engine-client.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../planner/labels.js';
 import type { CliContext, ProjectOptions } from '../context.js';
-import { eventTimestamp, parseEngineEvent, renderEventJson, renderEventText } from '../render-event.js';
+import { eventTimestamp, renderEventJson, renderEventText } from '../render-event.js';
 import { openSession } from '../stack-session.js';
 
 export interface EventsOptions {
@@ -33,22 +32,14 @@ export async function eventsCommand(
   const project = session.stack.name;
   try {
     if (ctx.signal?.aborted) return;
-    const res = await session.client.raw('GET', '/events', {
-      query: { since, until, filters: filters({ label: [`${LABEL.project}=${project}`] }) },
-      signal: ctx.signal,
-    });
-    let rest = '';
-    for await (const chunk of res) {
-      const lines = (rest + String(chunk)).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.trim() !== '')) {
-        const e = parseEngineEvent(line);
-        if (e.type !== 'container' || e.attributes[LABEL.oneoff] === 'True') continue;
-        if (services.length > 0 && !services.includes(e.attributes[LABEL.service] ?? '')) continue;
-        // Go prints local time; the offset is taken per event, so a change of daylight saving time shows.
-        const offset = -new Date(Number(e.timeNano / 1_000_000n)).getTimezoneOffset();
-        ctx.stdout(opts.json ? renderEventJson(e, offset) : renderEventText(e, offset));
-      }
+    // Without a signal of the caller's the stream runs until --until: the engine ends it then.
+    const signal = ctx.signal ?? new AbortController().signal;
+    for await (const e of session.client.events({ since, until, labels: [`${LABEL.project}=${project}`] }, signal)) {
+      if (e.type !== 'container' || e.attributes[LABEL.oneoff] === 'True') continue;
+      if (services.length > 0 && !services.includes(e.attributes[LABEL.service] ?? '')) continue;
+      // Go prints local time; the offset is taken per event, so a change of daylight saving time shows.
+      const offset = -new Date(Number(e.timeNano / 1_000_000n)).getTimezoneOffset();
+      ctx.stdout(opts.json ? renderEventJson(e, offset) : renderEventText(e, offset));
     }
   } catch (e) {
     if (!ctx.signal?.aborted) throw e;

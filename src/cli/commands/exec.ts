@@ -1,8 +1,7 @@
 // `berth exec SERVICE COMMAND...`: runs a command in a running container of the service, as `docker compose exec`
 // does: attached with stdin by default, a TTY when the user is at a terminal (unless -T), and berth's exit code
 // is the command's. `-d` starts it in the background and returns at once.
-import type { EngineClient } from '../../client/engine-client.js';
-import { hijack } from '../../client/hijack.js';
+import type { EngineClient } from '../../client/types.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { attachStreams } from '../attach-streams.js';
 import { ExitStatus } from '../exit-status.js';
@@ -43,43 +42,40 @@ export async function execCommand(
       oneoff: 'include',
     });
     const tty = opts.tty !== false && isInteractiveTerminal(ctx);
-    const created = await client.call<{ Id: string }>('POST', `/containers/${target.Id}/exec`, {
-      body: {
-        Cmd: command,
-        Env: execEnvironment(opts.env, ctx.env),
-        User: opts.user,
-        Privileged: opts.privileged === true,
-        Tty: tty,
-        Detach: opts.detach === true,
-        WorkingDir: opts.workdir,
-        AttachStdin: true,
-        AttachStdout: true,
-        AttachStderr: true,
-      },
+    const created = await client.exec.create(target.id, {
+      cmd: command,
+      env: execEnvironment(opts.env, ctx.env),
+      user: opts.user,
+      privileged: opts.privileged === true,
+      tty,
+      workingDir: opts.workdir,
+      attachStdin: true,
+      attachStdout: true,
+      attachStderr: true,
     });
     if (opts.detach) {
-      await client.call('POST', `/exec/${created.Id}/start`, { body: { Detach: true, Tty: tty } });
+      await client.exec.start(created.id, { tty, detach: true });
       return;
     }
-    const stream = await hijack(client, `/exec/${created.Id}/start`, { body: { Detach: false, Tty: tty } });
+    const stream = await client.exec.start(created.id, { tty });
     const { interrupted } = await attachStreams(ctx, stream, {
       tty,
       stdin: true,
-      resize: (h, w) => client.call('POST', `/exec/${created.Id}/resize`, { query: { h, w } }),
+      resize: (rows, columns) => client.exec.resize(created.id, { rows, columns }),
     });
     if (interrupted) throw new ExitStatus(130);
-    const code = await execExitCode(session.client, created.Id);
+    const code = await execExitCode(session.client, created.id);
     if (code !== 0) throw new ExitStatus(code);
   } finally {
     client.close();
   }
 }
 
-/** ExitCode of GET /exec/{id}/json; the output can end a moment before the engine has recorded the exit. */
+/** The exec's exit code; the output can end a moment before the engine has recorded the exit. */
 async function execExitCode(client: EngineClient, id: string): Promise<number> {
   for (let i = 0; ; i++) {
-    const r = await client.call<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${id}/json`);
-    if ((!r.Running && r.ExitCode !== null) || i >= 50) return r.ExitCode ?? 0;
+    const r = await client.exec.inspect(id);
+    if ((!r.running && r.exitCode !== undefined) || i >= 50) return r.exitCode ?? 0;
     await new Promise((res) => setTimeout(res, 20));
   }
 }

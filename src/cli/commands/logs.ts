@@ -1,10 +1,8 @@
 // `berth logs`: the project's container logs with Compose's colored `name  |` prefixes; -f follows until Ctrl-C.
-import { filters } from '../../client/engine-client.js';
-import { LABEL } from '../../planner/labels.js';
+import { projectContainers } from '../../client/observe.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { prefixer, streamContainerLogs } from '../log-stream.js';
 import { openSession } from '../stack-session.js';
-import { compareText } from '../../compare-text.js';
 
 export interface LogsOptions {
   follow?: boolean;
@@ -23,15 +21,7 @@ export async function logsCommand(
 ): Promise<void> {
   const session = await openSession(ctx, global, services);
   try {
-    const list = await session.client.call<
-      Array<{ Id: string; Names: string[]; Labels: Record<string, string> | null }>
-    >('GET', '/containers/json', {
-      query: { all: 1, filters: filters({ label: [`${LABEL.project}=${session.stack.name}`] }) },
-    });
-    const chosen = list
-      .filter((c) => services.length === 0 || services.includes(c.Labels?.[LABEL.service] ?? ''))
-      .map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, '') }))
-      .sort((a, b) => compareText(a.name, b.name));
+    const chosen = await projectContainers(session.client, session.stack.name, { services });
     const color =
       opts.color !== false && ctx.isTTY === true && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb';
     const prefix = prefixer(

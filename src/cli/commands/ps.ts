@@ -5,22 +5,8 @@ import { LABEL } from '../../planner/labels.js';
 import { openSession } from '../stack-session.js';
 import { humanDuration } from '../human-duration.js';
 import { renderTable } from '../table.js';
-import { filters } from '../../client/engine-client.js';
-import { compareText } from '../../compare-text.js';
-import type { ListPort } from '../port-text.js';
+import { projectContainers } from '../../client/observe.js';
 import { displayablePorts, sortByPrivatePort } from '../port-text.js';
-
-interface Summary {
-  Id: string;
-  Names: string[];
-  Image: string;
-  Command: string;
-  Created: number;
-  State: string;
-  Status: string;
-  Labels: Record<string, string> | null;
-  Ports: ListPort[] | null;
-}
 
 export interface PsOptions {
   all?: boolean;
@@ -37,37 +23,35 @@ export async function psCommand(
 ): Promise<void> {
   const session = await openSession(ctx, global, services);
   try {
-    const list = await session.client.call<Summary[]>('GET', '/containers/json', {
-      query: { all: opts.all ? 1 : undefined, filters: filters({ label: [`${LABEL.project}=${session.stack.name}`] }) },
+    const rows = await projectContainers(session.client, session.stack.name, {
+      services,
+      running: opts.all !== true,
+      oneoff: 'exclude',
     });
-    const rows = list
-      .filter((s) => (s.Labels?.[LABEL.oneoff] ?? 'False') !== 'True')
-      .filter((s) => services.length === 0 || services.includes(s.Labels?.[LABEL.service] ?? ''))
-      .sort((a, b) => compareText(a.Names[0] ?? '', b.Names[0] ?? ''));
-    if (opts.quiet) return ctx.stdout(rows.map((r) => `${r.Id}\n`).join(''));
+    if (opts.quiet) return ctx.stdout(rows.map((r) => `${r.id}\n`).join(''));
     if (opts.services) {
-      return ctx.stdout([...new Set(rows.map((r) => r.Labels?.[LABEL.service] ?? ''))].map((s) => `${s}\n`).join(''));
+      return ctx.stdout([...new Set(rows.map((r) => r.labels[LABEL.service] ?? ''))].map((s) => `${s}\n`).join(''));
     }
     if (opts.format === 'json') {
       for (const r of rows) {
         ctx.stdout(
           `${JSON.stringify({
-            ID: r.Id,
-            Name: (r.Names[0] ?? '').replace(/^\//, ''),
-            Image: r.Image,
-            Command: r.Command,
+            ID: r.id,
+            Name: r.name,
+            Image: r.image,
+            Command: r.command,
             Project: session.stack.name,
-            Service: r.Labels?.[LABEL.service] ?? '',
-            Created: r.Created,
-            State: r.State,
-            Status: r.Status,
-            Health: /\((healthy|unhealthy|health: starting)\)/.exec(r.Status)?.[1]?.replace('health: ', '') ?? '',
-            ExitCode: Number(/Exited \((\d+)\)/.exec(r.Status)?.[1] ?? 0),
-            Publishers: sortByPrivatePort(r.Ports ?? []).map((p) => ({
-              URL: p.IP ?? '',
-              TargetPort: p.PrivatePort,
-              PublishedPort: p.PublicPort ?? 0,
-              Protocol: p.Type,
+            Service: r.labels[LABEL.service] ?? '',
+            Created: r.created,
+            State: r.state,
+            Status: r.status,
+            Health: /\((healthy|unhealthy|health: starting)\)/.exec(r.status)?.[1]?.replace('health: ', '') ?? '',
+            ExitCode: Number(/Exited \((\d+)\)/.exec(r.status)?.[1] ?? 0),
+            Publishers: sortByPrivatePort(r.ports).map((p) => ({
+              URL: p.ip ?? '',
+              TargetPort: p.privatePort,
+              PublishedPort: p.publicPort ?? 0,
+              Protocol: p.type,
             })),
           })}\n`,
         );
@@ -77,13 +61,13 @@ export async function psCommand(
     const table = [
       ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
       ...rows.map((r) => [
-        (r.Names[0] ?? '').replace(/^\//, ''),
-        r.Image,
-        JSON.stringify(r.Command.length > 20 ? `${r.Command.slice(0, 19)}…` : r.Command),
-        r.Labels?.[LABEL.service] ?? '',
-        ago(r.Created),
-        r.Status,
-        displayablePorts(r.Ports ?? []),
+        r.name,
+        r.image,
+        JSON.stringify(r.command.length > 20 ? `${r.command.slice(0, 19)}…` : r.command),
+        r.labels[LABEL.service] ?? '',
+        ago(r.created),
+        r.status,
+        displayablePorts(r.ports),
       ]),
     ];
     ctx.stdout(renderTable(table));

@@ -65,7 +65,7 @@ async function awaitCondition(ctx: CliContext, session: StackSession, dep: strin
     if (containers.length === 0) {
       throw new BerthError('PLAN_DEPENDENCY_MISSING', `service "${dep}" has no container to depend on`);
     }
-    for (const c of containers) await waitForCondition({ client, signal: ctx.signal, pollMs: 250 }, dep, c.Id, rule);
+    for (const c of containers) await waitForCondition({ client, signal: ctx.signal, pollMs: 250 }, dep, c.id, rule);
   } catch (e) {
     if (rule.required || !(e instanceof BerthError) || e.code === 'PLAN_INTERRUPTED') throw e;
     ctx.stderr(`WARN ${e.message}\n`);

@@ -3,13 +3,11 @@
 // Attached by default, with berth's exit code the container's; `-d` prints the container ID and returns.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import type { EngineClient } from '../../client/engine-client.js';
-import { EngineApiError } from '../../client/engine-client.js';
-import { hijack } from '../../client/hijack.js';
+import { isEngineError } from '../../client/errors.js';
+import { observeProject } from '../../client/observe.js';
+import type { ContainerExit, EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import { oneoffCreateRequest, oneoffName } from '../../planner/container-oneoff.js';
-import { observeProject } from '../../planner/observed.js';
 import { inlineSeccompProfiles } from '../../planner/seccomp-inline.js';
 import type { Service } from '../../spec/model.js';
 import { attachStreams } from '../attach-streams.js';
@@ -66,22 +64,17 @@ export async function runCommand(
     }
     const securityOpt = inlineSeccompProfiles(req.body.HostConfig?.SecurityOpt, (p) => readFileSync(p, 'utf8'));
     if (securityOpt) req.body.HostConfig = { ...req.body.HostConfig, SecurityOpt: securityOpt };
-    const created = await client.call<{ Id: string }>('POST', '/containers/create', {
-      query: { name: req.name, platform: req.platform },
-      body: req.body,
-    });
+    const created = await client.containers.create({ name: req.name, platform: req.platform, body: req.body });
     for (const extra of req.extraNetworks) {
-      await client.call('POST', `/networks/${extra.network}/connect`, {
-        body: { Container: created.Id, EndpointConfig: extra.endpoint },
-      });
+      await client.containers.connect(created.id, extra.network, extra.endpoint);
     }
     if (opts.detach) {
-      await client.call('POST', `/containers/${created.Id}/start`);
-      ctx.stdout(`${created.Id}\n`);
+      await client.containers.start(created.id);
+      ctx.stdout(`${created.id}\n`);
       return;
     }
-    const code = await runAttached(ctx, client, created.Id, overrides);
-    if (opts.rm) await removeOneoff(client, created.Id);
+    const code = await runAttached(ctx, client, created.id, overrides);
+    if (opts.rm) await removeOneoff(client, created.id);
     if (code !== 0) throw new ExitStatus(code);
   } finally {
     client.close();
@@ -95,57 +88,41 @@ async function runAttached(
   id: string,
   o: { tty: boolean; interactive: boolean },
 ): Promise<number> {
-  const stream = await hijack(client, `/containers/${id}/attach`, {
-    query: { stream: 1, stdin: o.interactive ? 1 : 0, stdout: 1, stderr: 1 },
+  const stream = await client.containers.attach(id, { stdin: o.interactive, tty: o.tty });
+  // Held by the engine before the start, so that an exit right after it is not missed.
+  const cancelWait = new AbortController();
+  let exit!: Promise<ContainerExit>;
+  await new Promise<void>((waiting, failed) => {
+    exit = client.containers.wait(id, { condition: 'next-exit', signal: cancelWait.signal, onWaiting: waiting });
+    exit.catch(failed);
   });
-  // Asked before the start, so that an exit right after it is not missed.
-  const waited = await client.raw('POST', `/containers/${id}/wait`, { query: { condition: 'next-exit' } });
-  const status = readJson<{ StatusCode: number; Error?: { Message?: string } | null }>(waited);
   try {
-    await client.call('POST', `/containers/${id}/start`);
+    await client.containers.start(id);
   } catch (e) {
     stream.close();
-    waited.destroy();
+    cancelWait.abort();
     throw e;
   }
   await attachStreams(ctx, stream, {
     tty: o.tty,
     stdin: o.interactive,
-    resize: (h, w) => client.call('POST', `/containers/${id}/resize`, { query: { h, w } }),
+    resize: (rows, columns) => client.containers.resize(id, { rows, columns }),
     // Ctrl-C goes to the container, as `docker compose run` forwards signals; a second one exits berth.
-    onInterrupt: () =>
-      void client.call('POST', `/containers/${id}/kill`, { query: { signal: 'SIGINT' } }).catch(() => 0),
+    onInterrupt: () => void client.containers.kill(id, 'SIGINT').catch(() => 0),
   });
-  const result = await status;
-  if ((waited.statusCode ?? 0) >= 400) throw new BerthError('ENGINE_WAIT_FAILED', `waiting for ${id} failed`);
-  return result.StatusCode;
+  return (await exit).exitCode;
 }
 
 /** --rm: the engine removes the container itself (AutoRemove); this makes sure it is gone before berth returns. */
 async function removeOneoff(client: EngineClient, id: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     try {
-      await client.call('DELETE', `/containers/${id}`, { query: { force: 1 } });
+      await client.containers.remove(id, { force: true });
       return;
     } catch (e) {
-      if (e instanceof EngineApiError && e.status === 404) return;
-      if (!(e instanceof EngineApiError && e.status === 409)) throw e; // 409: its removal is under way
+      if (isEngineError(e, 'not-found')) return;
+      if (!isEngineError(e, 'conflict')) throw e; // its removal is under way
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function readJson<T>(res: IncomingMessage): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
-      } catch (e) {
-        reject(new BerthError('ENGINE_BAD_ANSWER', `the engine's answer is not JSON: ${(e as Error).message}`));
-      }
-    });
-    res.on('error', reject);
-  });
 }

@@ -2,8 +2,7 @@
 // up` does. Each exit is printed ("shop-test-1 exited with code 3"); with --abort-on-container-exit the first exit
 // stops every container ("Aborting on container exit..."), and berth exits with the exit code of --exit-code-from's
 // service (or of the first service that exited). Exits are seen through the engine's `die` events, one stream.
-import type { EngineClient } from '../../client/engine-client.js';
-import { filters } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import type { CliContext } from '../context.js';
 import { prefixer, streamContainerLogs } from '../log-stream.js';
 import type { ProgressRow, ProgressSink } from '../progress/sink.js';
@@ -24,10 +23,6 @@ export interface AttachOptions {
   stopTimeout?: number;
   sink: ProgressSink;
   signal?: AbortSignal;
-}
-
-interface Inspect {
-  State: { Status: string; ExitCode: number; Restarting?: boolean };
 }
 
 /** Follows until every container exited, Ctrl-C, or (abortOnExit) the first exit; resolves with berth's exit code. */
@@ -66,9 +61,9 @@ export async function attachUntilDone(
   };
   /** Inspects a container; calls onExit when it has exited for good (not restarting). */
   const check = async (c: AttachedContainer): Promise<void> => {
-    const found = await client.find<Inspect>(`/containers/${c.containerId}/json`).catch(() => undefined);
-    const s = found?.State;
-    if (s && (s.Status === 'exited' || s.Status === 'dead') && !s.Restarting) onExit(c, s.ExitCode);
+    const found = await client.containers.inspect(c.containerId).catch(() => undefined);
+    const s = found?.state;
+    if (s && (s.status === 'exited' || s.status === 'dead') && !s.restarting) onExit(c, s.exitCode);
   };
 
   // Exits are seen twice over: the engine's `die` events (timely, and the only sign of an exit while a log stream
@@ -109,7 +104,7 @@ async function stopAll(client: EngineClient, attached: readonly AttachedContaine
       attached.map(async (c) => {
         opts.sink.event({ ...c, status: 'working', text: 'Stopping' });
         const t = opts.stopTimeout;
-        await client.call('POST', `/containers/${c.containerId}/stop`, { query: { t } }).catch(() => undefined);
+        await client.containers.stop(c.containerId, { timeoutSeconds: t }).catch(() => undefined);
         opts.sink.event({ ...c, status: 'done', text: 'Stopped' });
       }),
     ),
@@ -123,22 +118,10 @@ function watchExits(
   signal: AbortSignal,
   onDie: (containerId: string) => Promise<void>,
 ): Promise<void> {
-  const query = {
-    filters: filters({ type: ['container'], event: ['die'], label: [`com.docker.compose.project=${project}`] }),
-  };
+  const filter = { types: ['container'], actions: ['die'], labels: [`com.docker.compose.project=${project}`] };
   return (async (): Promise<void> => {
-    const res = await client.raw('GET', '/events', { query, signal });
-    let buf = '';
     const pending: Array<Promise<void>> = [];
-    for await (const chunk of res) {
-      buf += String(chunk);
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.trim())) {
-        const event = JSON.parse(line) as { id?: string; Actor?: { ID?: string } };
-        pending.push(onDie(event.Actor?.ID ?? event.id ?? ''));
-      }
-    }
+    for await (const event of client.events(filter, signal)) pending.push(onDie(event.id));
     await Promise.all(pending);
   })().catch(() => undefined); // aborted at the end, or the engine went away: the log streams' ends still count
 }

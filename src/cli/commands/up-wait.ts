@@ -1,7 +1,7 @@
 // `up --wait`: after the plan is applied, wait until every container of the services brought up runs, and is
 // healthy if it has a healthcheck, as `docker compose up --wait` does; fail naming the service as soon as one
 // exits or turns unhealthy, or when --wait-timeout passes.
-import type { EngineClient } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import type { ProgressRow, ProgressSink } from '../progress/sink.js';
 
@@ -22,10 +22,6 @@ export interface WaitOptions {
 
 /** The word a failed row shows; the error itself says the rest once, at the end. */
 const SHORT: Record<string, string> = { CLI_WAIT_UNHEALTHY: 'Unhealthy', CLI_WAIT_EXITED: 'Exited' };
-
-interface ContainerState {
-  State: { Status: string; ExitCode: number; Health?: { Status: string } };
-}
 
 /** Resolves when every target is running (and healthy); rejects with a BerthError naming the first that is not. */
 export async function waitForServices(
@@ -76,19 +72,24 @@ async function waitForOne(
 ): Promise<string> {
   for (;;) {
     if (signal.aborted) throw new BerthError('CLI_WAIT_CANCELLED', 'cancelled');
-    const c = await client.call<ContainerState>('GET', `/containers/${t.containerId}/json`);
-    const health = c.State.Health?.Status;
-    if (c.State.Status === 'exited' || c.State.Status === 'dead') {
-      if (c.State.ExitCode === 0 && opts.mayComplete.has(t.service)) return 'Exited';
+    const c = await client.containers.inspect(t.containerId);
+    if (c === undefined) {
+      throw new BerthError('CLI_WAIT_GONE', `service "${t.service}": container ${t.name} was removed`, {
+        hint: `something else removed it; run berth up again`,
+      });
+    }
+    const health = c.state.health?.status;
+    if (c.state.status === 'exited' || c.state.status === 'dead') {
+      if (c.state.exitCode === 0 && opts.mayComplete.has(t.service)) return 'Exited';
       throw new BerthError(
         'CLI_WAIT_EXITED',
-        `service "${t.service}": container ${t.name} exited (${c.State.ExitCode})`,
+        `service "${t.service}": container ${t.name} exited (${c.state.exitCode})`,
         {
           hint: `see its output with berth logs ${t.service}`,
         },
       );
     }
-    if (c.State.Status === 'running') {
+    if (c.state.status === 'running') {
       if (health === undefined || health === 'none') return 'Running';
       if (health === 'healthy') return 'Healthy';
       if (health === 'unhealthy') {

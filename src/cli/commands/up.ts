@@ -1,7 +1,7 @@
 // `berth up` and `berth plan`: load, observe, resolve images, plan, then (up) apply with progress and, unless
 // detached, follow the containers' logs until they exit or Ctrl-C stops them, as `docker compose up` does; with
 // --wait, wait for the services to run (and be healthy) instead.
-import { BerthError } from '../../errors.js';
+import { BerthError, isBerthError } from '../../errors.js';
 import type { ActionStatus, ApplyResult } from '../../planner/apply.js';
 import { applyPlan } from '../../planner/apply.js';
 import type { Action, Plan } from '../../planner/plan.js';
@@ -186,12 +186,14 @@ export function progressPrinter(ctx: CliContext): (a: Action, status: ActionStat
 function failures(result: ApplyResult): BerthError | undefined {
   if (result.failed.length === 0) return undefined;
   const first = result.failed[0] as ApplyResult['failed'][number];
-  return new BerthError('PLAN_APPLY_FAILED', `${first.action.resource} ${first.action.name}: ${first.error}`, {
-    hint:
-      result.failed.length > 1
-        ? `${result.failed.length - 1} more failed; run berth up again to converge once the cause is fixed`
-        : 'run berth up again to converge once the cause is fixed',
-  });
+  const more = result.failed.length > 1 ? `${result.failed.length - 1} more failed; ` : '';
+  // The engine's own code and hint (berthd sends them) say more than that the apply failed.
+  const cause = isBerthError(first.cause) ? first.cause : undefined;
+  return new BerthError(
+    cause?.code ?? 'PLAN_APPLY_FAILED',
+    `${first.action.resource} ${first.action.name}: ${first.error}`,
+    { hint: `${more}${cause?.hint ?? 'run berth up again to converge once the cause is fixed'}`, cause },
+  );
 }
 
 /** The containers the plan made or kept, in plan order: what attached `up` follows and `--wait` waits for. */

@@ -1,7 +1,9 @@
 // The commands that apply one engine call to the project's containers: stop, restart, kill, pause, unpause, rm
 // (start, which follows depends_on, is start.ts); plus the read-only ones built on the same listing: top, port,
 // images, ls. Progress lines are Compose's.
-import { EngineClient, filters } from '../../client/engine-client.js';
+import { dockerEngineClient } from '../../client/docker/client.js';
+import { projectContainers } from '../../client/observe.js';
+import type { ContainerSummary as Summary, EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../planner/labels.js';
 import { serviceDependencies } from '../../planner/plan.js';
@@ -11,16 +13,6 @@ import { engineEndpoint } from '../../client/endpoint.js';
 import { openSession } from '../stack-session.js';
 import { renderTable } from '../table.js';
 import { compareText } from '../../compare-text.js';
-
-interface Summary {
-  Id: string;
-  Names: string[];
-  Image: string;
-  ImageID: string;
-  State: string;
-  Labels: Record<string, string> | null;
-  Ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> | null;
-}
 
 export type Verb = 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';
 
@@ -33,21 +25,11 @@ const WORDS: Record<Verb, [string, string]> = {
   rm: ['Removing', 'Removed'],
 };
 
-async function projectContainers(
-  client: EngineClient,
-  project: string,
-  services: readonly string[],
-): Promise<Summary[]> {
-  const list = await client.call<Summary[]>('GET', '/containers/json', {
-    query: { all: 1, filters: filters({ label: [`${LABEL.project}=${project}`] }) },
-  });
-  return list
-    .filter((c) => (c.Labels?.[LABEL.oneoff] ?? 'False') !== 'True')
-    .filter((c) => services.length === 0 || services.includes(c.Labels?.[LABEL.service] ?? ''))
-    .sort((a, b) => compareText(a.Names[0] ?? '', b.Names[0] ?? ''));
-}
+/** The project's service containers (stopped ones too, one-off ones left out), by name. */
+const serviceContainers = (client: EngineClient, project: string, services: readonly string[]): Promise<Summary[]> =>
+  projectContainers(client, project, { services, oneoff: 'exclude' });
 
-const nameOf = (c: Summary): string => (c.Names[0] ?? '').replace(/^\//, '');
+const nameOf = (c: Summary): string => c.name;
 
 export interface VerbOptions {
   timeout?: string;
@@ -67,11 +49,11 @@ export async function verbCommand(
   const session = await openSession(ctx, global, services);
   const { client } = session;
   try {
-    const all = await projectContainers(client, session.stack.name, services);
+    const all = await serviceContainers(client, session.stack.name, services);
     const chosen = all.filter((c) => {
-      if (verb === 'stop' || verb === 'kill' || verb === 'pause') return c.State === 'running';
-      if (verb === 'unpause') return c.State === 'paused';
-      if (verb === 'rm') return c.State !== 'running' || opts.stop === true;
+      if (verb === 'stop' || verb === 'kill' || verb === 'pause') return c.state === 'running';
+      if (verb === 'unpause') return c.state === 'paused';
+      if (verb === 'rm') return c.state !== 'running' || opts.stop === true;
       return true;
     });
     if (verb === 'rm' && chosen.length === 0) {
@@ -91,14 +73,14 @@ export async function verbCommand(
       ctx.stderr(` Container ${nameOf(c)}  ${doing}\n`);
       try {
         if (verb === 'rm') {
-          if (opts.stop) await client.call('POST', `/containers/${c.Id}/stop`, { query: { t } });
-          await client.call('DELETE', `/containers/${c.Id}`, { query: { v: opts.volumes ? 1 : undefined } });
+          if (opts.stop) await client.containers.stop(c.id, { timeoutSeconds: t });
+          await client.containers.remove(c.id, { volumes: opts.volumes === true });
         } else if (verb === 'kill') {
-          await client.call('POST', `/containers/${c.Id}/kill`, { query: { signal: opts.signal ?? 'SIGKILL' } });
+          await client.containers.kill(c.id, opts.signal ?? 'SIGKILL');
         } else if (verb === 'stop' || verb === 'restart') {
-          await client.call('POST', `/containers/${c.Id}/${verb}`, { query: { t } });
+          await client.containers[verb](c.id, { timeoutSeconds: t });
         } else {
-          await client.call('POST', `/containers/${c.Id}/${verb}`);
+          await client.containers[verb](c.id);
         }
         ctx.stderr(` Container ${nameOf(c)}  ${done}\n`);
       } catch (e) {
@@ -131,7 +113,7 @@ async function eachInOrder(list: readonly Summary[], waits: Waits, act: (c: Summ
 
 /** Reverse depends_on order: a container waits for those of the services that depend on its service. */
 function afterDependents(stack: Stack, list: readonly Summary[]): Waits {
-  const serviceOf = (c: Summary): string => c.Labels?.[LABEL.service] ?? '';
+  const serviceOf = (c: Summary): string => c.labels[LABEL.service] ?? '';
   return async (c, done) => {
     const dependents = list.filter((d) => {
       const dependent = stack.services[serviceOf(d)];
@@ -153,13 +135,13 @@ export async function portCommand(
   try {
     const [port, proto] = privatePort.split('/');
     const protocol = proto ?? opts.protocol ?? 'tcp';
-    const containers = await projectContainers(session.client, session.stack.name, [service]);
+    const containers = await serviceContainers(session.client, session.stack.name, [service]);
     const index = Number(opts.index ?? '1');
-    const c = containers.find((x) => Number(x.Labels?.[LABEL.number] ?? '1') === index);
+    const c = containers.find((x) => Number(x.labels[LABEL.number] ?? '1') === index);
     if (!c) throw new BerthError('CLI_NO_CONTAINER', `service "${service}" has no container number ${index}`);
-    const binding = (c.Ports ?? []).find((p) => String(p.PrivatePort) === port && p.Type === protocol && p.PublicPort);
+    const binding = c.ports.find((p) => String(p.privatePort) === port && p.type === protocol && p.publicPort);
     if (!binding) throw new BerthError('CLI_NO_PORT', `no port ${port}/${protocol} is published for "${service}"`);
-    ctx.stdout(`${binding.IP ?? '0.0.0.0'}:${binding.PublicPort}\n`);
+    ctx.stdout(`${binding.ip ?? '0.0.0.0'}:${binding.publicPort}\n`);
   } finally {
     session.client.close();
   }
@@ -169,15 +151,12 @@ export async function portCommand(
 export async function topCommand(ctx: CliContext, global: ProjectOptions, services: string[]): Promise<void> {
   const session = await openSession(ctx, global, services);
   try {
-    const running = (await projectContainers(session.client, session.stack.name, services)).filter(
-      (c) => c.State === 'running',
+    const running = (await serviceContainers(session.client, session.stack.name, services)).filter(
+      (c) => c.state === 'running',
     );
     for (const c of running) {
-      const top = await session.client.call<{ Titles: string[]; Processes: string[][] }>(
-        'GET',
-        `/containers/${c.Id}/top`,
-      );
-      const rows = [top.Titles, ...top.Processes];
+      const top = await session.client.containers.top(c.id);
+      const rows = [top.titles, ...top.processes];
       ctx.stdout(`${nameOf(c)}\n${renderTable(rows)}\n`);
     }
   } finally {
@@ -189,13 +168,13 @@ export async function topCommand(ctx: CliContext, global: ProjectOptions, servic
 export async function imagesCommand(ctx: CliContext, global: ProjectOptions, services: string[]): Promise<void> {
   const session = await openSession(ctx, global, services);
   try {
-    const containers = await projectContainers(session.client, session.stack.name, services);
+    const containers = await serviceContainers(session.client, session.stack.name, services);
     const rows = [['CONTAINER', 'REPOSITORY', 'TAG', 'IMAGE ID']];
     for (const c of containers) {
-      const colon = c.Image.lastIndexOf(':');
+      const colon = c.image.lastIndexOf(':');
       const [repo, tag] =
-        colon > c.Image.lastIndexOf('/') ? [c.Image.slice(0, colon), c.Image.slice(colon + 1)] : [c.Image, 'latest'];
-      rows.push([nameOf(c), repo, tag, c.ImageID.replace(/^sha256:/, '').slice(0, 12)]);
+        colon > c.image.lastIndexOf('/') ? [c.image.slice(0, colon), c.image.slice(colon + 1)] : [c.image, 'latest'];
+      rows.push([nameOf(c), repo, tag, c.imageId.replace(/^sha256:/, '').slice(0, 12)]);
     }
     ctx.stdout(renderTable(rows));
   } finally {
@@ -209,16 +188,14 @@ export async function lsCommand(
   global: ProjectOptions,
   opts: { all?: boolean; format?: string },
 ): Promise<void> {
-  const client = new EngineClient(engineEndpoint(ctx.env, global).socketPath);
+  const client = dockerEngineClient(engineEndpoint(ctx.env, global).socketPath);
   try {
-    const list = await client.call<Summary[]>('GET', '/containers/json', {
-      query: { all: 1, filters: filters({ label: [LABEL.project] }) },
-    });
+    const list = await client.containers.list({ all: true, labels: [LABEL.project] });
     const projects = new Map<string, { states: Map<string, number>; files: string }>();
     for (const c of list) {
-      const name = c.Labels?.[LABEL.project] ?? '';
-      const p = projects.get(name) ?? { states: new Map<string, number>(), files: c.Labels?.[LABEL.configFiles] ?? '' };
-      p.states.set(c.State, (p.states.get(c.State) ?? 0) + 1);
+      const name = c.labels[LABEL.project] ?? '';
+      const p = projects.get(name) ?? { states: new Map<string, number>(), files: c.labels[LABEL.configFiles] ?? '' };
+      p.states.set(c.state, (p.states.get(c.state) ?? 0) + 1);
       projects.set(name, p);
     }
     const rows = [...projects.entries()]

@@ -1,7 +1,7 @@
 // `berth wait SERVICE...`: blocks until the services' running containers (one-off ones too) stop, printing each
 // exit as Compose does (`container "ID" exited with status code N`); berth exits with the code of the last one to
 // stop, as `docker compose wait` does. --down-project then takes the project down (with its orphans).
-import type { EngineClient } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { ExitStatus } from '../exit-status.js';
@@ -27,8 +27,8 @@ export async function waitCommand(
     }
     await Promise.all(
       running.map(async (c) => {
-        code = await waitForExit(session.client, c.Id, ctx.signal);
-        ctx.stdout(`container "${c.Id}" exited with status code ${code}\n`);
+        code = await waitForExit(session.client, c.id, ctx.signal);
+        ctx.stdout(`container "${c.id}" exited with status code ${code}\n`);
       }),
     );
   } catch (e) {
@@ -41,13 +41,7 @@ export async function waitCommand(
   if (code !== 0) throw new ExitStatus(code);
 }
 
-/** POST /containers/{id}/wait (condition not-running): the container's exit code once it has stopped. */
+/** The container's exit code once it has stopped (wait, condition not-running). */
 async function waitForExit(client: EngineClient, id: string, signal?: AbortSignal): Promise<number> {
-  const res = await client.raw('POST', `/containers/${id}/wait`, { query: { condition: 'not-running' }, signal });
-  let text = '';
-  for await (const chunk of res) text += String(chunk);
-  const body = JSON.parse(text) as { StatusCode?: number; message?: string };
-  if ((res.statusCode ?? 0) >= 400)
-    throw new BerthError('ENGINE_WAIT_FAILED', body.message ?? `HTTP ${res.statusCode}`);
-  return body.StatusCode ?? 0;
+  return (await client.containers.wait(id, { condition: 'not-running', signal })).exitCode;
 }

@@ -154,9 +154,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * The JSON body of every error answer: Docker's `message`, and for a BerthError its `code` and `hint` beside it,
+ * which the docker CLI ignores and berth's client shows (src/client/docker/answer-error.ts).
+ */
+export function errorBody(e: unknown): { message: string; code?: string; hint?: string } {
+  if (isBerthError(e)) return { message: e.message, code: e.code, ...(e.hint ? { hint: e.hint } : {}) };
+  return { message: e instanceof SyntaxError ? e.message : `internal error: ${String(e)}` };
+}
+
 export function sendError(res: ServerResponse, e: unknown, log: (line: string) => void): void {
   const status = statusOf(e);
-  const message = isBerthError(e) || e instanceof SyntaxError ? e.message : `internal error: ${String(e)}`;
   if (status >= 500) log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   if (res.headersSent) {
     res.end();
@@ -164,7 +172,7 @@ export function sendError(res: ServerResponse, e: unknown, log: (line: string) =
   }
   // The rest of a body too large was never read: the connection cannot carry another request.
   if (status === 413) res.setHeader('Connection', 'close');
-  sendJson(res, status, { message });
+  sendJson(res, status, errorBody(e));
 }
 
 function commonHeaders(): Record<string, string> {
@@ -267,7 +275,7 @@ export function beginRawStream(req: Request, socket: Duplex, tty: boolean): void
 
 function writeHijackError(socket: Duplex, e: unknown): void {
   const status = statusOf(e);
-  const body = JSON.stringify({ message: isBerthError(e) ? e.message : String(e) });
+  const body = JSON.stringify(errorBody(e));
   socket.end(
     `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../../src/engine/daemon/berthd.js';
-import { EngineClient } from '../../../src/client/engine-client.js';
+import { RawEngineApi } from '../../client/raw-engine-api.js';
 import { type DockerResult, runDocker } from '../docker-cli.js';
 import { makeBusyboxSaveTar } from '../fixtures/busybox-image.js';
 import { runCli } from '../../cli/run-cli.js';
@@ -17,7 +17,7 @@ const hasTools = spawnSync('runc', ['--version']).status === 0 && spawnSync('doc
 
 describe.runIf(hasTools)('the newest cached step wins', () => {
   let daemon: Berthd | undefined;
-  let client: EngineClient | undefined;
+  let client: RawEngineApi | undefined;
   let dir: string;
   let proj: string;
   const project = `berth-newest-${process.pid}`;
@@ -34,7 +34,7 @@ describe.runIf(hasTools)('the newest cached step wins', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-newest-'));
     daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
-    client = new EngineClient(daemon.socket);
+    client = new RawEngineApi(daemon.socket);
     writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [base] }));
     expect((await docker('load', '-i', join(dir, 'busybox.tar'))).code).toBe(0);
     proj = join(dir, project);
@@ -80,7 +80,7 @@ describe.runIf(hasTools)('the newest cached step wins', () => {
     client?.close();
     await daemon?.close();
     daemon = await startBerthd({ root, socket });
-    client = new EngineClient(daemon.socket);
+    client = new RawEngineApi(daemon.socket);
     expect((await docker('build', '-t', ref, ctx)).code).toBe(0);
     expect(await imageId(ref)).toBe(noCache);
   }, 240_000);

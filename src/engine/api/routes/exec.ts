@@ -1,10 +1,9 @@
 // /containers/{id}/exec and /exec/...: translate HTTP to the exec store and back; no logic of their own.
 import type { Duplex } from 'node:stream';
-import { isBerthError } from '../../../errors.js';
 import type { ExecStore } from '../../containers/exec-store.js';
 import { checkExecCreate, checkExecStart } from '../request-validation.js';
 import type { ApiRouter, Request } from '../server.js';
-import { beginRawStream, muxFrame, sendJson, statusOf } from '../server.js';
+import { beginRawStream, errorBody, muxFrame, sendJson, statusOf } from '../server.js';
 
 export function execRoutes(router: ApiRouter, execs: ExecStore): void {
   router.on('POST', '/containers/{id}/exec', async (req, res) => {
@@ -18,7 +17,7 @@ export function execRoutes(router: ApiRouter, execs: ExecStore): void {
       await startExec(req, socket, execs);
     } catch (e) {
       // Also for plain (non-upgraded) requests, whose response object no longer owns the socket.
-      const body = JSON.stringify({ message: isBerthError(e) ? e.message : String(e) });
+      const body = JSON.stringify(errorBody(e));
       socket.end(
         `HTTP/1.1 ${statusOf(e)} Error\r\nContent-Type: application/json\r\nConnection: close\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

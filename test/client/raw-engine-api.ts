@@ -1,10 +1,10 @@
-// A Docker Engine API client over a unix socket: berthd or any dockerd. JSON in and out, Docker's error bodies
-// turned into BerthErrors with the engine's own message, and one kept-alive connection pool so that a planner
-// run of many small calls does not pay a connect per call. The CLI and the planner reach engines only through this.
+// The Docker Engine API raw, for tests that read an engine's state in Docker's own shapes (berthd and dockerd side
+// by side): JSON in and out, an error answer thrown with its status. berth itself goes through EngineClient
+// (src/client/types.ts, src/client/docker/); this is the tests' view from outside it.
 import { Agent, request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { BerthError } from '../errors.js';
-import { unixRequestOptions } from './endpoint.js';
+import { BerthError } from '../../src/errors.js';
+import { unixRequestOptions } from '../../src/client/endpoint.js';
 
 export const CLIENT_API_VERSION = '1.41';
 
@@ -21,7 +21,7 @@ export class EngineApiError extends BerthError {
   }
 }
 
-export class EngineClient {
+export class RawEngineApi {
   readonly socketPath: string;
   private readonly agent: Agent;
 
