@@ -115,12 +115,40 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/spec/**', '**/planner/**', '**/cli/**'],
-              message: 'the engine never imports spec, planner or the CLI',
+              group: ['**/spec/**', '**/planner/**', '**/cli/**', '**/client/**'],
+              message:
+                'berthd never imports spec, planner, the CLI or the client (what both sides speak is in src/shared)',
             },
           ],
         },
       ],
+    },
+  },
+  {
+    // What the client and berthd both speak: it depends on neither side.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/spec/**', '**/planner/**', '**/cli/**', '**/client/**', '**/engine/**'],
+              message: 'src/shared imports no layer: it is what the client and berthd both use',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // House style 3.7: a file does one job and a function reads in one sitting. Blank and comment lines count too
+    // (skipBlankLines/skipComments off): a file long in comments is long to read. Generated files are exempt.
+    files: ['src/engine/**/*.ts', 'src/spec/**/*.ts'],
+    ignores: ['**/*.generated.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true }],
     },
   },
   {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Pack } from 'tar-stream';
 import { BerthError } from '../errors.js';
-import { compileIgnore, parseDockerignore } from './dockerignore.js';
+import { compileIgnore, parseDockerignore } from '../shared/dockerignore.js';
 import { type ContextFile, listContextFiles } from './context-files.js';
 
 /** Where the Dockerfile comes from: a path (relative to the context folder, or absolute) or inline text. */

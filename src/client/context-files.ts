@@ -3,7 +3,7 @@
 import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IgnoreMatcher } from './dockerignore.js';
+import type { IgnoreMatcher } from '../shared/dockerignore.js';
 
 /** One path to archive: `rel` is `/`-separated and relative to the context folder; `stat` is its lstat. */
 export interface ContextFile {

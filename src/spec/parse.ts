@@ -16,10 +16,16 @@ import type { YAMLNode, YAMLScalar, YamlMap, YAMLSequence, YAMLMapping } from '@
 import type { Diagnostic } from '../errors.js';
 import type { MergeTag, Pos, Tree, TreeMap } from './tree.js';
 import { newMap, setChildPos, setSelfPos, setTag } from './tree.js';
+import {
+  ALIAS_BOMB_HINT,
+  ALIAS_BOMB_MESSAGE,
+  MAX_DEPTH,
+  MAX_EXPANDED_NODES,
+  deepestFlowOffset,
+  findAliasBomb,
+} from './parse-guards.js';
 
 export const MAX_STACK_FILE_BYTES = 10 * 1024 * 1024;
-const MAX_DEPTH = 500;
-const MAX_EXPANDED_NODES = 2_000_000;
 
 export type ParseResult =
   | { ok: true; documents: TreeMap[]; /** some value carries !reset or !override */ hasMergeTags: boolean }
@@ -39,22 +45,8 @@ export function parseStackText(text: string, file: string): ParseResult {
     ok: false,
     errors: [{ code, severity: 'error', message, hint, at: { file, line, column, path: '' } }],
   });
-  if (text.length > MAX_STACK_FILE_BYTES) {
-    return fail(
-      'SPEC_FILE_TOO_LARGE',
-      `stack file is ${(text.length / 1024 / 1024).toFixed(1)} MB, more than berth reads (${MAX_STACK_FILE_BYTES / 1024 / 1024} MB)`,
-      'a Compose file this large is almost certainly not one; check the -f argument',
-    );
-  }
-  const nul = text.indexOf('\0');
-  // Control characters other than tab and newlines do not occur in YAML text; they mean binary data.
-  // eslint-disable-next-line no-control-regex
-  if (nul >= 0 || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
-    return fail('SPEC_NOT_TEXT', 'stack file is not text (it holds binary data)', 'point -f at a YAML Compose file');
-  }
-  if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
-    return fail('SPEC_EMPTY_FILE', 'stack file is empty', 'a stack file needs at least a "services:" mapping');
-  }
+  const unreadable = checkText(text, fail);
+  if (unreadable !== undefined) return unreadable;
   const lines = lineStarts(text);
   const posAt = (offset: number): Pos => {
     let lo = 0;
@@ -74,29 +66,7 @@ export function parseStackText(text: string, file: string): ParseResult {
     const at = posAt(deepestFlowOffset(text));
     return fail('SPEC_TOO_DEEP', 'stack file is nested too deeply', 'flatten the YAML', at.line, at.column);
   }
-  const errors: Diagnostic[] = [];
-  const tags = new Map<number, MergeTag>();
-  for (const root of roots) {
-    let previousDuplicate = -1;
-    for (const err of root?.errors ?? []) {
-      const offset = err.mark?.position ?? 0;
-      // The parser reports a duplicate key twice, the second occurrence first; Compose names the second only.
-      if (/duplicate key/.test(err.message)) {
-        const isFirstOfPair = previousDuplicate > offset;
-        previousDuplicate = isFirstOfPair ? -1 : offset;
-        if (isFirstOfPair) continue;
-      }
-      const tag = /unknown tag <!(reset|override)>/.exec(err.message)?.[1] as MergeTag | undefined;
-      if (tag) {
-        tags.set(firstValueOffset(text, offset + tag.length + 1), tag);
-        tags.set(offset, tag); // a tag with no value after it: found from the key, see firstAfterKey
-        continue;
-      }
-      if (/unknown tag/.test(err.message)) continue; // Compose ignores tags it does not know
-      const at = posAt(offset);
-      errors.push(syntaxError(err.message, text, offset, { ...at, path: '' }));
-    }
-  }
+  const { errors, tags } = syntaxErrors(roots, text, posAt);
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, 20) };
   const documents: TreeMap[] = [];
   try {
@@ -132,6 +102,64 @@ export function parseStackText(text: string, file: string): ParseResult {
     return fail('SPEC_EMPTY_FILE', 'stack file is empty', 'a stack file needs at least a "services:" mapping');
   }
   return { ok: true, documents, hasMergeTags: tags.size > 0 };
+}
+
+type Fail = (code: string, message: string, hint: string) => ParseResult;
+
+/** Refuses what is not a stack file before parsing: too large, binary, or empty (comments only). */
+function checkText(text: string, fail: Fail): ParseResult | undefined {
+  if (text.length > MAX_STACK_FILE_BYTES) {
+    return fail(
+      'SPEC_FILE_TOO_LARGE',
+      `stack file is ${(text.length / 1024 / 1024).toFixed(1)} MB, more than berth reads (${MAX_STACK_FILE_BYTES / 1024 / 1024} MB)`,
+      'a Compose file this large is almost certainly not one; check the -f argument',
+    );
+  }
+  const nul = text.indexOf('\0');
+  // Control characters other than tab and newlines do not occur in YAML text; they mean binary data.
+  // eslint-disable-next-line no-control-regex
+  if (nul >= 0 || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
+    return fail('SPEC_NOT_TEXT', 'stack file is not text (it holds binary data)', 'point -f at a YAML Compose file');
+  }
+  if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
+    return fail('SPEC_EMPTY_FILE', 'stack file is empty', 'a stack file needs at least a "services:" mapping');
+  }
+  return undefined;
+}
+
+/**
+ * The parser's errors as diagnostics (a duplicate key once, unknown tags ignored), and where the !reset and
+ * !override merge tags are: the parser reports those as unknown tags, at the tag and at its value.
+ */
+function syntaxErrors(
+  roots: ReadonlyArray<YAMLNode | null>,
+  text: string,
+  posAt: (offset: number) => Pos,
+): { errors: Diagnostic[]; tags: Map<number, MergeTag> } {
+  const errors: Diagnostic[] = [];
+  const tags = new Map<number, MergeTag>();
+  for (const root of roots) {
+    let previousDuplicate = -1;
+    for (const err of root?.errors ?? []) {
+      const offset = err.mark?.position ?? 0;
+      // The parser reports a duplicate key twice, the second occurrence first; Compose names the second only.
+      if (/duplicate key/.test(err.message)) {
+        const isFirstOfPair = previousDuplicate > offset;
+        previousDuplicate = isFirstOfPair ? -1 : offset;
+        if (isFirstOfPair) continue;
+      }
+      const tag = /unknown tag <!(reset|override)>/.exec(err.message)?.[1] as MergeTag | undefined;
+      if (tag) {
+        tags.set(firstValueOffset(text, offset + tag.length + 1), tag);
+        tags.set(offset, tag); // a tag with no value after it: found from the key, see firstAfterKey
+        continue;
+      }
+      if (/unknown tag/.test(err.message)) continue; // Compose ignores tags it does not know
+      const at = posAt(offset);
+      errors.push(syntaxError(err.message, text, offset, { ...at, path: '' }));
+    }
+  }
+  return { errors, tags };
 }
 
 function lineStarts(text: string): number[] {
@@ -307,54 +335,6 @@ class Converter {
 /** For `key: !reset` with nothing after the tag, the parser gives no value node; the tag sits after the key. */
 function firstAfterKey(text: string, pair: YAMLMapping): number {
   return firstValueOffset(text, pair.endPosition);
-}
-
-/** Where flow brackets first nest deeper than MAX_DEPTH (quotes are not tracked: it only locates an error). */
-function deepestFlowOffset(text: string): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '[' || c === '{') {
-      if (++depth > MAX_DEPTH) return i;
-    } else if (c === ']' || c === '}') depth--;
-    else if (c === '\n' && depth < 0) depth = 0;
-  }
-  return 0;
-}
-
-const ALIAS_BOMB_MESSAGE = 'stack file expands to too many values through aliases';
-const ALIAS_BOMB_HINT = 'use fewer nested aliases';
-
-/**
- * The value that makes a document expand past MAX_EXPANDED_NODES (the deepest one whose expansion alone is too
- * big), or undefined. Each node's size is counted once, so this is linear in the written document.
- */
-function findAliasBomb(root: YAMLNode): YAMLNode | undefined {
-  const sizes = new Map<YAMLNode, number>();
-  const children = (n: YAMLNode): Array<YAMLNode | null | undefined> =>
-    n.kind === Kind.SEQ
-      ? (n as YAMLSequence).items
-      : n.kind === Kind.MAP
-        ? (n as YamlMap).mappings.map((p: YAMLMapping) => p.value)
-        : [];
-  const sizeOf = (n: YAMLNode | null | undefined, depth: number): number => {
-    if (!n) return 1;
-    if (n.kind === Kind.ANCHOR_REF) return n.value && depth <= MAX_DEPTH ? sizeOf(n.value as YAMLNode, depth + 1) : 1;
-    const known = sizes.get(n);
-    if (known !== undefined) return known;
-    let size = 1;
-    // Past MAX_DEPTH the converter reports SPEC_TOO_DEEP; there is no need to go further here.
-    if (depth <= MAX_DEPTH) for (const c of children(n)) size += sizeOf(c, depth + 1);
-    sizes.set(n, size);
-    return size;
-  };
-  if (sizeOf(root, 0) <= MAX_EXPANDED_NODES) return undefined;
-  let node = root;
-  for (;;) {
-    const next = children(node).find((c) => c && sizeOf(c, MAX_DEPTH) > MAX_EXPANDED_NODES);
-    if (!next || next.kind === Kind.ANCHOR_REF) return next ?? node;
-    node = next;
-  }
 }
 
 function keyText(key: YAMLScalar | null | undefined): string | undefined {

@@ -2,7 +2,7 @@
 // found again by its cache key (parent image + instruction after substitution + content hash of copied files),
 // so a rebuild runs only the steps from the first change on. Output in the words of dockerd's classic builder.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lifecycle } from '../containers/lifecycle.js';
 import { sha256Of } from '../content/digest.js';
@@ -15,10 +15,10 @@ import { type CopyContext, copyStep } from './copy-step.js';
 import type { Dockerfile, Instruction, Stage } from './dockerfile/index.js';
 import { expandWord, parseDockerfile, runCommandOf } from './dockerfile/index.js';
 import type { ContextDigests } from './context/context-digests.js';
-import { pruneBuildFiles } from './context/prune-build-files.js';
 import { type BuildConfig, applySettings, shellOf } from './image-settings.js';
 import { type LayerTarProgress, layerFilesOf } from './layer-tar.js';
 import { type HostTrust, type RunTrust, prepareHostTrust, trustEnv } from './host-trust.js';
+import { readDockerfile } from './read-dockerfile.js';
 import { runStep } from './run-step.js';
 import { neededStages, stageByRef } from './stages.js';
 
@@ -348,23 +348,6 @@ async function cachedOrRun(
   state.image = image;
   state.config = { ...made.config };
   run.out.line(` ---> ${short(image.id)}\n`);
-}
-
-async function readDockerfile(contextDir: string, name: string): Promise<Dockerfile> {
-  let text: string;
-  try {
-    // Resolved first: a Dockerfile that is a symlink must not read a file outside the context.
-    const [root, path] = await Promise.all([realpath(contextDir), realpath(join(contextDir, name))]);
-    if (!path.startsWith(`${root}/`)) throw new Error('outside the context');
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new EngineError('invalid', 'ENGINE_BUILD_CONTEXT', `Cannot locate specified Dockerfile: ${name}`, {
-      hint: 'the Dockerfile must be inside the build context; name it with -f relative to the context',
-    });
-  }
-  const df = parseDockerfile(text, name);
-  await pruneBuildFiles(contextDir, name); // an ignored Dockerfile or .dockerignore is not copied by COPY . .
-  return df;
 }
 
 function hasLabels(options: BuildOptions): boolean {

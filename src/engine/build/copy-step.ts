@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { EngineError } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../images/image-store.js';
-import { resolveInRoot } from '../containers/archive.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { resolveUser } from '../runtime/oci-user.js';
 import { applyCopy } from './context/copy-apply.js';
 import type { ContextDigests } from './context/context-digests.js';
@@ -49,19 +49,8 @@ export async function copyStep(
   },
 ): Promise<PreparedCopy> {
   const { ins, expand } = at;
-  for (const flag of Object.keys(ins.flags)) {
-    if (!KNOWN_FLAGS.has(flag)) {
-      throw new EngineError('invalid', 'ENGINE_BUILD_UNSUPPORTED', `${ins.kind} --${flag} is not supported by berthd`, {
-        hint: 'use --from, --chown or --chmod',
-      });
-    }
-  }
+  checkFlags(ins);
   const from = flagValue(ins.flags, 'from');
-  if (from !== undefined && ins.kind === 'ADD') {
-    throw new EngineError('invalid', 'ENGINE_DOCKERFILE_INVALID', 'ADD has no --from flag', {
-      hint: 'use COPY --from',
-    });
-  }
   const chownText = flagValue(ins.flags, 'chown');
   const chmodText = flagValue(ins.flags, 'chmod');
   const chmod = chmodText === undefined ? undefined : parseMode(chmodText);
@@ -74,26 +63,7 @@ export async function copyStep(
     for (const m of mounts.splice(0)) await m.close();
   };
   try {
-    let sourceRoot = ctx.contextDir;
-    let sources = ins.sources.map(expand);
-    if (ins.heredocs.length > 0) {
-      sourceRoot = join(ctx.workDir, `heredoc-${randomBytes(6).toString('hex')}`);
-      await mkdir(sourceRoot, { recursive: true });
-      for (const h of ins.heredocs) await writeFile(join(sourceRoot, h.name), h.content);
-      sources = ins.heredocs.map((h) => h.name);
-    } else if (from !== undefined) {
-      const ref = expand(from);
-      const stage = ctx.stageImage(ref);
-      const image = stage.found ? stage.image : ctx.images.resolve(ref);
-      if (!stage.found && image === undefined) {
-        throw new EngineError('not-found', 'ENGINE_BUILD_COPY', `COPY --from="${ref}": no such stage or image`, {
-          hint: 'name an earlier stage (FROM ... AS name) or an image present on the engine',
-        });
-      }
-      const mount = await mountRootfs(ctx.images, image?.id, ctx.workDir);
-      mounts.push(mount);
-      sourceRoot = mount.merged;
-    }
+    const { sourceRoot, sources } = await copySources(ctx, { ins, expand, from, mounts });
     const request: CopyRequest = {
       sourceRoot,
       sources,
@@ -127,6 +97,57 @@ export async function copyStep(
     await close();
     throw e;
   }
+}
+
+/** Refuses flags berthd does not know, and --from on ADD, before anything is read. */
+function checkFlags(ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>): void {
+  for (const flag of Object.keys(ins.flags)) {
+    if (!KNOWN_FLAGS.has(flag)) {
+      throw new EngineError('invalid', 'ENGINE_BUILD_UNSUPPORTED', `${ins.kind} --${flag} is not supported by berthd`, {
+        hint: 'use --from, --chown or --chmod',
+      });
+    }
+  }
+  if (flagValue(ins.flags, 'from') !== undefined && ins.kind === 'ADD') {
+    throw new EngineError('invalid', 'ENGINE_DOCKERFILE_INVALID', 'ADD has no --from flag', {
+      hint: 'use COPY --from',
+    });
+  }
+}
+
+/**
+ * Where the sources are read from: the build context; the heredocs, written to a folder of their own; or, with
+ * --from, a stage's or an image's rootfs, mounted (the mount goes to `mounts`, which the caller closes).
+ */
+async function copySources(
+  ctx: CopyContext,
+  at: {
+    ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>;
+    expand: (w: string) => string;
+    from: string | undefined;
+    mounts: RootfsMount[];
+  },
+): Promise<{ sourceRoot: string; sources: string[] }> {
+  const { ins, expand, from } = at;
+  if (ins.heredocs.length > 0) {
+    const sourceRoot = join(ctx.workDir, `heredoc-${randomBytes(6).toString('hex')}`);
+    await mkdir(sourceRoot, { recursive: true });
+    for (const h of ins.heredocs) await writeFile(join(sourceRoot, h.name), h.content);
+    return { sourceRoot, sources: ins.heredocs.map((h) => h.name) };
+  }
+  const sources = ins.sources.map(expand);
+  if (from === undefined) return { sourceRoot: ctx.contextDir, sources };
+  const ref = expand(from);
+  const stage = ctx.stageImage(ref);
+  const image = stage.found ? stage.image : ctx.images.resolve(ref);
+  if (!stage.found && image === undefined) {
+    throw new EngineError('not-found', 'ENGINE_BUILD_COPY', `COPY --from="${ref}": no such stage or image`, {
+      hint: 'name an earlier stage (FROM ... AS name) or an image present on the engine',
+    });
+  }
+  const mount = await mountRootfs(ctx.images, image?.id, ctx.workDir);
+  at.mounts.push(mount);
+  return { sourceRoot: mount.merged, sources };
 }
 
 /** --chown=user[:group]: names from the image's passwd and group; a user alone gives its uid as the gid too. */

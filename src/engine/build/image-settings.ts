@@ -42,31 +42,10 @@ export function applySettings(
     });
   const next: BuildConfig = { ...config };
   switch (ins.kind) {
-    case 'ENV': {
-      const env = [...(config.Env ?? [])];
-      const words: string[] = [];
-      for (const { key, value } of ins.pairs) {
-        const k = expand(key);
-        const v = expand(value);
-        const i = env.findIndex((e) => e.slice(0, e.indexOf('=')) === k);
-        if (i >= 0) env[i] = `${k}=${v}`;
-        else env.push(`${k}=${v}`);
-        words.push(`${k}=${v}`);
-      }
-      next.Env = env;
-      return { config: next, createdBy: `ENV ${words.join(' ')}` };
-    }
-    case 'LABEL': {
-      const labels = { ...(config.Labels ?? {}) };
-      const words: string[] = [];
-      for (const { key, value } of ins.pairs) {
-        const k = expand(key);
-        labels[k] = expand(value);
-        words.push(`${k}=${labels[k]}`);
-      }
-      next.Labels = labels;
-      return { config: next, createdBy: `LABEL ${words.join(' ')}` };
-    }
+    case 'ENV':
+      return envChange(ins.pairs, config, expand);
+    case 'LABEL':
+      return labelChange(ins.pairs, config, expand);
     case 'CMD':
       next.Cmd = commandOf(ins.form, ins.args, config);
       return { config: next, createdBy: `CMD ${JSON.stringify(next.Cmd)}` };
@@ -84,21 +63,8 @@ export function applySettings(
     case 'STOPSIGNAL':
       next.StopSignal = expand(ins.value);
       return { config: next, createdBy: `STOPSIGNAL ${next.StopSignal}` };
-    case 'EXPOSE': {
-      const ports = { ...(config.ExposedPorts ?? {}) };
-      const added: string[] = [];
-      for (const value of ins.values
-        .map(expand)
-        .flatMap((v) => v.split(/\s+/))
-        .filter(Boolean)) {
-        const port = value.includes('/') ? value.toLowerCase() : `${value}/tcp`;
-        if (!/^\d+(-\d+)?\/(tcp|udp|sctp)$/.test(port)) throw bad(`invalid port "${value}"`, 'write 80 or 53/udp');
-        ports[port] = {};
-        added.push(port);
-      }
-      next.ExposedPorts = ports;
-      return { config: next, createdBy: `EXPOSE ${added.join(' ')}` };
-    }
+    case 'EXPOSE':
+      return exposeChange(ins.values, config, { expand, bad });
     case 'VOLUME': {
       const volumes = { ...(config.Volumes ?? {}) };
       const added = ins.values.map(expand).filter(Boolean);
@@ -121,6 +87,54 @@ export function applySettings(
     default:
       return undefined;
   }
+}
+
+type Pairs = readonly { key: string; value: string }[];
+
+/** ENV: each pair replaces the variable of that name or is added; the history shows the expanded pairs. */
+function envChange(pairs: Pairs, config: BuildConfig, expand: (word: string) => string): SettingsChange {
+  const env = [...(config.Env ?? [])];
+  const words: string[] = [];
+  for (const { key, value } of pairs) {
+    const k = expand(key);
+    const v = expand(value);
+    const i = env.findIndex((e) => e.slice(0, e.indexOf('=')) === k);
+    if (i >= 0) env[i] = `${k}=${v}`;
+    else env.push(`${k}=${v}`);
+    words.push(`${k}=${v}`);
+  }
+  return { config: { ...config, Env: env }, createdBy: `ENV ${words.join(' ')}` };
+}
+
+function labelChange(pairs: Pairs, config: BuildConfig, expand: (word: string) => string): SettingsChange {
+  const labels = { ...(config.Labels ?? {}) };
+  const words: string[] = [];
+  for (const { key, value } of pairs) {
+    const k = expand(key);
+    labels[k] = expand(value);
+    words.push(`${k}=${labels[k]}`);
+  }
+  return { config: { ...config, Labels: labels }, createdBy: `LABEL ${words.join(' ')}` };
+}
+
+/** EXPOSE: each word a port or range, with /tcp when no protocol is given. */
+function exposeChange(
+  values: readonly string[],
+  config: BuildConfig,
+  ctx: { expand: (word: string) => string; bad: (why: string, hint: string) => EngineError },
+): SettingsChange {
+  const ports = { ...(config.ExposedPorts ?? {}) };
+  const added: string[] = [];
+  for (const value of values
+    .map(ctx.expand)
+    .flatMap((v) => v.split(/\s+/))
+    .filter(Boolean)) {
+    const port = value.includes('/') ? value.toLowerCase() : `${value}/tcp`;
+    if (!/^\d+(-\d+)?\/(tcp|udp|sctp)$/.test(port)) throw ctx.bad(`invalid port "${value}"`, 'write 80 or 53/udp');
+    ports[port] = {};
+    added.push(port);
+  }
+  return { config: { ...config, ExposedPorts: ports }, createdBy: `EXPOSE ${added.join(' ')}` };
 }
 
 /** WORKDIR is relative to the previous one, and cleaned; "/" when none was set. */

@@ -13,9 +13,9 @@ import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
-import { writeAll } from '../content/file-io.js';
+import { writeAll } from '../fs/atomic-write.js';
 import { EngineError } from '../errors.js';
-import { clearPath, lstatOrNull } from '../layers/entry-path.js';
+import { clearPath, lstatOrNull } from '../fs/path-entry.js';
 import type { ContainerView, ViewPath } from './container-view.js';
 import { checkWritable, hostOf } from './container-view.js';
 

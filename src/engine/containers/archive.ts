@@ -4,13 +4,14 @@
 import { constants, existsSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { Pack } from 'tar-stream';
 import { EngineError } from '../errors.js';
-import { lstatOrNull } from '../layers/entry-path.js';
+import { lstatOrNull } from '../fs/path-entry.js';
 import { isMounted, mountOverlay } from '../runtime/overlay.js';
 import type { ContainerRecord } from './container-store.js';
 import type { ContainerView, MountInfo, ViewPath } from './container-view.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { hostOf, resolveInView, tmpfsMountsOf, viewOf } from './container-view.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -23,15 +24,8 @@ export interface PathStat {
   linkTarget: string;
 }
 
-/** A container path resolved on the host: `host` is inside `root`; `path` is the same place seen from inside. */
-export interface RootedPath {
-  host: string;
-  path: string;
-}
-
 type EntryHeader = Parameters<Pack['entry']>[0];
 
-const MAX_LINKS = 255;
 const READ = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 /** The container's rootfs, mounted first when the container is stopped (it stays mounted until removal). */
@@ -84,34 +78,6 @@ export async function openView(lifecycle: Lifecycle, c: ContainerRecord, ref: st
     await opened.release();
     throw e;
   }
-}
-
-/**
- * Resolves `path` (absolute in the container) under `root` as if `root` were `/`: `..` stops at the root and
- * symlinks are followed against the root. The last component's symlink is followed only with `followLast`.
- */
-export async function resolveInRoot(root: string, path: string, followLast: boolean): Promise<RootedPath> {
-  const pending = path.split('/').filter((s) => s !== '' && s !== '.');
-  const done: string[] = [];
-  let links = 0;
-  while (pending.length > 0) {
-    const part = pending.shift() as string;
-    if (part === '..') {
-      done.pop();
-      continue;
-    }
-    const stat = await lstatOrNull(join(root, ...done, part));
-    if (stat?.isSymbolicLink() && (pending.length > 0 || followLast)) {
-      if (++links > MAX_LINKS)
-        throw new EngineError('invalid', 'ENGINE_PATH_LOOP', `too many symbolic links in "${path}"`);
-      const target = await readlink(join(root, ...done, part));
-      if (target.startsWith('/')) done.length = 0;
-      pending.unshift(...target.split('/').filter((s) => s !== '' && s !== '.'));
-      continue;
-    }
-    done.push(part);
-  }
-  return { host: join(root, ...done), path: `/${done.join('/')}` };
 }
 
 /** Stats a container path (its last symlink not followed, as Docker does); not-found when missing. */

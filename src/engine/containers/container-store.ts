@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../content/file-io.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { EngineError } from '../errors.js';
 import type { HealthState } from './health-config.js';
 

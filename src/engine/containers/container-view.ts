@@ -4,9 +4,8 @@
 // prefix is looked up in the mount table, the most specific mount point winning, so `..` and symlinks behave as
 // in the container and no path ever leaves the rootfs or a mount's source.
 import { posix } from 'node:path';
-import { readlink } from 'node:fs/promises';
 import { EngineError } from '../errors.js';
-import { lstatOrNull } from '../layers/entry-path.js';
+import { resolveThrough } from '../fs/resolve-in-root.js';
 
 /** Where one filesystem of the container is on the host. The rootfs is the mount at "/". */
 export interface ViewMount {
@@ -29,8 +28,6 @@ export interface ContainerView {
   offline: readonly string[];
   readonlyRootfs: boolean;
 }
-
-const MAX_LINKS = 255;
 
 /** A container path after symlinks: `path` in the container, `host` on the host, `mount` the one holding it. */
 export interface ViewPath {
@@ -105,28 +102,7 @@ export function hostOf(view: ContainerView, path: string): ViewPath {
  * symlink is followed only with `followLast`.
  */
 export async function resolveInView(view: ContainerView, path: string, followLast: boolean): Promise<ViewPath> {
-  const pending = path.split('/').filter((s) => s !== '' && s !== '.');
-  const done: string[] = [];
-  let links = 0;
-  while (pending.length > 0) {
-    const part = pending.shift() as string;
-    if (part === '..') {
-      done.pop();
-      continue;
-    }
-    const at = hostOf(view, `/${[...done, part].join('/')}`);
-    const stat = await lstatOrNull(at.host);
-    if (stat?.isSymbolicLink() && (pending.length > 0 || followLast)) {
-      if (++links > MAX_LINKS)
-        throw new EngineError('invalid', 'ENGINE_PATH_LOOP', `too many symbolic links in "${path}"`);
-      const target = await readlink(at.host);
-      if (target.startsWith('/')) done.length = 0;
-      pending.unshift(...target.split('/').filter((s) => s !== '' && s !== '.'));
-      continue;
-    }
-    done.push(part);
-  }
-  return hostOf(view, `/${done.join('/')}`);
+  return hostOf(view, await resolveThrough(path, followLast, (p) => hostOf(view, p).host));
 }
 
 /**

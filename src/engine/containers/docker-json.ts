@@ -189,3 +189,19 @@ export function mergeEnv(image?: readonly string[] | null, own?: readonly string
 export function summaryCommand(path: string, args: readonly string[]): string {
   return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
 }
+
+/** Docker's list-summary Ports from inspect's NetworkSettings.Ports map ("80/tcp" -> [{HostIp, HostPort}]). */
+export function summaryPorts(ports: unknown): unknown[] {
+  if (!ports || typeof ports !== 'object') return [];
+  const out: unknown[] = [];
+  for (const [key, bindings] of Object.entries(
+    ports as Record<string, Array<{ HostIp: string; HostPort: string }> | null>,
+  )) {
+    const [port, type] = key.split('/');
+    if (!bindings || bindings.length === 0) out.push({ PrivatePort: Number(port), Type: type ?? 'tcp' });
+    for (const b of bindings ?? []) {
+      out.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type ?? 'tcp' });
+    }
+  }
+  return out;
+}

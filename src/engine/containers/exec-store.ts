@@ -9,7 +9,7 @@ import { EngineError } from '../errors.js';
 import { readBoundingCapabilities } from '../runtime/host-limits.js';
 import type { OciProcess } from '../runtime/oci-types.js';
 import { resolveUser } from '../runtime/oci-user.js';
-import { resolveInRoot } from './archive.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 import type { Lifecycle } from './lifecycle.js';
 import { labelsOf } from './lifecycle.js';
 

@@ -1,28 +1,26 @@
 // What happens to a container: create, start, stop, kill, wait, remove. Processes run under conmon, so they and
 // their logs outlive berthd; exits are read from conmon's exit files by exits.ts. Every state change is saved
 // before it is announced, so a restarted berthd sees what clients were told.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { EngineError } from '../errors.js';
-import type { EventBus } from '../daemon/events.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { ImageStore } from '../images/image-store.js';
 import { logRotation } from '../runtime/log-options.js';
 import { createWithConmon } from '../runtime/conmon.js';
 import { unmount } from '../runtime/overlay.js';
 import type { Runc } from '../runtime/runc.js';
 import type { SeccompSettings } from '../runtime/oci-security.js';
-import { resolveSecurityOpt } from '../runtime/seccomp-host.js';
 import type { ContainerRecord } from './container-store.js';
-import { ContainerStore, newState } from './container-store.js';
+import type { ContainerStore } from './container-store.js';
 import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
-import { withImageExposedPorts } from './docker-json.js';
+import { summaryPorts } from './docker-json.js';
+import { checkNewName } from './container-names.js';
+import { createContainer } from './container-create.js';
 import type { NetworkAttachments, VolumeAttachments } from './attachments.js';
 import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
-import { validateHealthcheck } from './health-config.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
-import { normalizeNamespaceModes } from './namespaces.js';
-import { validateRestartPolicy } from './restart-policy.js';
 import { shmDir, writeEtcFiles, writeStartBundle } from './start-bundle.js';
 
 export interface LifecycleDeps {
@@ -39,8 +37,6 @@ export interface LifecycleDeps {
   /** berthd's default seccomp profile, loaded once (loadSeccompSettings). Absent: containers get no filter. */
   seccomp?: SeccompSettings;
 }
-
-const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export class Lifecycle {
   readonly deps: LifecycleDeps;
@@ -90,84 +86,9 @@ export class Lifecycle {
     return (image?.config.config as Record<string, unknown> | undefined) ?? {};
   }
 
-  async create(name: string | undefined, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
-    const { store, images } = this.deps;
-    if (name !== undefined && name !== '' && !NAME.test(name)) {
-      throw new EngineError(
-        'invalid',
-        'ENGINE_BAD_NAME',
-        `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
-      );
-    }
-    const cleanName = name ? name.replace(/^\//, '') : undefined;
-    if (cleanName && this.creating.has(cleanName)) {
-      throw new EngineError(
-        'conflict',
-        'ENGINE_NAME_IN_USE',
-        `Conflict. The container name "/${cleanName}" is already in use by a container being created.`,
-      );
-    }
-    if (cleanName && store.find(cleanName)?.name === cleanName) {
-      const other = store.get(cleanName);
-      throw new EngineError(
-        'conflict',
-        'ENGINE_NAME_IN_USE',
-        `Conflict. The container name "/${cleanName}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`,
-      );
-    }
-    const imageRef = String(body.Image ?? '');
-    const image = images.resolve(imageRef);
-    if (!image) throw new EngineError('not-found', 'ENGINE_NO_SUCH_IMAGE', `No such image: ${imageRef}`);
-    const { HostConfig, NetworkingConfig, ...config } = body;
-    const id = ContainerStore.newId();
-    const record: ContainerRecord = {
-      id,
-      name: cleanName ?? randomName(id),
-      created: new Date().toISOString(),
-      image: imageRef,
-      imageId: image.id,
-      config,
-      hostConfig: normalizeNamespaceModes({ ...((HostConfig as Record<string, unknown> | undefined) ?? {}) }, (ref) =>
-        store.find(ref),
-      ),
-      state: newState(),
-      restartCount: 0,
-    };
-    record.config = withImageExposedPorts(config, this.imageConfig(record));
-    // The name is held from here until the record is saved: two creates with one name must not both pass the check.
-    this.creating.add(record.name);
-    try {
-      return await this.createRecord(record, config, NetworkingConfig, imageRef);
-    } finally {
-      this.creating.delete(record.name);
-    }
-  }
-
-  private async createRecord(
-    record: ContainerRecord,
-    config: Record<string, unknown>,
-    networkingConfig: unknown,
-    imageRef: string,
-  ): Promise<{ Id: string; Warnings: string[] }> {
-    const { store, events } = this.deps;
-    const id = record.id;
-    const p = this.paths(record);
-    logRotation(record.hostConfig); // a bad max-size or max-file fails here, at create, as with Docker
-    validateRestartPolicy(record.hostConfig);
-    validateHealthcheck(config);
-    const securityOpt = record.hostConfig.SecurityOpt;
-    if (Array.isArray(securityOpt)) record.hostConfig.SecurityOpt = resolveSecurityOpt(securityOpt as string[]);
-    await this.networks.create(record, networkingConfig);
-    await this.volumes.create(record);
-    for (const d of [p.rootfs, p.work]) mkdirSync(d, { recursive: true, mode: 0o700 });
-    // The container's "/" takes the upper folder's mode: 0755 as in Docker, or a non-root USER can open nothing.
-    mkdirSync(p.upper, { recursive: true, mode: 0o755 });
-    // The log exists from create on (conmon appends to it): a client that attaches before start holds it open
-    // from its first byte, so it reads everything even when the container exits and is removed at once.
-    writeFileSync(p.logPath, '', { flag: 'a', mode: 0o640 });
-    await store.save(record);
-    events.emit('container', 'create', id, { name: record.name, image: imageRef, ...labelsOf(record) });
-    return { Id: id, Warnings: [] };
+  /** Docker's POST /containers/create: checks the request, sets up the container's folders, networks and volumes. */
+  create(name: string | undefined, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
+    return createContainer(this, this.creating, { name, body });
   }
 
   /**
@@ -353,29 +274,7 @@ export class Lifecycle {
   /** Gives the container a new name; the old one is free at once. */
   async rename(ref: string, newName: string): Promise<void> {
     const c = this.deps.store.get(ref);
-    const clean = newName.replace(/^\//, '');
-    if (!NAME.test(clean)) {
-      throw new EngineError(
-        'invalid',
-        'ENGINE_BAD_NAME',
-        `Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
-      );
-    }
-    if (clean === c.name) {
-      throw new EngineError(
-        'conflict',
-        'ENGINE_NAME_IN_USE',
-        'Renaming a container with the same name as its current name',
-      );
-    }
-    const other = this.deps.store.all().find((o) => o.name === clean);
-    if (other) {
-      throw new EngineError(
-        'conflict',
-        'ENGINE_NAME_IN_USE',
-        `Conflict. The container name "/${clean}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`,
-      );
-    }
+    const clean = checkNewName(this.deps.store, c, newName);
     const oldName = c.name;
     c.name = clean;
     await this.deps.store.save(c);
@@ -407,6 +306,14 @@ export class Lifecycle {
       await exited;
     }
     this.deps.events.emit('container', 'stop', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
+  }
+
+  /** Docker's restart: a stop (as `stop`, with its grace period), a start, and a `restart` event. */
+  async restart(ref: string, timeoutSec?: number): Promise<void> {
+    const c = this.deps.store.get(ref);
+    await this.stop(c.id, timeoutSec);
+    await this.start(c.id);
+    this.deps.events.emit('container', 'restart', c.id, { name: c.name, image: c.image });
   }
 
   /** inspect's and list's Mounts, NetworkSettings and Ports, from the volume and network modules. */
@@ -464,22 +371,6 @@ export class Lifecycle {
   }
 }
 
-/** Docker's list-summary Ports from inspect's NetworkSettings.Ports map ("80/tcp" -> [{HostIp, HostPort}]). */
-function summaryPorts(ports: unknown): unknown[] {
-  if (!ports || typeof ports !== 'object') return [];
-  const out: unknown[] = [];
-  for (const [key, bindings] of Object.entries(
-    ports as Record<string, Array<{ HostIp: string; HostPort: string }> | null>,
-  )) {
-    const [port, type] = key.split('/');
-    if (!bindings || bindings.length === 0) out.push({ PrivatePort: Number(port), Type: type ?? 'tcp' });
-    for (const b of bindings ?? []) {
-      out.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type ?? 'tcp' });
-    }
-  }
-  return out;
-}
-
 export function labelsOf(c: ContainerRecord): Record<string, string> {
   return (c.config.Labels as Record<string, string> | undefined) ?? {};
 }
@@ -496,14 +387,6 @@ export function signalName(s: string | number): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-const ADJECTIVES = ['brave', 'calm', 'eager', 'fond', 'keen', 'quiet', 'swift', 'tidy', 'bold', 'wise'];
-const NOUNS = ['anchor', 'buoy', 'harbor', 'keel', 'mast', 'pier', 'quay', 'rudder', 'sail', 'tide'];
-
-function randomName(id: string): string {
-  const n = Number.parseInt(id.slice(0, 8), 16);
-  return `${ADJECTIVES[n % 10]}_${NOUNS[Math.floor(n / 10) % 10]}_${id.slice(8, 12)}`;
 }
 
 // One file: conmon starts it afresh past max-size. More: berthd rotates them (containers/log-rotation.ts).

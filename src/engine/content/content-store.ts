@@ -5,7 +5,7 @@ import { chmod, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promis
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError } from '../errors.js';
-import { syncDir, writeAll } from './file-io.js';
+import { syncDir, writeAll } from '../fs/atomic-write.js';
 import { type Digest, digestHex, parseDigest } from './digest.js';
 
 /** A blob as stored: its digest and its size in bytes. */

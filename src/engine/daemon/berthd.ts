@@ -2,7 +2,7 @@
 // containers conmon kept running, and serves the Docker Engine API on a root-only unix socket. No TCP listener.
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../content/file-io.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { ApiRouter, startApiServer } from '../api/server.js';
 import { prepareSocketDir } from '../api/private-socket.js';
 import { archiveRoutes } from '../api/routes/archive.js';
@@ -30,7 +30,7 @@ import { Runc } from '../runtime/runc.js';
 import { loadSeccompSettings } from '../runtime/seccomp-host.js';
 import { ContainerVolumes } from '../volumes/container-volumes.js';
 import { VolumeService } from '../volumes/volume-service.js';
-import { EventBus } from './events.js';
+import { EventBus } from '../events/event-bus.js';
 
 export const BERTHD_VERSION = '0.1.0';
 
@@ -107,7 +107,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
       };
     },
   });
-  containerRoutes(router, lifecycle, events);
+  containerRoutes(router, lifecycle);
   containerExtraRoutes(router, lifecycle);
   const registries = new RegistryImages(images, loadRegistryConfig(opts.configDir ?? '/etc/berth'));
   imageRoutes(router, images, events, registries);

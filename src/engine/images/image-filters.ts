@@ -35,6 +35,18 @@ function matchingTags(record: ImageRecord, patterns: readonly string[]): string[
   });
 }
 
+/**
+ * GET /images/json's selection: every image that passes `filters`, leaving out, without `all`, the untagged
+ * images that others were built on (a build step's), as dockerd does.
+ */
+export function listImages(
+  images: { list(): ImageRecord[]; hasChildren(id: string): boolean; resolve(ref: string): ImageRecord | undefined },
+  query: { all: boolean; filters: ReadonlyMap<string, readonly string[]> },
+): ImageRecord[] {
+  const listed = images.list().filter((i) => query.all || i.repoTags.length > 0 || !images.hasChildren(i.id));
+  return filterImages(listed, query.filters, (ref) => images.resolve(ref));
+}
+
 /** `resolve` finds the image that `before` and `since` name. */
 export function filterImages(
   list: readonly ImageRecord[],

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Digest } from '../content/digest.js';
-import { writeFileAtomicSync } from '../content/file-io.js';
+import { writeFileAtomicSync } from '../fs/atomic-write.js';
 import { EngineError } from '../errors.js';
 import type { ImageConfig } from './image-config.js';
 

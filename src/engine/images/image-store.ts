@@ -15,7 +15,8 @@ import { type ImportOptions, type Stores, importImage, installImage } from './in
 import { PullKeep } from './pull-keep.js';
 import { type CommitInput, commitImage } from './commit-image.js';
 import { isIdReference, resolveImage } from './resolve-image.js';
-import { familiarName, familiarTag, parseReference } from './reference.js';
+import { familiarName, familiarTag, parseReference, repositoryOf } from './reference.js';
+import { namesToRemove } from './remove-names.js';
 import { stageArchive } from './stage-archive.js';
 import { type SaveItem, writeSaveArchive } from './write-archive.js';
 
@@ -270,39 +271,7 @@ export class ImageStore {
       const record = this.#need(ref);
       const force = opts.force === true;
       const inUse = this.#isInUse(record.id);
-      const names = [...record.repoTags, ...record.repoDigests];
-      let untagged: string[];
-      if (isIdReference(ref, record)) {
-        if (!force && new Set(names.map(repositoryOf)).size > 1) {
-          throw conflict(
-            'ENGINE_IMAGE_MULTIPLE_REPOSITORIES',
-            `unable to delete ${short(record.id)} (must be forced) - image is referenced in multiple repositories`,
-          );
-        }
-        if (!force && inUse) {
-          throw conflict(
-            'ENGINE_IMAGE_IN_USE',
-            `unable to delete ${short(record.id)} (must be forced) - image is being used by a container`,
-          );
-        }
-        untagged = names;
-      } else {
-        const parsed = parseReference(ref);
-        const name =
-          parsed.digest === undefined ? familiarTag(parsed) : `${familiarName(parsed.name)}@${parsed.digest}`;
-        if (!force && inUse && names.length === 1) {
-          throw conflict(
-            'ENGINE_IMAGE_IN_USE',
-            `unable to remove repository reference "${ref}" (must force) - a container is using its referenced image ${short(record.id)}`,
-          );
-        }
-        untagged = [name];
-        // As dockerd does: the last tag of a repository takes that repository's digest references with it.
-        const repo = repositoryOf(name);
-        if (parsed.digest === undefined && !record.repoTags.some((t) => t !== name && repositoryOf(t) === repo)) {
-          untagged.push(...record.repoDigests.filter((d) => repositoryOf(d) === repo));
-        }
-      }
+      const untagged = namesToRemove(record, ref, { force, inUse });
       record.repoTags = record.repoTags.filter((t) => !untagged.includes(t));
       record.repoDigests = record.repoDigests.filter((d) => !untagged.includes(d));
       if (!isDangling(record) || inUse || this.#hasChildren(record)) {
@@ -411,24 +380,6 @@ export class ImageStore {
     for (const digest of candidates)
       if (!used.has(digest) && !this.pullKeep.has(digest)) await this.#content.delete(digest);
   }
-}
-
-/** The repository of a familiar tag or digest reference: busybox:latest → busybox, localhost:5000/a:1 → localhost:5000/a. */
-function repositoryOf(name: string): string {
-  const at = name.indexOf('@');
-  if (at >= 0) return name.slice(0, at);
-  const colon = name.lastIndexOf(':');
-  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
-}
-
-function short(id: string): string {
-  return id.slice('sha256:'.length, 'sha256:'.length + 12);
-}
-
-function conflict(code: string, message: string): EngineError {
-  return new EngineError('conflict', code, `conflict: ${message}`, {
-    hint: 'remove the containers first, or use force',
-  });
 }
 
 /** The index key of a build step: JSON, so that no parent ID or key can run into the other. */

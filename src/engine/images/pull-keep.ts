@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Digest } from '../content/digest.js';
-import { writeFileAtomicSync } from '../content/file-io.js';
+import { writeFileAtomicSync } from '../fs/atomic-write.js';
 
 const MAX_AGE_MS = 24 * 3600 * 1000;
 

@@ -14,3 +14,11 @@ export function parseReference(ref: string): ImageReference {
     throw new EngineError('invalid', 'ENGINE_BAD_REFERENCE', e.message, { hint: e.hint, cause: e });
   }
 }
+
+/** The repository of a familiar tag or digest reference: busybox:latest → busybox, localhost:5000/a:1 → localhost:5000/a. */
+export function repositoryOf(name: string): string {
+  const at = name.indexOf('@');
+  if (at >= 0) return name.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}

@@ -1,8 +1,8 @@
 // Where a layer entry may go. Everything is resolved inside the extraction folder without following symlinks:
 // a layer can plant a symlink to "/" and then name an entry through it, which must never reach the host.
-import { lstat, mkdir, realpath, rm } from 'node:fs/promises';
-import { lstatSync, mkdirSync, rmSync } from 'node:fs';
-import type { Stats } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { lstatOrNull, lstatOrNullSync } from '../fs/path-entry.js';
 import { join, posix } from 'node:path';
 import { EngineError } from '../errors.js';
 
@@ -40,15 +40,6 @@ function relativePath(name: string): string | undefined {
   return normal === '.' ? '' : normal;
 }
 
-export async function lstatOrNull(path: string): Promise<Stats | null> {
-  try {
-    return await lstat(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-}
-
 /**
  * Makes sure every parent folder of `rel` under `root` is a real folder (creating missing ones as 0755 root),
  * and returns the absolute path. A parent that is a symlink is refused, whatever it points at.
@@ -66,10 +57,6 @@ export async function ensureParents(root: string, rel: string, name: string): Pr
       throw invalidEntry(name, `has a parent "${parts.slice(0, i + 1).join('/')}" that is not a folder`);
   }
   return join(root, rel);
-}
-
-export function lstatOrNullSync(path: string): Stats | null {
-  return lstatSync(path, { throwIfNoEntry: false }) ?? null;
 }
 
 /**
@@ -92,29 +79,4 @@ export function ensureParentsSync(root: string, rel: string, name: string, known
     known.add(current);
   }
   return join(root, rel);
-}
-
-/** clearPath with synchronous calls (see ensureParentsSync). */
-export function clearPathSync(path: string, keepFolder: boolean): boolean {
-  const stat = lstatOrNullSync(path);
-  if (stat === null || (keepFolder && stat.isDirectory())) return false;
-  rmSync(path, { recursive: true, force: true });
-  return true;
-}
-
-/** Removes whatever is at `path` (a symlink itself, never its target), unless it is a folder and `keepFolder`. */
-export async function clearPath(path: string, keepFolder: boolean): Promise<boolean> {
-  const stat = await lstatOrNull(path);
-  if (stat === null || (keepFolder && stat.isDirectory())) return false;
-  await rm(path, { recursive: true, force: true });
-  return true;
-}
-
-/** True when `path` resolves to itself: no component of it is a symlink. */
-export async function isReal(path: string): Promise<boolean> {
-  try {
-    return (await realpath(path)) === path;
-  } catch {
-    return false;
-  }
 }

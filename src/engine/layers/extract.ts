@@ -12,27 +12,19 @@ import {
   symlinkSync,
   writeSync,
 } from 'node:fs';
-import { chmod, lchown, lutimes, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { chmod, lchown, lutimes, open, realpath } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Stats } from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
 import { type Digest, parseDigest } from '../content/digest.js';
-import { writeAll } from '../content/file-io.js';
+import { publishDir, writeAll } from '../fs/atomic-write.js';
 import { EngineError } from '../errors.js';
 import { decompressLayer } from './decompress.js';
-import {
-  clearPathSync,
-  ensureParentsSync,
-  entryPath,
-  invalidEntry,
-  isReal,
-  linkTargetPath,
-  lstatOrNull,
-  lstatOrNullSync,
-} from './entry-path.js';
-import { makeNode, markOpaque } from './special-files.js';
+import { ensureParentsSync, entryPath, invalidEntry, linkTargetPath } from './entry-path.js';
+import { clearPathSync, isReal, lstatOrNull, lstatOrNullSync } from '../fs/path-entry.js';
+import { makeNode, markOpaque } from '../fs/special-files.js';
 
 /** What an extraction produced: the sha256 of the uncompressed tar, and the bytes of file content written. */
 export interface ExtractResult {
@@ -79,8 +71,7 @@ export async function extractLayer(
     throw new EngineError('conflict', 'ENGINE_LAYER_EXISTS', `cannot extract a layer into "${target}": it exists`);
   }
   const temp = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
-  await mkdir(temp, { mode: 0o755 });
-  try {
+  return publishDir(temp, target, async () => {
     const ctx: Extraction = {
       root: await realpath(temp),
       folders: new Map(),
@@ -102,12 +93,8 @@ export async function extractLayer(
         },
       );
     }
-    await rename(temp, target);
     return { diffId, size: ctx.size };
-  } catch (e) {
-    await rm(temp, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }
 
 async function unpackEntries(stream: Readable, ctx: Extraction): Promise<Digest> {

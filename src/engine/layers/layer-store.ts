@@ -5,7 +5,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Digest, digestHex, parseDigest } from '../content/digest.js';
-import { syncDir, writeFileAtomic } from '../content/file-io.js';
+import { syncDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { type Lock, createLock } from '../content/lock.js';
 import { EngineError } from '../errors.js';
 import { chainIdOf } from './chain-id.js';

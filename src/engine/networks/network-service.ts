@@ -2,7 +2,7 @@
 // network gets its subnet and bridge at create; the default "bridge" network at its first container (and gives
 // them back after its last). Subnets and bridge names are chosen under the host-wide lock against the host's live
 // routes and links, so berthd daemons with different data roots never collide.
-import type { EventBus } from '../daemon/events.js';
+import type { EventBus } from '../events/event-bus.js';
 import { EngineError } from '../errors.js';
 import type { Lock } from '../content/lock.js';
 import { createLock } from '../content/lock.js';

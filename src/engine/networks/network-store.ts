@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../content/file-io.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { EngineError } from '../errors.js';
 import type { ActiveContainer, NetworkRecord } from './types.js';
 import { compareText } from '../../compare-text.js';

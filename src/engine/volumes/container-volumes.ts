@@ -5,7 +5,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import type { VolumeAttachments } from '../containers/attachments.js';
 import type { ContainerRecord, ContainerStore } from '../containers/container-store.js';
-import type { EventBus } from '../daemon/events.js';
+import type { EventBus } from '../events/event-bus.js';
 import { EngineError } from '../errors.js';
 import type { ImageStore } from '../images/image-store.js';
 import { tmpfsMount } from '../runtime/oci-mounts.js';

@@ -2,9 +2,9 @@
 // into it (ownership, modes, times, symlinks, hard links, xattrs). The path is resolved inside the container's
 // rootfs as in a chroot, so a symlink in the image can never make berthd read from, or write to, the host.
 import { readdir, realpath } from 'node:fs/promises';
-import { resolveInRoot } from '../containers/archive.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { EngineError } from '../errors.js';
-import { lstatOrNull } from '../layers/entry-path.js';
+import { lstatOrNull } from '../fs/path-entry.js';
 import { runTool } from '../runtime/run-tool.js';
 
 /**

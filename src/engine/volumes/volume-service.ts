@@ -4,7 +4,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerStore } from '../containers/container-store.js';
-import type { EventBus } from '../daemon/events.js';
+import type { EventBus } from '../events/event-bus.js';
 import { EngineError } from '../errors.js';
 import { checkDriverName, checkDriverOptions, isDeviceVolume, mountDevice, unmountDevice } from './local-driver.js';
 import { recordedMounts } from './mount-spec.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../content/file-io.js';
+import { publishDir, writeFileAtomic } from '../fs/atomic-write.js';
 import type { Lock } from '../content/lock.js';
 import { createLock } from '../content/lock.js';
 import { EngineError } from '../errors.js';
@@ -91,14 +91,10 @@ export class VolumeStore {
         createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       };
       const temp = join(this.dir, `${CREATING}${randomBytes(6).toString('hex')}`);
-      try {
-        await mkdir(join(temp, '_data'), { recursive: true, mode: 0o755 });
+      await publishDir(temp, join(this.dir, spec.name), async () => {
+        await mkdir(join(temp, '_data'), { mode: 0o755 });
         await writeFileAtomic(join(temp, 'volume.json'), JSON.stringify(volume));
-        await rename(temp, join(this.dir, spec.name));
-      } catch (e) {
-        await rm(temp, { recursive: true, force: true });
-        throw e;
-      }
+      });
       this.records.set(spec.name, volume);
       return { volume, created: true };
     });

@@ -9,7 +9,7 @@ import tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unpackContext } from '../../../src/engine/build/context/unpack-context.js';
 import { packBuildContext } from '../../../src/client/build-context.js';
-import { compileIgnore, parseDockerignore } from '../../../src/client/dockerignore.js';
+import { compileIgnore, parseDockerignore } from '../../../src/shared/dockerignore.js';
 
 let sandbox: string;
 let ctx: string;

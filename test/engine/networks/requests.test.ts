@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { containerNetworks } from '../../../src/engine/networks/container-request.js';
 import { checkCreateRequest } from '../../../src/engine/networks/create-request.js';
-import { filterNetworks } from '../../../src/engine/networks/network-filters.js';
+import { filterNetworks, prunableNetworks } from '../../../src/engine/networks/network-filters.js';
 import { portMappings, portsJson } from '../../../src/engine/networks/ports.js';
 import type { NetworkRecord } from '../../../src/engine/networks/types.js';
 import { EngineError } from '../../../src/engine/errors.js';
@@ -122,5 +122,17 @@ describe('network requests', () => {
     expect(names({ driver: ['null'] })).toEqual(['none']);
     expect(names({ dangling: ['true'] })).toEqual(['front', 'back']);
     expect(() => names({ colour: ['red'] })).toThrow(/Invalid filter/);
+  });
+
+  it('network prune must spare the predefined and used networks, and honour label, label! and until', () => {
+    const pruned = (f: Record<string, string[]>, used: string[] = []) =>
+      prunableNetworks(networks, new Map(Object.entries(f)), (n) => used.includes(n.name)).map((n) => n.name);
+    expect(pruned({})).toEqual(['front', 'back']);
+    expect(pruned({}, ['back'])).toEqual(['front']);
+    expect(pruned({ label: ['tier=web'] })).toEqual(['front']);
+    expect(pruned({ 'label!': ['tier=web'] })).toEqual(['back']);
+    expect(pruned({ until: ['2023-12-31T00:00:00Z'] })).toEqual([]);
+    expect(pruned({ until: ['2024-01-02T00:00:00Z'] })).toEqual(['front', 'back']);
+    expect(() => pruned({ until: ['yesterday'] })).toThrow(/invalid until filter/);
   });
 });

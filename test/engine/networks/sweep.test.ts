@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContainerStore, newState } from '../../../src/engine/containers/container-store.js';
-import { EventBus } from '../../../src/engine/daemon/events.js';
+import { EventBus } from '../../../src/engine/events/event-bus.js';
 import type { ContainerNetworking } from '../../../src/engine/networks/container-networking.js';
 import { openNetworking } from '../../../src/engine/networks/container-networking.js';
 import { createNetns, removeNetns } from '../../../src/engine/networks/host-net.js';

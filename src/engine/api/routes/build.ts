@@ -1,7 +1,7 @@
 // /build (Docker's classic builder endpoint: a tar context in, JSON progress lines out) and /build/prune.
 import { join } from 'node:path';
 import type { Lifecycle } from '../../containers/lifecycle.js';
-import type { EventBus } from '../../daemon/events.js';
+import type { EventBus } from '../../events/event-bus.js';
 import { isBerthError } from '../../../errors.js';
 import type { ImageStore } from '../../images/image-store.js';
 import type { RegistryImages } from '../../images/registry-images.js';

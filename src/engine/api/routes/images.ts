@@ -1,11 +1,12 @@
 // /images/...: list, inspect, load, save, import, pull, push, tag, remove, history, prune. Pull and push stream
 // dockerd's JSON progress; failures after the 200 status are sent in the stream as errorDetail lines.
 import type { ServerResponse } from 'node:http';
-import type { EventBus } from '../../daemon/events.js';
+import type { EventBus } from '../../events/event-bus.js';
 import { EngineError } from '../../errors.js';
 import type { ImageRecord, ImageStore } from '../../images/image-store.js';
 import { parseFilters } from '../../filters.js';
-import { filterImages } from '../../images/image-filters.js';
+import { listImages } from '../../images/image-filters.js';
+import { imageSummaryJson, inspectImageJson } from '../../images/image-json.js';
 import { applyImportChanges } from '../../images/import-changes.js';
 import { parseReference } from '../../images/reference.js';
 import { type ProgressEvent, type RegistryImages, decodeRegistryAuth } from '../../images/registry-images.js';
@@ -13,43 +14,6 @@ import type { ApiRouter, Request } from '../server.js';
 import { sendJson } from '../server.js';
 
 const truthy = (v: string | null): boolean => v === '1' || v === 'true';
-
-function summary(i: ImageRecord): unknown {
-  return {
-    Id: i.id,
-    ParentId: i.parent ?? '',
-    RepoTags: i.repoTags,
-    RepoDigests: i.repoDigests,
-    Created: Math.floor(Date.parse(i.created) / 1000),
-    Size: i.size,
-    SharedSize: -1,
-    VirtualSize: i.size,
-    Labels: (i.config.config?.Labels as Record<string, string> | undefined) ?? {},
-    Containers: -1,
-  };
-}
-
-function inspect(i: ImageRecord): unknown {
-  const c = i.config;
-  return {
-    Id: i.id,
-    RepoTags: i.repoTags,
-    RepoDigests: i.repoDigests,
-    Parent: i.parent ?? '',
-    Comment: '',
-    Created: i.created,
-    DockerVersion: '',
-    Author: (c as { author?: string }).author ?? '',
-    Config: c.config ?? {},
-    Architecture: c.architecture,
-    Os: c.os,
-    Size: i.size,
-    VirtualSize: i.size,
-    GraphDriver: { Name: 'overlay2', Data: {} },
-    RootFS: { Type: 'layers', Layers: c.rootfs?.diff_ids ?? [] },
-    Metadata: { LastTagTime: i.lastTagTime ?? '0001-01-01T00:00:00Z' },
-  };
-}
 
 function need(images: ImageStore, ref: string): ImageRecord {
   const i = images.resolve(ref);
@@ -81,14 +45,52 @@ function registryAuth(req: Request): ReturnType<typeof decodeRegistryAuth> {
 }
 
 export function imageRoutes(router: ApiRouter, images: ImageStore, events: EventBus, registry: RegistryImages): void {
+  localRoutes(router, images, events);
+  archiveRoutes(router, images, events);
+  registryRoutes(router, images, events, registry);
+}
+
+/** Listing, inspecting, tagging and removing the images of this engine. */
+function localRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
   router.on('GET', '/images/json', (req, res) => {
-    const filters = parseFilters(req.query.get('filters'));
-    // As dockerd does, an untagged image that others were built on (a build step) is listed only with all=1.
-    const all = truthy(req.query.get('all'));
-    const listed = images.list().filter((i) => all || i.repoTags.length > 0 || !images.hasChildren(i.id));
-    sendJson(res, 200, filterImages(listed, filters, (ref) => images.resolve(ref)).map(summary));
+    const query = { all: truthy(req.query.get('all')), filters: parseFilters(req.query.get('filters')) };
+    sendJson(res, 200, listImages(images, query).map(imageSummaryJson));
   });
 
+  router.on('GET', '/images/{name:.*}/json', (req, res) =>
+    sendJson(res, 200, inspectImageJson(need(images, req.params.name as string))),
+  );
+
+  router.on('GET', '/images/{name:.*}/history', (req, res) =>
+    sendJson(res, 200, images.history(req.params.name as string)),
+  );
+
+  router.on('POST', '/images/{name:.*}/tag', (req, res) => {
+    const repo = req.query.get('repo') ?? '';
+    const tag = req.query.get('tag') || 'latest';
+    images.tag(req.params.name as string, `${repo}:${tag}`);
+    events.emit('image', 'tag', need(images, req.params.name as string).id, { name: `${repo}:${tag}` });
+    res.writeHead(201).end();
+  });
+
+  router.on('DELETE', '/images/{name:.*}', async (req, res) => {
+    const result = await images.remove(req.params.name as string, { force: truthy(req.query.get('force')) });
+    for (const u of result.untagged) events.emit('image', 'untag', u, { name: u });
+    for (const d of result.deleted) events.emit('image', 'delete', d, { name: d });
+    sendJson(res, 200, [
+      ...result.untagged.map((u) => ({ Untagged: u })),
+      ...result.deleted.map((d) => ({ Deleted: d })),
+    ]);
+  });
+
+  router.on('POST', '/images/prune', async (_req, res) => {
+    const result = await images.prune({ dangling: true });
+    sendJson(res, 200, result);
+  });
+}
+
+/** docker load and docker save. */
+function archiveRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
   router.on('POST', '/images/load', async (req, res) => {
     // Docker prints "Loaded image" in quiet mode too; quiet only hides progress, which berthd does not send.
     // The status is sent before the archive is read, as dockerd does, so a failure after it is reported in the
@@ -115,6 +117,15 @@ export function imageRoutes(router: ApiRouter, images: ImageStore, events: Event
     await images.save(refs, res);
   });
 
+  router.on('GET', '/images/{name:.*}/get', async (req, res) => {
+    need(images, req.params.name as string);
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    await images.save([req.params.name as string], res);
+  });
+}
+
+/** Pull (and docker import, which shares /images/create), push, login and the distribution inspect. */
+function registryRoutes(router: ApiRouter, images: ImageStore, events: EventBus, registry: RegistryImages): void {
   router.on('POST', '/images/create', async (req, res) => {
     const fromSrc = req.query.get('fromSrc');
     if (fromSrc === '-') {
@@ -170,42 +181,5 @@ export function imageRoutes(router: ApiRouter, images: ImageStore, events: Event
     };
     await registry.login(body.serveraddress ?? '', credentials);
     sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
-  });
-
-  router.on('GET', '/images/{name:.*}/json', (req, res) =>
-    sendJson(res, 200, inspect(need(images, req.params.name as string))),
-  );
-
-  router.on('GET', '/images/{name:.*}/history', (req, res) =>
-    sendJson(res, 200, images.history(req.params.name as string)),
-  );
-
-  router.on('GET', '/images/{name:.*}/get', async (req, res) => {
-    need(images, req.params.name as string);
-    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-    await images.save([req.params.name as string], res);
-  });
-
-  router.on('POST', '/images/{name:.*}/tag', (req, res) => {
-    const repo = req.query.get('repo') ?? '';
-    const tag = req.query.get('tag') || 'latest';
-    images.tag(req.params.name as string, `${repo}:${tag}`);
-    events.emit('image', 'tag', need(images, req.params.name as string).id, { name: `${repo}:${tag}` });
-    res.writeHead(201).end();
-  });
-
-  router.on('DELETE', '/images/{name:.*}', async (req, res) => {
-    const result = await images.remove(req.params.name as string, { force: truthy(req.query.get('force')) });
-    for (const u of result.untagged) events.emit('image', 'untag', u, { name: u });
-    for (const d of result.deleted) events.emit('image', 'delete', d, { name: d });
-    sendJson(res, 200, [
-      ...result.untagged.map((u) => ({ Untagged: u })),
-      ...result.deleted.map((d) => ({ Deleted: d })),
-    ]);
-  });
-
-  router.on('POST', '/images/prune', async (_req, res) => {
-    const result = await images.prune({ dangling: true });
-    sendJson(res, 200, result);
   });
 }

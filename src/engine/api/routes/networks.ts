@@ -1,11 +1,10 @@
 // /networks/...: list, inspect, create, remove, connect, disconnect, prune. Translates HTTP to the network
 // service and the containers' networking; no logic of its own.
 import { EngineError } from '../../errors.js';
-import { parseFilters, matchesLabels } from '../../filters.js';
+import { parseFilters } from '../../filters.js';
 import type { ContainerNetworking } from '../../networks/container-networking.js';
 import { networkJson } from '../../networks/network-json.js';
-import { filterNetworks } from '../../networks/network-filters.js';
-import { PREDEFINED } from '../../networks/types.js';
+import { filterNetworks, prunableNetworks } from '../../networks/network-filters.js';
 import { checkNetworkConnect, checkNetworkCreate, checkNetworkDisconnect } from '../request-validation.js';
 import type { ApiRouter } from '../server.js';
 import { sendJson } from '../server.js';
@@ -55,26 +54,11 @@ export function networkRoutes(router: ApiRouter, networking: ContainerNetworking
 
   router.on('POST', '/networks/prune', async (req, res) => {
     const filters = parseFilters(req.query.get('filters'));
-    const until = filters.get('until')?.[0];
-    const before = until ? untilTime(until) : Infinity;
     const deleted: string[] = [];
-    for (const n of service.store.all()) {
-      if ((PREDEFINED as readonly string[]).includes(n.name) || inUse(n)) continue;
-      if (!matchesLabels(n.labels, filters.get('label') ?? []) || Date.parse(n.created) >= before) continue;
-      if ((filters.get('label!') ?? []).some((l) => matchesLabels(n.labels, [l]))) continue;
+    for (const n of prunableNetworks(service.store.all(), filters, inUse)) {
       await service.remove(n.id, (x) => networking.attachedTo(x).map((c) => c.name));
       deleted.push(n.name);
     }
     sendJson(res, 200, { NetworksDeleted: deleted });
   });
-}
-
-/** `until` as Docker takes it: a Unix timestamp, an RFC 3339 time, or a duration ago ("24h", "10m"). */
-function untilTime(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const m = /^(\d+)(h|m|s)$/.exec(v);
-  if (m) return Date.now() - Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1000 }[m[2] as 'h' | 'm' | 's'];
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new EngineError('invalid', 'ENGINE_BAD_FILTER', `invalid until filter "${v}"`);
-  return t;
 }

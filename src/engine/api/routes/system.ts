@@ -1,8 +1,8 @@
 // /_ping, /version, /info and /events.
 import type { ServerResponse } from 'node:http';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
-import type { EventBus } from '../../daemon/events.js';
-import { eventMatches } from '../../daemon/events.js';
+import type { EventBus } from '../../events/event-bus.js';
+import { streamEvents } from '../../events/event-stream.js';
 import { parseFilters } from '../../filters.js';
 import { unixTimeParam } from '../query-time.js';
 import type { ApiRouter } from '../server.js';
@@ -29,81 +29,83 @@ export function systemRoutes(router: ApiRouter, events: EventBus, info: SystemIn
   };
   router.on('GET', '/_ping', (_req, res) => ping(res));
   router.on('HEAD', '/_ping', (_req, res) => ping(res));
-  router.on('GET', '/version', (_req, res) =>
-    sendJson(res, 200, {
-      Platform: { Name: 'berthd' },
-      Components: [
-        {
-          Name: 'Engine',
-          Version: info.version,
-          Details: {
-            ApiVersion: API_VERSION,
-            MinAPIVersion: MIN_API_VERSION,
-            Os: 'linux',
-            Arch: GO_ARCH[arch()] ?? arch(),
-          },
-        },
-      ],
-      Version: info.version,
-      ApiVersion: API_VERSION,
-      MinAPIVersion: MIN_API_VERSION,
-      GitCommit: 'berth',
-      GoVersion: `node${process.versions.node}`,
-      Os: 'linux',
-      Arch: GO_ARCH[arch()] ?? arch(),
-      KernelVersion: release(),
-      BuildTime: '',
-    }),
-  );
-  router.on('GET', '/info', (_req, res) => {
-    const n = info.counts();
-    sendJson(res, 200, {
-      ID: 'berthd',
-      Containers: n.containers,
-      ContainersRunning: n.running,
-      ContainersPaused: n.paused,
-      ContainersStopped: n.stopped,
-      Images: n.images,
-      Driver: 'overlay2',
-      DockerRootDir: info.root,
-      LoggingDriver: 'k8s-file',
-      CgroupDriver: 'cgroupfs',
-      CgroupVersion: '1',
-      KernelVersion: release(),
-      OperatingSystem: 'berthd',
-      OSType: 'linux',
-      Architecture: arch(),
-      NCPU: cpus().length,
-      MemTotal: totalmem(),
-      Name: hostname(),
-      ServerVersion: info.version,
-      DefaultRuntime: 'runc',
-      Runtimes: { runc: { path: 'runc' } },
-      SecurityOptions: [`name=seccomp,profile=${info.seccompProfile}`],
-      Warnings: [],
-    });
-  });
+  router.on('GET', '/version', (_req, res) => sendJson(res, 200, versionJson(info)));
+  router.on('GET', '/info', (_req, res) => sendJson(res, 200, infoJson(info)));
   router.on('GET', '/events', (req, res) => {
-    const filters = parseFilters(req.query.get('filters'));
-    const since = unixTimeParam(req.query, 'since');
-    const until = unixTimeParam(req.query, 'until');
-    const untilNs = until ? until * 1e9 : undefined;
+    const query = {
+      filters: parseFilters(req.query.get('filters')),
+      since: unixTimeParam(req.query, 'since'),
+      until: unixTimeParam(req.query, 'until'),
+    };
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders(); // as dockerd: a client knows it is subscribed before the first event comes
-    const send = (e: Parameters<Parameters<EventBus['subscribe']>[0]>[0]): void => {
-      if (untilNs !== undefined && e.timeNano > untilNs) return;
-      if (eventMatches(e, filters)) res.write(`${JSON.stringify(e)}\n`);
-    };
-    if (since !== undefined) for (const e of events.since(since * 1e9)) send(e);
-    if (untilNs !== undefined && untilNs <= Date.now() * 1e6) {
-      res.end();
-      return;
-    }
-    const off = events.subscribe(send);
-    const timer = untilNs !== undefined ? setTimeout(() => res.end(), untilNs / 1e6 - Date.now()) : undefined;
-    req.raw.on('close', () => {
-      off();
-      if (timer) clearTimeout(timer);
-    });
+    const left = new AbortController();
+    req.raw.on('close', () => left.abort());
+    streamEvents(
+      events,
+      { ...query, signal: left.signal },
+      {
+        send: (e) => res.write(`${JSON.stringify(e)}\n`),
+        end: () => res.end(),
+      },
+    );
   });
+}
+
+/** GET /version's answer, in dockerd 20.10's shape. */
+function versionJson(info: SystemInfo): unknown {
+  return {
+    Platform: { Name: 'berthd' },
+    Components: [
+      {
+        Name: 'Engine',
+        Version: info.version,
+        Details: {
+          ApiVersion: API_VERSION,
+          MinAPIVersion: MIN_API_VERSION,
+          Os: 'linux',
+          Arch: GO_ARCH[arch()] ?? arch(),
+        },
+      },
+    ],
+    Version: info.version,
+    ApiVersion: API_VERSION,
+    MinAPIVersion: MIN_API_VERSION,
+    GitCommit: 'berth',
+    GoVersion: `node${process.versions.node}`,
+    Os: 'linux',
+    Arch: GO_ARCH[arch()] ?? arch(),
+    KernelVersion: release(),
+    BuildTime: '',
+  };
+}
+
+/** GET /info's answer: the fields the docker CLI and compose read, in dockerd 20.10's shape. */
+function infoJson(info: SystemInfo): unknown {
+  const n = info.counts();
+  return {
+    ID: 'berthd',
+    Containers: n.containers,
+    ContainersRunning: n.running,
+    ContainersPaused: n.paused,
+    ContainersStopped: n.stopped,
+    Images: n.images,
+    Driver: 'overlay2',
+    DockerRootDir: info.root,
+    LoggingDriver: 'k8s-file',
+    CgroupDriver: 'cgroupfs',
+    CgroupVersion: '1',
+    KernelVersion: release(),
+    OperatingSystem: 'berthd',
+    OSType: 'linux',
+    Architecture: arch(),
+    NCPU: cpus().length,
+    MemTotal: totalmem(),
+    Name: hostname(),
+    ServerVersion: info.version,
+    DefaultRuntime: 'runc',
+    Runtimes: { runc: { path: 'runc' } },
+    SecurityOptions: [`name=seccomp,profile=${info.seccompProfile}`],
+    Warnings: [],
+  };
 }

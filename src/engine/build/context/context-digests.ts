@@ -2,7 +2,7 @@
 // that COPY's cache key need not read the files back from disk (dockerd's classic builder also hashes the
 // context while it unpacks it).
 import type { Stats } from 'node:fs';
-import type { WrittenFile } from './tar-writer.js';
+import type { WrittenFile } from '../../fs/tar-writer.js';
 
 /**
  * The regular files of an unpacked context: `root` is the context folder with symlinks resolved, `files` maps a

@@ -1,7 +1,7 @@
 // applyCopy: writes a planned COPY or ADD into the root filesystem of the image being built.
 import { realpath, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { resolveInRoot } from '../../containers/archive.js';
+import { resolveInRoot } from '../../fs/resolve-in-root.js';
 import { extractArchive } from './copy-archive.js';
 import { type Owner, ensureDirIn, placeIn } from './copy-rootfs.js';
 import { type CopyOptions, copyChildren, copyNode } from './copy-tree.js';

@@ -3,12 +3,12 @@
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { resolveInRoot } from '../../containers/archive.js';
+import { resolveInRoot } from '../../fs/resolve-in-root.js';
 import { EngineError } from '../../errors.js';
 import { copyError } from './context-errors.js';
 import { decompress, detectCompression, peek } from '../../content/compression.js';
 import { placeIn } from './copy-rootfs.js';
-import { type TarTarget, writeTarEntries } from './tar-writer.js';
+import { type TarTarget, writeTarEntries } from '../../fs/tar-writer.js';
 
 /** True when the file's (uncompressed) first block is a valid tar header, as Go's tar reader would accept. */
 export async function isTarArchive(path: string): Promise<boolean> {

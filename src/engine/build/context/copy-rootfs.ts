@@ -2,8 +2,8 @@
 // its symlinks are followed against it (a link to /etc lands in rootfs/etc), so nothing reaches the host.
 import { chmod, lchown, mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { type RootedPath, resolveInRoot } from '../../containers/archive.js';
-import { lstatOrNull } from '../../layers/entry-path.js';
+import { type RootedPath, resolveInRoot } from '../../fs/resolve-in-root.js';
+import { lstatOrNull } from '../../fs/path-entry.js';
 import { copyError } from './context-errors.js';
 
 /** Who owns what a COPY creates. */

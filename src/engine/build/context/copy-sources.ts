@@ -3,8 +3,8 @@
 import type { Stats } from 'node:fs';
 import { readlink, realpath, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { cleanPath } from '../../../client/dockerignore.js';
-import { lstatOrNull } from '../../layers/entry-path.js';
+import { cleanPath } from '../../../shared/dockerignore.js';
+import { lstatOrNull } from '../../fs/path-entry.js';
 import { copyError } from './context-errors.js';
 import { expandWildcards, hasWildcards } from './copy-match.js';
 

@@ -5,8 +5,8 @@ import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { clearPath, lstatOrNull } from '../../layers/entry-path.js';
-import { makeNode } from '../../layers/special-files.js';
+import { clearPath, lstatOrNull } from '../../fs/path-entry.js';
+import { makeNode } from '../../fs/special-files.js';
 import type { Owner } from './copy-rootfs.js';
 
 /** How copied entries are finished: `owner` replaces theirs (undefined keeps it); `chmod` replaces the mode. */

@@ -3,8 +3,8 @@
 // `COPY . .` does not copy them. Call it after reading the Dockerfile and before the first COPY.
 import { readFile, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { compileIgnore, parseDockerignore } from '../../../client/dockerignore.js';
-import { isReal, lstatOrNull } from '../../layers/entry-path.js';
+import { compileIgnore, parseDockerignore } from '../../../shared/dockerignore.js';
+import { isReal, lstatOrNull } from '../../fs/path-entry.js';
 
 /**
  * Removes `.dockerignore` and `dockerfileName` (relative to `dir`, `/`-separated) from the unpacked context

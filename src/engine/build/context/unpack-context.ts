@@ -4,11 +4,11 @@ import { mkdir, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError } from '../../errors.js';
-import { lstatOrNull } from '../../layers/entry-path.js';
+import { lstatOrNull } from '../../fs/path-entry.js';
 import { decompress, detectCompression, peek } from '../../content/compression.js';
 import type { ContextDigests } from './context-digests.js';
 import { contextError } from './context-errors.js';
-import { type TarTarget, writeTarEntries } from './tar-writer.js';
+import { type TarTarget, writeTarEntries } from '../../fs/tar-writer.js';
 
 /**
  * Unpacks `tar` (plain or gzip, told apart by its first bytes; bzip2, xz and zstd are refused) into `dir`,

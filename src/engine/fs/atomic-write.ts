@@ -1,7 +1,8 @@
-// Durable file writes shared by the stores: state files replaced atomically, blobs written in full.
+// Durable writes shared by the stores: state files replaced atomically, folders built aside and renamed into
+// place, blobs written in full. A crash leaves the old state or the new one, and at worst a temp name to sweep.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `data` to a temp file beside `file`, fsyncs it, renames it over `file`, then fsyncs the folder. */
@@ -44,6 +45,23 @@ export function writeFileAtomicSync(file: string, data: string): void {
     fsyncSync(dir);
   } finally {
     closeSync(dir);
+  }
+}
+
+/**
+ * Makes the folder `temp` (0755; its parent must exist, on the same filesystem as `final`), lets `fill` write
+ * it, then renames it to `final`, so that `final` appears whole or not at all. On any failure `temp` is removed.
+ * `temp` should carry a prefix the owner's open() sweeps, for the crash between mkdir and rename.
+ */
+export async function publishDir<T>(temp: string, final: string, fill: (temp: string) => Promise<T>): Promise<T> {
+  await mkdir(temp, { mode: 0o755 });
+  try {
+    const result = await fill(temp);
+    await rename(temp, final);
+    return result;
+  } catch (e) {
+    await rm(temp, { recursive: true, force: true });
+    throw e;
   }
 }
 

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
-import { lstatOrNull } from '../../layers/entry-path.js';
+import { lstatOrNull } from './path-entry.js';
 import {
   type Entry,
   type Extraction,

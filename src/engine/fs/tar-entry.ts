@@ -6,9 +6,9 @@ import { chmodSync, constants, lchownSync, lutimesSync } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Header } from 'tar-stream';
-import { writeAll } from '../../content/file-io.js';
-import { clearPath, lstatOrNull } from '../../layers/entry-path.js';
-import { makeNode } from '../../layers/special-files.js';
+import { writeAll } from './atomic-write.js';
+import { clearPath, lstatOrNull } from './path-entry.js';
+import { makeNode } from './special-files.js';
 import type { TarTarget, WrittenFile } from './tar-writer.js';
 
 export type Entry = AsyncIterable<Buffer> & { header: Header };

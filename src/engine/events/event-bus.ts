@@ -1,6 +1,5 @@
 // berthd's event stream, in the shape of Docker's /events messages. Kept in memory (the last 1,000) so that
 // `since` works for recent events; subscribers get new ones as they happen.
-import { matchesLabels } from '../filters.js';
 
 /** One Docker event: `Type` container|image|network|volume, `Action` create|start|die|destroy|... */
 export interface EngineEvent {
@@ -52,28 +51,3 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 }
-
-export function eventMatches(e: EngineEvent, filters: Map<string, string[]>): boolean {
-  for (const [name, values] of filters) {
-    if (values.length === 0) continue;
-    const ok =
-      name === 'type'
-        ? values.includes(e.Type)
-        : name === 'event'
-          ? values.some((v) => matchesAction(e.Action, v))
-          : name === 'container' || name === 'image'
-            ? e.Type === name && (values.includes(e.Actor.ID) || values.includes(e.Actor.Attributes.name ?? ''))
-            : name === 'label'
-              ? matchesLabels(e.Actor.Attributes, values)
-              : true;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-/** As dockerd (moby #25798): `health_status`, `exec_create` and `exec_start` also match their "x: detail" actions. */
-function matchesAction(action: string, wanted: string): boolean {
-  return action === wanted || (FUZZY_ACTIONS.has(wanted) && action.startsWith(`${wanted}:`));
-}
-
-const FUZZY_ACTIONS = new Set(['health_status', 'exec_create', 'exec_start']);

@@ -1,6 +1,8 @@
 // .dockerignore as the docker CLI reads and applies it (moby/patternmatcher): the file is parsed with Docker's
 // ReadAll, matching is @balena/dockerignore (a port of moby's matcher), and the walk into excluded folders
 // follows moby's archive.TarWithOptions, which still enters a folder when an exception may match inside it.
+// Both sides speak it, so it lives in src/shared: the client packs the build context with it, and berthd's build
+// drops an ignored Dockerfile and .dockerignore from what COPY sees with the same rules.
 import dockerignore from '@balena/dockerignore';
 
 // The package is CommonJS with a default-export typing; `.default` is the factory both to tsc and at run time.
