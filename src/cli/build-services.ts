@@ -7,6 +7,8 @@ import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-
 import { readDockerConfig, withProxyArgs } from '../client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
+import { pinnedFromOf } from '../lock/apply.js';
+import { commitEpoch } from '../lock/lock-file.js';
 import { serviceImage } from './stack-session.js';
 
 /** How a build runs: `noCache` and `pull` as docker build's flags; `args` override the services' build args. */
@@ -56,7 +58,14 @@ export async function buildServices(
     }
     if (!settings.quiet) ctx.stderr(`[+] Building ${name} (${ref})\n`);
     const dockerfile = readDockerfile(build);
-    const args = { ...buildArgs(build, ctx.env), ...settings.args };
+    const args = { ...serviceBuildArgs(build, ctx.env), ...settings.args };
+    const pin = session.lock?.services[name]?.build;
+    // Fixed times make the image reproducible: the user's SOURCE_DATE_EPOCH, else the lock's, else the newest commit.
+    const epoch =
+      args.SOURCE_DATE_EPOCH ??
+      ctx.env.SOURCE_DATE_EPOCH ??
+      String(session.lock?.sourceDateEpoch ?? commitEpoch(build.context));
+    if (epoch !== '0' || session.lock !== undefined) args.SOURCE_DATE_EPOCH = epoch;
     if (dockerfile !== undefined) await ensureDebianBases(ctx, session.client, fromImages(dockerfile, args));
     const packed = packBuildContext(build.context, {
       dockerfile: build.dockerfile,
@@ -72,6 +81,7 @@ export async function buildServices(
         labels: build.labels,
         noCache: settings.noCache === true || build.no_cache === true,
         pull: settings.pull === true || build.pull === true,
+        ...(pin ? { pinnedFrom: pinnedFromOf(pin) } : {}),
         network: typeof build.network === 'string' ? build.network : undefined,
         signal: ctx.signal,
         onProgress: (m) => {
@@ -114,7 +124,10 @@ export async function servicesToBuild(
 }
 
 /** The service's build args; one listed without a value takes it from the environment, if set there (Compose). */
-function buildArgs(build: Build, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function serviceBuildArgs(
+  build: Build,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(build.args ?? {})) {
     const value = v ?? env[k];

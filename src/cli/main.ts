@@ -25,6 +25,8 @@ import type { PushOptions } from './commands/push.js';
 import { pushCommand } from './commands/push.js';
 import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } from './commands/engine.js';
 import type { ConfigOptions } from './commands/config.js';
+import type { LockOptions } from './commands/lock.js';
+import { lockCommand, lockOverrideCommand } from './commands/lock.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProject } from './load-project.js';
 import { renderError } from './render-error.js';
@@ -85,9 +87,14 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--images', 'print the image names, one per line')
     .option('-q, --quiet', 'only validate; print nothing and exit 0 when valid')
     .option('--hash <services>', 'print "service hash" for these services (comma-separated, or "*" for all)')
+    .option('--lock-image-digests', "print Compose's override pinning each service image by its berth.lock digest")
     .argument('[services...]', 'services to enable whatever their profiles (with what they depend on)')
-    .action((services: string[], opts: ConfigOptions) => {
+    .action((services: string[], opts: ConfigOptions & { lockImageDigests?: boolean }) => {
       const global = program.opts<ProjectOptions>();
+      if (opts.lockImageDigests) {
+        ctx.stdout(lockOverrideCommand(ctx, global));
+        return;
+      }
       const stack = loadProject(ctx, opts.profiles ? { ...global, profile: ['*'] } : global, services);
       const profiles = [...new Set(Object.values(stack.services).flatMap((s) => s.profiles ?? []))].sort();
       ctx.stdout(configCommand(stack, opts, profiles));
@@ -115,13 +122,14 @@ export function buildProgram(ctx: CliContext): Command {
       'pull images of services that are not built: always, missing or never (default: pull_policy)',
       'policy',
     )
+    .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('[services...]', 'services to bring up (with what they depend on)')
-    .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
+    .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean; frozen?: boolean }) => {
       // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.
       const noBuild = opts.build === false;
       await upCommand(
         ctx,
-        program.opts<ProjectOptions>(),
+        { ...program.opts<ProjectOptions>(), frozen: opts.frozen },
         services,
         {
           ...opts,
@@ -156,9 +164,11 @@ export function buildProgram(ctx: CliContext): Command {
       collect,
       [],
     )
+    .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('[services...]', 'only these services')
-    .action(async (services: string[], opts: BuildOptions & { cache?: boolean }) => {
-      await buildCommand(ctx, program.opts<ProjectOptions>(), services, { ...opts, noCache: opts.cache === false });
+    .action(async (services: string[], opts: BuildOptions & { cache?: boolean; frozen?: boolean }) => {
+      const global = { ...program.opts<ProjectOptions>(), frozen: opts.frozen };
+      await buildCommand(ctx, global, services, { ...opts, noCache: opts.cache === false });
     });
   program
     .command('pull')
@@ -167,10 +177,16 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--include-deps', 'also pull the images of the services the named ones depend on')
     .option('-q, --quiet', 'pull without printing progress')
     .option('--policy <policy>', 'always (default) or missing: pull only images not on the engine')
+    .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('[services...]', 'only these services')
-    .action(async (services: string[], opts: PullOptions) => {
-      await pullCommand(ctx, program.opts<ProjectOptions>(), services, opts);
+    .action(async (services: string[], opts: PullOptions & { frozen?: boolean }) => {
+      await pullCommand(ctx, { ...program.opts<ProjectOptions>(), frozen: opts.frozen }, services, opts);
     });
+  program
+    .command('lock')
+    .description("pin the stack's image digests, build bases, contexts and args in berth.lock beside the stack file")
+    .option('--check', 'compare with berth.lock and exit non-zero on any drift; change nothing')
+    .action(async (opts: LockOptions) => lockCommand(ctx, program.opts<ProjectOptions>(), opts));
   program
     .command('push')
     .description('push the images of services that have both build: and image: to their registries')
