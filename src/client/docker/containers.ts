@@ -102,30 +102,27 @@ async function waitFor(
 
 async function* logsOf(t: DockerTransport, ref: string, opts: LogOptions): AsyncGenerator<LogChunk> {
   if (opts.signal?.aborted) return;
-  const res = await t.ok('GET', `${at(ref)}/logs`, {
-    query: {
-      stdout: opts.stdout === false ? undefined : 1,
-      stderr: opts.stderr === false ? undefined : 1,
-      follow: opts.follow ? 1 : undefined,
-      tail: opts.tail,
-      timestamps: opts.timestamps ? 1 : undefined,
-      since: opts.since,
-      until: opts.until,
-    },
-    signal: opts.signal,
-  });
-  if (opts.tty) {
-    // A TTY container's log is its raw output, not multiplexed.
+  try {
+    const res = await t.ok('GET', `${at(ref)}/logs`, {
+      query: {
+        stdout: opts.stdout === false ? undefined : 1,
+        stderr: opts.stderr === false ? undefined : 1,
+        follow: opts.follow ? 1 : undefined,
+        tail: opts.tail,
+        timestamps: opts.timestamps ? 1 : undefined,
+        since: opts.since,
+        until: opts.until,
+      },
+      signal: opts.signal,
+    });
     try {
-      for await (const data of res) yield { stream: 'stdout', data: data as Buffer };
+      // A TTY container's log is its raw output, not multiplexed.
+      if (opts.tty) for await (const data of res) yield { stream: 'stdout', data: data as Buffer };
+      else yield* demultiplexed(res);
     } finally {
       res.destroy();
     }
-    return;
-  }
-  try {
-    yield* demultiplexed(res);
-  } finally {
-    res.destroy();
+  } catch (e) {
+    if (!opts.signal?.aborted) throw e; // an abort is how a follower stops: the log just ends
   }
 }

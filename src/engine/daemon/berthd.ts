@@ -16,6 +16,7 @@ import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerExtraRoutes } from '../api/routes/container-extras.js';
 import { imageRoutes } from '../api/routes/images.js';
+import { ImageService } from '../images/image-service.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { ContainerStore } from '../containers/container-store.js';
@@ -110,7 +111,7 @@ export async function startBerthd(opts: BerthdOptions): Promise<Berthd> {
   containerRoutes(router, lifecycle);
   containerExtraRoutes(router, lifecycle);
   const registries = new RegistryImages(images, loadRegistryConfig(opts.configDir ?? '/etc/berth'));
-  imageRoutes(router, images, events, registries);
+  imageRoutes(router, new ImageService({ store: images, registry: registries, events }));
   execRoutes(router, execs);
   archiveRoutes(router, lifecycle);
   networkRoutes(router, networks);

@@ -1,15 +1,15 @@
 // /images/...: list, inspect, load, save, import, pull, push, tag, remove, history, prune. Pull and push stream
 // dockerd's JSON progress; failures after the 200 status are sent in the stream as errorDetail lines.
 import type { ServerResponse } from 'node:http';
-import type { EventBus } from '../../events/event-bus.js';
 import { EngineError } from '../../errors.js';
 import type { ImageRecord, ImageStore } from '../../images/image-store.js';
+import type { ImageService } from '../../images/image-service.js';
 import { parseFilters } from '../../filters.js';
 import { listImages } from '../../images/image-filters.js';
 import { imageSummaryJson, inspectImageJson } from '../../images/image-json.js';
 import { applyImportChanges } from '../../images/import-changes.js';
 import { parseReference } from '../../images/reference.js';
-import { type ProgressEvent, type RegistryImages, decodeRegistryAuth } from '../../images/registry-images.js';
+import { type ProgressEvent, decodeRegistryAuth } from '../../images/registry-images.js';
 import type { ApiRouter, Request } from '../server.js';
 import { sendJson } from '../server.js';
 
@@ -44,14 +44,15 @@ function registryAuth(req: Request): ReturnType<typeof decodeRegistryAuth> {
   return decodeRegistryAuth(typeof header === 'string' ? header : undefined);
 }
 
-export function imageRoutes(router: ApiRouter, images: ImageStore, events: EventBus, registry: RegistryImages): void {
-  localRoutes(router, images, events);
-  archiveRoutes(router, images, events);
-  registryRoutes(router, images, events, registry);
+export function imageRoutes(router: ApiRouter, service: ImageService): void {
+  localRoutes(router, service);
+  archiveRoutes(router, service);
+  registryRoutes(router, service);
 }
 
 /** Listing, inspecting, tagging and removing the images of this engine. */
-function localRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
+function localRoutes(router: ApiRouter, service: ImageService): void {
+  const images = service.store;
   router.on('GET', '/images/json', (req, res) => {
     const query = { all: truthy(req.query.get('all')), filters: parseFilters(req.query.get('filters')) };
     sendJson(res, 200, listImages(images, query).map(imageSummaryJson));
@@ -68,15 +69,12 @@ function localRoutes(router: ApiRouter, images: ImageStore, events: EventBus): v
   router.on('POST', '/images/{name:.*}/tag', (req, res) => {
     const repo = req.query.get('repo') ?? '';
     const tag = req.query.get('tag') || 'latest';
-    images.tag(req.params.name as string, `${repo}:${tag}`);
-    events.emit('image', 'tag', need(images, req.params.name as string).id, { name: `${repo}:${tag}` });
+    service.tag(req.params.name as string, `${repo}:${tag}`);
     res.writeHead(201).end();
   });
 
   router.on('DELETE', '/images/{name:.*}', async (req, res) => {
-    const result = await images.remove(req.params.name as string, { force: truthy(req.query.get('force')) });
-    for (const u of result.untagged) events.emit('image', 'untag', u, { name: u });
-    for (const d of result.deleted) events.emit('image', 'delete', d, { name: d });
+    const result = await service.remove(req.params.name as string, { force: truthy(req.query.get('force')) });
     sendJson(res, 200, [
       ...result.untagged.map((u) => ({ Untagged: u })),
       ...result.deleted.map((d) => ({ Deleted: d })),
@@ -90,18 +88,17 @@ function localRoutes(router: ApiRouter, images: ImageStore, events: EventBus): v
 }
 
 /** docker load and docker save. */
-function archiveRoutes(router: ApiRouter, images: ImageStore, events: EventBus): void {
+function archiveRoutes(router: ApiRouter, service: ImageService): void {
+  const images = service.store;
   router.on('POST', '/images/load', async (req, res) => {
     // Docker prints "Loaded image" in quiet mode too; quiet only hides progress, which berthd does not send.
     // The status is sent before the archive is read, as dockerd does, so a failure after it is reported in the
     // stream as an errorDetail line, which the docker CLI prints and exits non-zero on.
     res.writeHead(200, { 'Content-Type': 'application/json' });
     try {
-      const { loaded } = await images.load(req.raw);
-      for (const line of loaded) {
+      for (const line of await service.load(req.raw)) {
         const label = line.startsWith('sha256:') ? `Loaded image ID: ${line}` : `Loaded image: ${line}`;
         res.write(`${JSON.stringify({ stream: `${label}\n` })}\n`);
-        events.emit('image', 'load', line, { name: line });
       }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -125,7 +122,8 @@ function archiveRoutes(router: ApiRouter, images: ImageStore, events: EventBus):
 }
 
 /** Pull (and docker import, which shares /images/create), push, login and the distribution inspect. */
-function registryRoutes(router: ApiRouter, images: ImageStore, events: EventBus, registry: RegistryImages): void {
+function registryRoutes(router: ApiRouter, service: ImageService): void {
+  const { store: images, registry } = service;
   router.on('POST', '/images/create', async (req, res) => {
     const fromSrc = req.query.get('fromSrc');
     if (fromSrc === '-') {
@@ -133,14 +131,13 @@ function registryRoutes(router: ApiRouter, images: ImageStore, events: EventBus,
       const tag = req.query.get('tag');
       const ref = repo ? `${repo}${tag ? `:${tag}` : ''}` : undefined;
       const changes = applyImportChanges(req.query.getAll('changes'));
-      const image = await images.importRootfs(req.raw, {
+      const image = await service.importRootfs(req.raw, {
         ref,
         message: req.query.get('message') ?? undefined,
         changes,
       });
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(`${JSON.stringify({ status: image.id })}\n`);
-      events.emit('image', 'import', image.id, { name: ref ?? image.id });
       return;
     }
     const from = req.query.get('fromImage') ?? '';
@@ -150,11 +147,10 @@ function registryRoutes(router: ApiRouter, images: ImageStore, events: EventBus,
     parseReference(ref); // a bad reference is a 400 before the stream starts
     await streamProgress(res, async (send) => {
       const platform = req.query.get('platform') ?? undefined;
-      const pulled = await registry.pull({ ref, credentials, onProgress: send, ...(platform ? { platform } : {}) });
+      const pulled = await service.pull({ ref, credentials, onProgress: send, ...(platform ? { platform } : {}) });
       send({ status: `Digest: ${pulled.digest}` });
       const verdict = pulled.updated ? 'Downloaded newer image for' : 'Image is up to date for';
       send({ status: `Status: ${verdict} ${pulled.name}` });
-      events.emit('image', 'pull', pulled.name, { name: pulled.name });
     });
   });
 
@@ -163,10 +159,7 @@ function registryRoutes(router: ApiRouter, images: ImageStore, events: EventBus,
     const tag = req.query.get('tag') ?? '';
     const credentials = registryAuth(req);
     if (tag !== '') need(images, `${name}:${tag}`); // dockerd answers 404 before any progress
-    await streamProgress(res, async (send) => {
-      await registry.push(name, tag, credentials, send);
-      events.emit('image', 'push', `${name}${tag ? `:${tag}` : ''}`, { name });
-    });
+    await streamProgress(res, (send) => service.push(name, tag, credentials, send));
   });
 
   router.on('GET', '/distribution/{name:.*}/json', async (req, res) => {
