@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/client/engine-client.js';
+import { dockerEngineClient } from '../../src/client/docker/client.js';
 import { dockerSwarmClient } from '../../src/client/swarm/docker-swarm.js';
 import type { SwarmClient } from '../../src/client/swarm/types.js';
 import { runDocker } from '../engine/docker-cli.js';
@@ -117,7 +117,7 @@ describe.runIf(hasDockerd)('berth stack on a single-node swarm of dockerd', () =
     throw new Error(`the stack did not converge: ${await docker('service', 'ls')}`);
   };
   const swarmClient = (): SwarmClient & AsyncDisposable => {
-    const client = new EngineClient(engine!.socket);
+    const client = dockerEngineClient(engine!.socket);
     return Object.assign(dockerSwarmClient(client), { [Symbol.asyncDispose]: async () => client.close() });
   };
   /** The content of a file in each running container of a service. */

@@ -3,7 +3,7 @@
 // print the plan (--dry-run) or apply it.
 import type { SwarmClient } from '../../client/swarm/types.js';
 import { observeSwarmStack } from '../../client/swarm/observe.js';
-import type { EngineClient } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import { planDeploy, type SwarmPlan } from '../../planner/swarm/plan-deploy.js';
 import { renderSwarmPlan, swarmPlanJson } from '../../planner/swarm/render-plan.js';

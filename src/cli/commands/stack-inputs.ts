@@ -1,7 +1,7 @@
 // What a deploy reads from outside the stack model before planning: the content of each secret and config
 // (files, environment variables, inline content) and the image each service runs, pinned for the swarm.
 import { readFileSync } from 'node:fs';
-import type { EngineClient } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import type { Diagnostic } from '../../errors.js';
 import { BerthError } from '../../errors.js';
 import type { SecretOrConfig, Stack } from '../../spec/model.js';
@@ -73,17 +73,15 @@ export async function resolveSwarmImages(
     const who = services.map((n) => `"${n}"`).join(', ');
     let pinned = ref;
     if (!ref.includes('@sha256:')) {
-      const found = await client.find<{ Id: string; RepoDigests?: string[] | null }>(
-        `/images/${encodeURIComponent(ref)}/json`,
-      );
-      const digest = found?.RepoDigests?.[0];
+      const found = await client.images.inspect(ref);
+      const digest = found?.repoDigests[0];
       if (digest) pinned = digest;
       else if (found) {
-        pinned = found.Id;
+        pinned = found.id;
         warnings.push({
           code: 'CLI_SWARM_LOCAL_IMAGE',
           severity: 'warning',
-          message: `image "${ref}" (${who}) is in no registry: the swarm runs it by ID ${found.Id.slice(0, 19)}, on nodes that have it`,
+          message: `image "${ref}" (${who}) is in no registry: the swarm runs it by ID ${found.id.slice(0, 19)}, on nodes that have it`,
           hint: 'push it to a registry every node can reach, for a swarm of more than this node',
         });
       } else {

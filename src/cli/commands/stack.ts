@@ -1,7 +1,7 @@
 // `berth stack ...`: the stack file on a Docker Swarm (deploy, ls, ps, services, rm), on the engine that -H,
 // DOCKER_HOST or --context choose, as every other command. Registered here; main.ts calls addStackCommands.
 import { type Command, Option } from 'commander';
-import type { EngineClient } from '../../client/engine-client.js';
+import type { EngineClient } from '../../client/types.js';
 import { engineEndpoint } from '../../client/endpoint.js';
 import { dockerSwarmClient } from '../../client/swarm/docker-swarm.js';
 import type { SwarmClient } from '../../client/swarm/types.js';
@@ -95,7 +95,7 @@ export async function connectSwarm(
     if (!state.manager) {
       const why =
         state.state === 'active' ? 'a swarm worker, not a manager' : `not in a swarm (state "${state.state}")`;
-      throw new BerthError('CLI_NOT_SWARM_MANAGER', `the engine at ${client.socketPath} is ${why}`, {
+      throw new BerthError('CLI_NOT_SWARM_MANAGER', `the engine at ${client.endpoint} is ${why}`, {
         hint:
           state.state === 'active'
             ? 'point -H/DOCKER_HOST/--context at a manager of the swarm'

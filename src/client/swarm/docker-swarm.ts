@@ -1,7 +1,7 @@
 // SwarmClient over the Docker Engine API (dockerd as a swarm manager). Docker's JSON shapes stay in this file:
 // what leaves it is the engine-neutral types of types.ts.
-import type { EngineClient } from '../engine-client.js';
-import { filters } from '../engine-client.js';
+import type { EngineClient } from '../types.js';
+import { filtersParam } from '../docker/transport.js';
 import type { ServiceSpec } from './service-spec.js';
 import type {
   LabelFilter,
@@ -42,7 +42,7 @@ export function dockerSwarmClient(client: EngineClient): SwarmClient {
 export function swarmClientOver(t: SwarmTransport): SwarmClient {
   const labelQuery = (f: LabelFilter = {}, extra: Record<string, string[]> = {}): { filters?: string } => {
     const all = { ...(f.labels && f.labels.length > 0 ? { label: [...f.labels] } : {}), ...extra };
-    return Object.keys(all).length > 0 ? { filters: filters(all) } : {};
+    return Object.keys(all).length > 0 ? { filters: filtersParam(all) } : {};
   };
   const objects = (kind: 'secrets' | 'configs'): SwarmObjectStore => ({
     list: async (f) =>

@@ -1,9 +1,10 @@
-// The one file of the Swarm client that knows how requests reach the engine: today's EngineClient class
-// (../engine-client.ts) carries them, and its HTTP statuses become EngineError kinds here. When the transport
-// moves (src/client/docker/transport.ts), only this file changes.
-import { EngineApiError, type EngineClient, type Query } from '../engine-client.js';
-import { EngineError } from '../errors.js';
-import type { EngineErrorKind } from '../types.js';
+// The one file of the Swarm client that knows how requests reach the engine: a DockerTransport on the client's
+// socket (src/client/docker/transport.ts), with Swarm's own reading of statuses (503: not a manager; a 500 "update
+// out of sequence": a conflict), so every failure is an EngineError.
+import { answerError } from '../docker/answer-error.js';
+import { DockerTransport, type Query, parseAnswer, readText } from '../docker/transport.js';
+import { EngineError, isEngineError } from '../errors.js';
+import type { EngineClient, EngineErrorKind } from '../types.js';
 
 /** JSON requests to the Docker Engine API; a failure is always an EngineError. */
 export interface SwarmTransport {
@@ -13,12 +14,14 @@ export interface SwarmTransport {
 }
 
 export function swarmTransport(client: EngineClient): SwarmTransport {
+  const t = new DockerTransport(client.endpoint);
   const call = async <T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> => {
-    try {
-      return await client.call<T>(method, path, opts);
-    } catch (e) {
-      throw toEngineError(e, `${method} ${path}`);
-    }
+    const what = `${method} ${path}`;
+    const res = await t.send(method, path, opts);
+    const status = res.statusCode ?? 0;
+    const text = await readText(res);
+    if (status >= 200 && status < 300) return parseAnswer<T>(text, what);
+    throw swarmError(status, text, what);
   };
   return {
     call,
@@ -26,7 +29,7 @@ export function swarmTransport(client: EngineClient): SwarmTransport {
       try {
         return await call<T>('GET', path);
       } catch (e) {
-        if (e instanceof EngineError && e.kind === 'not-found') return undefined;
+        if (isEngineError(e, 'not-found')) return undefined;
         throw e;
       }
     },
@@ -42,32 +45,22 @@ export function kindOfStatus(status: number): EngineErrorKind {
   return 'internal';
 }
 
-function toEngineError(e: unknown, what: string): unknown {
-  if (e instanceof EngineError) return e;
-  if (e instanceof EngineApiError) {
-    // swarmkit's optimistic lock: dockerd passes "update out of sequence" (store.ErrSequenceConflict) on as a 500
-    if (e.message.includes('update out of sequence')) {
-      return new EngineError('conflict', 'ENGINE_CONFLICT', `${e.message} (${what})`, {
-        hint: 'the service changed since it was read: plan again',
-        cause: e,
-      });
-    }
-    const kind = kindOfStatus(e.status);
-    const code = kind === 'unavailable' ? 'ENGINE_NOT_SWARM_MANAGER' : `ENGINE_${kind.toUpperCase().replace('-', '_')}`;
-    const hint =
-      kind === 'unavailable'
-        ? 'point -H/DOCKER_HOST/--context at a swarm manager (on a dockerd: `docker swarm init`)'
-        : kind === 'internal'
-          ? `the engine failed while ${what}; its log may say more`
-          : undefined;
-    return new EngineError(kind, code, e.message, { hint, cause: e });
-  }
-  // ENGINE_UNREACHABLE from the socket: keep its code and hint, as the kind every caller knows.
-  if (e instanceof Error && 'code' in e && (e as { code: unknown }).code === 'ENGINE_UNREACHABLE') {
-    return new EngineError('unavailable', 'ENGINE_UNREACHABLE', e.message, {
-      hint: (e as { hint?: string }).hint,
+function swarmError(status: number, text: string, what: string): EngineError {
+  const e = answerError(status, text, what);
+  // swarmkit's optimistic lock: dockerd passes "update out of sequence" (store.ErrSequenceConflict) on as a 500
+  if (e.message.includes('update out of sequence')) {
+    return new EngineError('conflict', 'ENGINE_CONFLICT', `${e.message} (${what})`, {
+      hint: 'the service changed since it was read: plan again',
       cause: e,
     });
   }
-  return e;
+  const kind = kindOfStatus(status);
+  const code = kind === 'unavailable' ? 'ENGINE_NOT_SWARM_MANAGER' : `ENGINE_${kind.toUpperCase().replace('-', '_')}`;
+  const hint =
+    kind === 'unavailable'
+      ? 'point -H/DOCKER_HOST/--context at a swarm manager (on a dockerd: `docker swarm init`)'
+      : kind === 'internal'
+        ? `the engine failed while ${what}; its log may say more`
+        : undefined;
+  return new EngineError(kind, code, e.message, { hint, cause: e });
 }
