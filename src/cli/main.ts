@@ -27,6 +27,7 @@ import { engineLogs, engineSettings, engineStart, engineStatus, engineStop } fro
 import type { ConfigOptions } from './commands/config.js';
 import type { LockOptions } from './commands/lock.js';
 import { lockCommand, lockOverrideCommand } from './commands/lock.js';
+import { lockVerifyCommand } from './commands/lock-verify.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProject } from './load-project.js';
 import { renderError } from './render-error.js';
@@ -186,7 +187,12 @@ export function buildProgram(ctx: CliContext): Command {
     .command('lock')
     .description("pin the stack's image digests, build bases, contexts and args in berth.lock beside the stack file")
     .option('--check', 'compare with berth.lock and exit non-zero on any drift; change nothing')
-    .action(async (opts: LockOptions) => lockCommand(ctx, program.opts<ProjectOptions>(), opts));
+    .option('--verify', 'build each built service again without the cache and report what is not reproducible')
+    .action(async (opts: LockOptions & { verify?: boolean }) =>
+      opts.verify
+        ? lockVerifyCommand(ctx, program.opts<ProjectOptions>())
+        : lockCommand(ctx, program.opts<ProjectOptions>(), opts),
+    );
   program
     .command('push')
     .description('push the images of services that have both build: and image: to their registries')

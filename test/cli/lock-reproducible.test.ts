@@ -138,4 +138,21 @@ describe.runIf(hasRunc)('reproducible builds from berth.lock in two data roots',
     const rebased = (await build(b)).Id;
     expect(rebased).not.toBe(first);
   }, 300_000);
+
+  it('lock --verify rebuilds without the cache and names the service whose RUN is not reproducible', async () => {
+    const b = daemons[1] as Berthd;
+    const stack = readFileSync(join(project, 'compose.yaml'), 'utf8');
+    writeFileSync(
+      join(project, 'compose.yaml'),
+      `${stack}  noisy:\n    image: ${name}-noisy:1\n    build:\n      context: .\n` +
+        `      dockerfile_inline: "FROM ${base}\\nRUN head -c 16 /dev/urandom > /random\\n"\n`,
+    );
+    expect((await berth(b, ['lock'])).code).toBe(0);
+    const r = await berth(b, ['lock', '--verify']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('web: reproducible\n');
+    expect(r.stdout).toMatch(/noisy: NOT reproducible: layer 2 of 2 differs/);
+    expect(r.stderr).toContain('LOCK_NOT_REPRODUCIBLE');
+    expect(r.stderr).toContain('noisy');
+  }, 300_000);
 });
