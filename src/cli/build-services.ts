@@ -9,6 +9,7 @@ import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
 import { pinnedFromOf } from '../lock/apply.js';
 import { commitEpoch } from '../lock/lock-file.js';
+import { tagPinnedBases } from './lock-use.js';
 import { serviceImage } from './stack-session.js';
 
 /** How a build runs: `noCache` and `pull` as docker build's flags; `args` override the services' build args. */
@@ -47,6 +48,8 @@ export async function buildServices(
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const dockerConfig = readDockerConfig(ctx.env); // its "proxies", given to builds as the docker CLI gives them
+  let berthd: Promise<boolean> | undefined;
+  const isBerthd = (): Promise<boolean> => (berthd ??= session.client.info().then((i) => i.isBerthd));
   for (const name of services) {
     const service = session.stack.services[name] as Service;
     const build = service.build;
@@ -67,6 +70,7 @@ export async function buildServices(
       String(session.lock?.sourceDateEpoch ?? commitEpoch(build.context));
     if (epoch !== '0' || session.lock !== undefined) args.SOURCE_DATE_EPOCH = epoch;
     if (dockerfile !== undefined) await ensureDebianBases(ctx, session.client, fromImages(dockerfile, args));
+    if (pin !== undefined && !(await isBerthd())) await tagPinnedBases(ctx, session.client, pinnedFromOf(pin));
     const packed = packBuildContext(build.context, {
       dockerfile: build.dockerfile,
       dockerfileInline: build.dockerfile_inline,

@@ -10,6 +10,8 @@ import type { Build } from '../spec/model.js';
 import { serviceBuildArgs } from './build-services.js';
 import type { CliContext } from './context.js';
 import { registryAuthFor } from './registry-auth.js';
+import { pullImage } from './image-transfer.js';
+import { splitReference } from '../client/docker/images.js';
 import type { StackSession } from './stack-session.js';
 
 /** use: pin images and bases; report: also compute the drift (plan); frozen: refuse on drift. */
@@ -73,4 +75,23 @@ export function driftError(drift: readonly Drift[], path: string): BerthError {
       hint: 'run `berth lock` to accept the changes (and commit berth.lock), or undo them',
     },
   );
+}
+
+/**
+ * On an engine that does not take berth's pinned FROM mapping (dockerd), each locked base is fetched by its digest
+ * (or found by its image ID) and tagged with the reference the Dockerfile names, just before the build: the build
+ * then reads the tag as the lock pinned it. This moves the local tag, as `docker pull name@digest` + `docker tag`.
+ */
+export async function tagPinnedBases(
+  ctx: CliContext,
+  client: StackSession['client'],
+  pinned: Readonly<Record<string, string>>,
+): Promise<void> {
+  for (const [ref, pin] of Object.entries(pinned)) {
+    if (!pin.startsWith('sha256:') && (await client.images.inspect(pin)) === undefined) {
+      await pullImage(client, pin, { env: ctx.env, signal: ctx.signal });
+    }
+    const { name, tag } = splitReference(ref);
+    await client.images.tag(pin, name, tag);
+  }
 }

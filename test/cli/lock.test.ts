@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import { hasRunc } from './engines.js';
 import type { Registry, TestEngine } from './registry-fixture.js';
-import { hasRegistry, startEngine, startRegistry } from './registry-fixture.js';
+import { hasDockerd, hasRegistry, startEngine, startRegistry } from './registry-fixture.js';
 import { projectDir, runCli } from './run-cli.js';
 
 const DIGEST = /digest: (sha256:[0-9a-f]{64})/;
@@ -213,4 +213,43 @@ describe.runIf(hasRunc && hasRegistry)('berth lock on berthd with a registry on 
     expect(r.stderr).toContain('LOCK_MISSING');
     expect(r.stderr).toContain('berth lock');
   }, 60_000);
+});
+
+describe.runIf(hasDockerd && hasRegistry)('a locked build on dockerd (which has no pinned FROM mapping)', () => {
+  let dir: string;
+  let registry: Registry;
+  let engine: TestEngine;
+  const name = `lockdockerd${process.pid}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-lock-dockerd-'));
+    registry = await startRegistry(join(dir, 'reg'));
+    engine = await startEngine('dockerd', join(dir, 'engine'));
+  }, 180_000);
+
+  afterAll(async () => {
+    await engine?.close();
+    await registry?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('tag-pins the locked base before the build, so a moved tag does not reach the image', async () => {
+    const base = `${registry.host}/${name}/base:1`;
+    const project = join(dir, 'project');
+    mkdirSync(join(project, 'web'), { recursive: true });
+    writeFileSync(join(project, 'compose.yaml'), `services:\n  web:\n    image: ${name}-web\n    build: ./web\n`);
+    writeFileSync(join(project, 'web', 'Dockerfile'), `FROM ${base}\nLABEL made=here\n`);
+    const berth = (args: string[]) => runCli(['-p', name, ...args], { cwd: project, env: engine.env });
+    writeFileSync(join(dir, 'a.tar'), await makeBusyboxSaveTar({ tags: [base] }));
+    await engine.docker(['load', '-i', join(dir, 'a.tar')]);
+    await engine.docker(['push', base]);
+    expect((await berth(['lock'])).code).toBe(0);
+    writeFileSync(join(dir, 'b.tar'), await makeBusyboxSaveTar({ tags: [base], cmd: ['echo', 'moved'] }));
+    await engine.docker(['load', '-i', join(dir, 'b.tar')]);
+    await engine.docker(['push', base]);
+    const r = await berth(['build']);
+    expect(r.code, r.stderr).toBe(0);
+    const cmd = await engine.docker(['image', 'inspect', '-f', '{{json .Config.Cmd}}', `${name}-web`]);
+    expect(JSON.parse(cmd.stdout)).toEqual(['sh']);
+  }, 300_000);
 });
