@@ -67,7 +67,7 @@ function buildDrift(service: string, l: BuildPin | undefined, n: BuildPin | unde
   for (const ref of [...new Set([...Object.keys(l.bootstrap ?? {}), ...Object.keys(n.bootstrap ?? {})])].sort()) {
     const a = l.bootstrap?.[ref];
     const b = n.bootstrap?.[ref];
-    if (a?.key !== b?.key || a?.packages !== b?.packages) {
+    if (a?.key !== b?.key || a?.suite !== b?.suite || a?.include !== b?.include || a?.packages !== b?.packages) {
       out.push({ service, kind: 'bootstrap', message: `service ${service}: base ${ref} was made from other packages` });
     }
   }

@@ -26,8 +26,8 @@ export interface GatherDeps {
   sourceDateEpoch: number;
 }
 
-const BOOTSTRAP_KEY = 'io.berth.bootstrap.key';
-const BOOTSTRAP_PACKAGES = 'io.berth.bootstrap.packages';
+// The labels src/cli/bootstrap/plan.ts puts on the bases it makes (the lock does not import the CLI).
+const BOOTSTRAP = 'io.berth.bootstrap';
 
 /** Today's facts of `services` (all of the stack's by default) as a lock. */
 export async function gatherLock(stack: Stack, deps: GatherDeps): Promise<LockFile> {
@@ -79,8 +79,15 @@ async function buildPin(build: Build, deps: GatherDeps, pin: (ref: string) => Pr
   for (const ref of fromImages(dockerfileText, args)) {
     from[ref] = await pin(ref);
     const labels = (await deps.client.images.inspect(ref))?.config.Labels as Record<string, string> | undefined;
-    const key = labels?.[BOOTSTRAP_KEY];
-    if (key !== undefined) bootstrap[ref] = { key, packages: labels?.[BOOTSTRAP_PACKAGES] ?? '' };
+    const label = (name: string): string => labels?.[`${BOOTSTRAP}.${name}`] ?? '';
+    if (label('key') !== '') {
+      bootstrap[ref] = {
+        key: label('key'),
+        suite: label('suite'),
+        include: label('include'),
+        packages: label('packages'),
+      };
+    }
   }
   const rel = relative(deps.projectDir, dir).split('\\').join('/');
   return {

@@ -15,9 +15,11 @@ export interface ImagePin {
   local?: boolean;
 }
 
-/** A base image made from a distribution mirror (berth image bootstrap): what it was made from. */
+/** A base image made from a distribution mirror (berth image bootstrap): its suite, packages and their versions. */
 export interface BootstrapInputs {
   key: string;
+  suite: string;
+  include: string;
   packages: string;
 }
 

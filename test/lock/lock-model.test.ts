@@ -80,6 +80,18 @@ describe('drift', () => {
     ]);
   });
 
+  it('names a Debian base made again from other package versions', () => {
+    const inputs = { key: 'k1', suite: 'bookworm', include: 'curl', packages: 'curl=7.88.1-10' };
+    const locked = lock();
+    locked.services.web!.build!.bootstrap = { 'debian:bookworm': inputs };
+    const now = lock();
+    now.services.web!.build!.bootstrap = { 'debian:bookworm': { ...inputs, packages: 'curl=7.88.1-10+deb12u5' } };
+    expect(computeDrift(locked, now).map((d) => [d.kind, d.message])).toEqual([
+      ['bootstrap', 'service web: base debian:bookworm was made from other packages'],
+    ]);
+    expect(computeDrift(locked, structuredClone(locked))).toEqual([]);
+  });
+
   it('names services added to or removed from the stack, and a changed image reference', () => {
     const now = lock();
     delete now.services.tool;
