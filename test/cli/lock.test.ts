@@ -206,6 +206,35 @@ describe.runIf(hasRunc && hasRegistry)('berth lock on berthd with a registry on 
     );
   }, 180_000);
 
+  it('a base made from a Debian mirror is locked with its packages; made again with others, it is drift', async () => {
+    const debian = `127.0.0.1:9/${name}/debian:bookworm`;
+    const makeBase = async (versions: string): Promise<void> => {
+      const ctx = join(dir, `base-${versions}`);
+      mkdirSync(ctx, { recursive: true });
+      const labels = `io.berth.bootstrap.key=k-${versions} io.berth.bootstrap.suite=bookworm io.berth.bootstrap.include=curl io.berth.bootstrap.packages=curl=${versions}`;
+      writeFileSync(join(ctx, 'Dockerfile'), `FROM ${base}\nLABEL ${labels}\n`);
+      const r = await engine.docker(['build', '-t', debian, ctx]);
+      expect(r.stderr).not.toMatch(/error/i);
+    };
+    await makeBase('7.88.1-10');
+    mkdirSync(join(project, 'deb'), { recursive: true });
+    writeFileSync(join(project, 'deb', 'Dockerfile'), `FROM ${debian}\n`);
+    writeFileSync(join(project, 'compose.yaml'), `services:\n  deb:\n    image: ${name}-deb\n    build: ./deb\n`);
+    expect((await berth(['lock'])).code).toBe(0);
+    const lock = JSON.parse(lockBytes()) as { services: { deb: { build: { bootstrap: Record<string, unknown> } } } };
+    expect(lock.services.deb.build.bootstrap[debian]).toEqual({
+      key: 'k-7.88.1-10',
+      suite: 'bookworm',
+      include: 'curl',
+      packages: 'curl=7.88.1-10',
+    });
+    await makeBase('7.88.1-10+deb12u5');
+    const r = await berth(['lock', '--check']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`service deb: base ${debian} was made from other packages`);
+    expect(r.stderr).toContain(`service deb: FROM ${debian} is sha256:`);
+  }, 180_000);
+
   it('--frozen without a lock file refuses, and says how to make one', async () => {
     using p = projectDir({ 'compose.yaml': 'services:\n  a: {image: busybox}\n' });
     const r = await runCli(['up', '--frozen'], { cwd: p.dir, env: engine.env });
