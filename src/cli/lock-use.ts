@@ -1,5 +1,6 @@
 // How stack commands use berth.lock: `up`, `build`, `pull`, `run` fetch and build what it pins; with --frozen (or
 // BERTH_FROZEN=1) they first gather today's facts and refuse on any drift, naming each; `plan` reports drift.
+import { relative } from 'node:path';
 import { BerthError } from '../errors.js';
 import { withLockedImages } from '../lock/apply.js';
 import { computeDrift, driftText } from '../lock/drift.js';
@@ -60,10 +61,16 @@ export async function applyLock(
   if (frozen || mode === 'report') {
     const drift = computeDrift(lock, await gatherSessionLock(ctx, session, lock.sourceDateEpoch));
     session.drift = drift;
-    if (frozen && drift.length > 0) throw driftError(drift, path);
+    if (frozen && drift.length > 0) throw driftError(drift, shown(ctx, path));
   }
   session.lock = lock;
   session.stack = withLockedImages(session.stack, lock);
+}
+
+/** The lock's path as the user would type it from where berth runs. */
+export function shown(ctx: CliContext, path: string): string {
+  const rel = relative(ctx.cwd, path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
 }
 
 export function driftError(drift: readonly Drift[], path: string): BerthError {

@@ -1,7 +1,7 @@
 // `berth lock`, `--check`, `--frozen`/BERTH_FROZEN and the use of the lock, end to end on berthd: a real registry
 // on 127.0.0.1 (Debian's docker-registry) holds the images; a tag moved there, a changed context file, Dockerfile
 // or build arg, and a local-only image re-tagged are each named under --frozen and by --check, which change nothing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -241,6 +241,10 @@ describe.runIf(hasRunc && hasRegistry)('berth lock on berthd with a registry on 
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('LOCK_MISSING');
     expect(r.stderr).toContain('berth lock');
+    const check = await runCli(['lock', '--check'], { cwd: p.dir, env: engine.env });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('LOCK_MISSING');
+    expect(existsSync(join(p.dir, 'berth.lock'))).toBe(false); // --check writes nothing
   }, 60_000);
 });
 

@@ -6,7 +6,7 @@ import { computeDrift } from '../../lock/drift.js';
 import { lockPathFor, readLockFile, writeLockFile } from '../../lock/lock-file.js';
 import { lockText } from '../../lock/text.js';
 import type { CliContext, ProjectOptions } from '../context.js';
-import { driftError, gatherSessionLock } from '../lock-use.js';
+import { driftError, gatherSessionLock, shown } from '../lock-use.js';
 import { loadProjectFiles } from '../load-project.js';
 import { openSession } from '../stack-session.js';
 
@@ -22,19 +22,23 @@ export async function lockCommand(ctx: CliContext, global: ProjectOptions, opts:
     // The time stays what the lock says once written, so relocking after a commit does not change built images.
     const now = await gatherSessionLock(ctx, session, old?.sourceDateEpoch);
     if (opts.check) {
-      if (old === undefined) throw driftError([{ kind: 'service', message: 'there is no lock file yet' }], path);
+      if (old === undefined) {
+        throw new BerthError('LOCK_MISSING', `there is no lock file (${shown(ctx, path)})`, {
+          hint: 'run `berth lock` and commit berth.lock',
+        });
+      }
       const drift = computeDrift(old, now);
-      if (drift.length > 0) throw driftError(drift, path);
-      ctx.stdout(`${path} is up to date\n`);
+      if (drift.length > 0) throw driftError(drift, shown(ctx, path));
+      ctx.stdout(`${shown(ctx, path)} is up to date\n`);
       return;
     }
     if (old !== undefined && lockText(old) === lockText(now)) {
-      ctx.stdout(`${path} is up to date\n`);
+      ctx.stdout(`${shown(ctx, path)} is up to date\n`);
       return;
     }
     writeLockFile(path, now);
     const n = Object.keys(now.services).length;
-    ctx.stdout(`wrote ${path} (${n} service${n === 1 ? '' : 's'})\n`);
+    ctx.stdout(`wrote ${shown(ctx, path)} (${n} service${n === 1 ? '' : 's'})\n`);
   } finally {
     session.client.close();
   }
