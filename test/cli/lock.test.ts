@@ -236,7 +236,8 @@ describe.runIf(hasRunc && hasRegistry)('berth lock on berthd with a registry on 
   }, 180_000);
 
   it('--frozen without a lock file refuses, and says how to make one', async () => {
-    using p = projectDir({ 'compose.yaml': 'services:\n  a: {image: busybox}\n' });
+    // A registry name on loopback where nothing listens: whatever happens, nothing leaves the machine.
+    using p = projectDir({ 'compose.yaml': `services:\n  a: {image: '127.0.0.1:9/${name}/none:1'}\n` });
     const r = await runCli(['up', '--frozen'], { cwd: p.dir, env: engine.env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('LOCK_MISSING');

@@ -19,14 +19,14 @@ export async function lockCommand(ctx: CliContext, global: ProjectOptions, opts:
   try {
     const path = lockPathFor(session.files, session.projectDir);
     const old = readLockFile(path);
+    if (opts.check && old === undefined) {
+      throw new BerthError('LOCK_MISSING', `there is no lock file (${shown(ctx, path)})`, {
+        hint: 'run `berth lock` and commit berth.lock',
+      });
+    }
     // The time stays what the lock says once written, so relocking after a commit does not change built images.
     const now = await gatherSessionLock(ctx, session, old?.sourceDateEpoch);
-    if (opts.check) {
-      if (old === undefined) {
-        throw new BerthError('LOCK_MISSING', `there is no lock file (${shown(ctx, path)})`, {
-          hint: 'run `berth lock` and commit berth.lock',
-        });
-      }
+    if (opts.check && old !== undefined) {
       const drift = computeDrift(old, now);
       if (drift.length > 0) throw driftError(drift, shown(ctx, path));
       ctx.stdout(`${shown(ctx, path)} is up to date\n`);
