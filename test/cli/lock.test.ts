@@ -179,6 +179,12 @@ describe.runIf(hasRunc && hasRegistry)('berth lock on berthd with a registry on 
     expect(lockBytes()).toContain(newApp);
   }, 300_000);
 
+  it('lock --verify rebuilds in a scratch berthd that pulls the pinned base by digest, and finds the same image', async () => {
+    const r = await berth(['lock', '--verify']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('web: reproducible (rebuilt in a scratch root)\n');
+  }, 300_000);
+
   it('context, Dockerfile, build arg and local image drift are each named; an ignored file is no drift', async () => {
     webFile('ignored.txt', 'changed, but .dockerignore leaves it out\n');
     expect((await berth(['lock', '--check'])).code).toBe(0);
