@@ -9,7 +9,9 @@ import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
 import { pinnedFromOf } from '../lock/apply.js';
 import { commitEpoch } from '../lock/lock-file.js';
-import { tagPinnedBases } from './lock-use.js';
+import { driftError, tagPinnedBases } from './lock-use.js';
+import { overrideDrift } from '../lock/drift.js';
+import { LOCK_FILE_NAME } from '../lock/model.js';
 import { serviceImage } from './stack-session.js';
 
 /** How a build runs: `noCache` and `pull` as docker build's flags; `args` override the services' build args. */
@@ -63,6 +65,10 @@ export async function buildServices(
     const dockerfile = readDockerfile(build);
     const args = { ...serviceBuildArgs(build, ctx.env), ...settings.args };
     const pin = session.lock?.services[name]?.build;
+    if (session.frozen && pin !== undefined) {
+      const drift = overrideDrift(name, pin.args, settings.args ?? {});
+      if (drift.length > 0) throw driftError(drift, LOCK_FILE_NAME);
+    }
     // Fixed times make the image reproducible: the user's SOURCE_DATE_EPOCH, else the lock's, else the newest commit.
     const epoch =
       args.SOURCE_DATE_EPOCH ??

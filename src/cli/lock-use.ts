@@ -64,6 +64,7 @@ export async function applyLock(
     if (frozen && drift.length > 0) throw driftError(drift, shown(ctx, path));
   }
   session.lock = lock;
+  session.frozen = frozen;
   session.stack = withLockedImages(session.stack, lock);
 }
 

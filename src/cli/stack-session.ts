@@ -23,6 +23,8 @@ export interface StackSession {
   /** berth.lock, when the command uses it (see lock-use.ts); `drift`: how today differs from it, when computed. */
   lock?: LockFile;
   drift?: Drift[];
+  /** --frozen or BERTH_FROZEN: build-time choices (--build-arg) must match the lock too. */
+  frozen?: boolean;
 }
 
 export async function openSession(

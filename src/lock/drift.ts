@@ -104,3 +104,19 @@ function buildDrift(service: string, l: BuildPin | undefined, n: BuildPin | unde
 export function changedFiles(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((p) => a[p] !== b[p]).sort();
 }
+
+/** Build args given on the command line (`build --build-arg`) that differ from what the lock pinned. */
+export function overrideDrift(
+  service: string,
+  locked: Readonly<Record<string, string>>,
+  given: Readonly<Record<string, string>>,
+): Drift[] {
+  return Object.keys(given)
+    .filter((k) => k !== 'SOURCE_DATE_EPOCH' && locked[k] !== given[k])
+    .sort()
+    .map((k) => ({
+      service,
+      kind: 'args' as const,
+      message: `service ${service}: build arg ${k} is "${given[k] ?? ''}" now (--build-arg), locked ${locked[k] === undefined ? 'unset' : `"${locked[k]}"`}`,
+    }));
+}

@@ -189,6 +189,10 @@ describe.runIf(hasRunc && hasRegistry)('berth lock on berthd with a registry on 
     webFile('ignored.txt', 'changed, but .dockerignore leaves it out\n');
     expect((await berth(['lock', '--check'])).code).toBe(0);
 
+    const arg = await berth(['build', '--frozen', '--build-arg', 'MODE=other']);
+    expect(arg.code).toBe(1);
+    expect(arg.stderr).toContain('service web: build arg MODE is "other" now (--build-arg), locked "one"');
+
     webFile('a.txt', 'a changed\n');
     webFile('c.txt', 'new\n');
     const ctx = await berth(['build', '--frozen']);

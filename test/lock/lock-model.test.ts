@@ -2,7 +2,7 @@
 // data (every kind, worded as --frozen prints it), the pinned references, and the FROM reader the CLI shares.
 import { describe, expect, it } from 'vitest';
 import { lockOverride, pinnedFromOf, pinnedRef, repositoryOf, withLockedImages } from '../../src/lock/apply.js';
-import { computeDrift } from '../../src/lock/drift.js';
+import { computeDrift, overrideDrift } from '../../src/lock/drift.js';
 import type { LockFile } from '../../src/lock/model.js';
 import { lockText, parseLock } from '../../src/lock/text.js';
 import { fromImages, readFromLines } from '../../src/shared/dockerfile-from.js';
@@ -77,6 +77,14 @@ describe('drift', () => {
       'service web: Dockerfile changed',
       'service web: build arg EXTRA is "1" now, locked unset',
       'service web: build arg MODE is "dev" now, locked "prod"',
+    ]);
+  });
+
+  it('names --build-arg values that differ from the locked args (SOURCE_DATE_EPOCH aside)', () => {
+    expect(overrideDrift('web', { MODE: 'prod' }, { MODE: 'prod', SOURCE_DATE_EPOCH: '1' })).toEqual([]);
+    expect(overrideDrift('web', { MODE: 'prod' }, { MODE: 'dev', NEW: 'x' }).map((d) => d.message)).toEqual([
+      'service web: build arg MODE is "dev" now (--build-arg), locked "prod"',
+      'service web: build arg NEW is "x" now (--build-arg), locked unset',
     ]);
   });
 
