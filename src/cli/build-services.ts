@@ -7,6 +7,11 @@ import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-
 import { readDockerConfig, withProxyArgs } from '../client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
+import { pinnedFromOf } from '../lock/apply.js';
+import { commitEpoch } from '../lock/lock-file.js';
+import { driftError, tagPinnedBases } from './lock-use.js';
+import { overrideDrift } from '../lock/drift.js';
+import { LOCK_FILE_NAME } from '../lock/model.js';
 import { serviceImage } from './stack-session.js';
 import { BuildOutput } from './build-output.js';
 
@@ -46,6 +51,8 @@ export async function buildServices(
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const dockerConfig = readDockerConfig(ctx.env); // its "proxies", given to builds as the docker CLI gives them
+  let berthd: Promise<boolean> | undefined;
+  const isBerthd = (): Promise<boolean> => (berthd ??= session.client.info().then((i) => i.isBerthd));
   for (const name of services) {
     const service = session.stack.services[name] as Service;
     const build = service.build;
@@ -57,8 +64,20 @@ export async function buildServices(
     }
     if (!settings.quiet) ctx.stderr(`[+] Building ${name} (${ref})\n`);
     const dockerfile = readDockerfile(build);
-    const args = { ...buildArgs(build, ctx.env), ...settings.args };
+    const args = { ...serviceBuildArgs(build, ctx.env), ...settings.args };
+    const pin = session.lock?.services[name]?.build;
+    if (session.frozen && pin !== undefined) {
+      const drift = overrideDrift(name, pin.args, settings.args ?? {});
+      if (drift.length > 0) throw driftError(drift, LOCK_FILE_NAME);
+    }
+    // Fixed times make the image reproducible: the user's SOURCE_DATE_EPOCH, else the lock's, else the newest commit.
+    const epoch =
+      args.SOURCE_DATE_EPOCH ??
+      ctx.env.SOURCE_DATE_EPOCH ??
+      String(session.lock?.sourceDateEpoch ?? commitEpoch(build.context));
+    if (epoch !== '0' || session.lock !== undefined) args.SOURCE_DATE_EPOCH = epoch;
     if (dockerfile !== undefined) await ensureDebianBases(ctx, session.client, fromImages(dockerfile, args));
+    if (pin !== undefined && !(await isBerthd())) await tagPinnedBases(ctx, session.client, pinnedFromOf(pin));
     const packed = packBuildContext(build.context, {
       dockerfile: build.dockerfile,
       dockerfileInline: build.dockerfile_inline,
@@ -78,6 +97,7 @@ export async function buildServices(
         labels: build.labels,
         noCache: settings.noCache === true || build.no_cache === true,
         pull: settings.pull === true || build.pull === true,
+        ...(pin ? { pinnedFrom: pinnedFromOf(pin) } : {}),
         network: typeof build.network === 'string' ? build.network : undefined,
         signal: ctx.signal,
         onProgress: (m) => {
@@ -123,7 +143,10 @@ export async function servicesToBuild(
 }
 
 /** The service's build args; one listed without a value takes it from the environment, if set there (Compose). */
-function buildArgs(build: Build, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function serviceBuildArgs(
+  build: Build,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(build.args ?? {})) {
     const value = v ?? env[k];

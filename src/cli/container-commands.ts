@@ -51,10 +51,11 @@ export function addContainerCommands(program: Command, ctx: CliContext): void {
     .option('-p, --publish <port>', 'publish a port, as in `ports:` (repeatable)', collect, [])
     .option('-P, --service-ports', "publish the service's ports")
     .option('--use-aliases', "also use the service's network aliases")
+    .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('<service>')
     .argument('[command...]', 'the command and its arguments (flags after SERVICE belong to it; a first -- is dropped)')
-    .action(async (service: string, command: string[], opts: RunOptions) => {
-      await runCommand(ctx, global(), service, containerCommand(command), opts);
+    .action(async (service: string, command: string[], opts: RunOptions & { frozen?: boolean }) => {
+      await runCommand(ctx, { ...global(), frozen: opts.frozen }, service, containerCommand(command), opts);
     });
   program
     .command('cp')

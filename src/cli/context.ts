@@ -35,4 +35,6 @@ export interface ProjectOptions {
   /** -H/--host and --context: the engine, as the docker CLI's flags choose it (see client/endpoint.ts). */
   host?: string;
   context?: string;
+  /** --frozen of up, build, pull and run: refuse on any drift from berth.lock (BERTH_FROZEN=1 too). */
+  frozen?: boolean;
 }

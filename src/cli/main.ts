@@ -9,7 +9,7 @@ import { addConvertCommand } from './commands/convert.js';
 import { addStackCommands } from './commands/stack.js';
 import { addConfigCommands } from './program/config-commands.js';
 import { addEngineCommands } from './program/engine-commands.js';
-import { addImageCommands } from './program/image-commands.js';
+import { addImageCommands, addLockCommand } from './program/image-commands.js';
 import { addServiceQueries, addServiceVerbs } from './program/service-commands.js';
 import { addUpCommands } from './program/up-commands.js';
 import { applyFlagRule } from './flag-rule.js';
@@ -59,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   addConfigCommands(program, ctx);
   addUpCommands(program, ctx);
   addImageCommands(program, ctx);
+  addLockCommand(program, ctx);
   addServiceQueries(program, ctx);
   addServiceVerbs(program, ctx);
   addContainerCommands(program, ctx);

@@ -9,6 +9,8 @@ import { connectEngine } from './connect.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProjectFiles } from './load-project.js';
 import { pullImage } from './image-transfer.js';
+import type { Drift, LockFile } from '../lock/model.js';
+import { type LockMode, applyLock, isFrozen } from './lock-use.js';
 
 export interface StackSession {
   stack: Stack;
@@ -18,12 +20,18 @@ export interface StackSession {
   observed: Observed;
   /** The environment berth runs in: where pulls find the docker CLI's config (DOCKER_CONFIG, HOME). */
   env: Readonly<Record<string, string | undefined>>;
+  /** berth.lock, when the command uses it (see lock-use.ts); `drift`: how today differs from it, when computed. */
+  lock?: LockFile;
+  drift?: Drift[];
+  /** --frozen or BERTH_FROZEN: build-time choices (--build-arg) must match the lock too. */
+  frozen?: boolean;
 }
 
 export async function openSession(
   ctx: CliContext,
   opts: ProjectOptions,
   services: readonly string[] = [],
+  lockMode: LockMode = 'ignore',
 ): Promise<StackSession> {
   const { stack, files, projectDir } = loadProjectFiles(ctx, opts, services);
   for (const s of services) {
@@ -35,7 +43,14 @@ export async function openSession(
   }
   const client = await connectEngine(ctx, opts);
   const observed = await observeProject(client, stack.name);
-  return { stack, files, projectDir, client, observed, env: ctx.env };
+  const session: StackSession = { stack, files, projectDir, client, observed, env: ctx.env };
+  try {
+    await applyLock(ctx, session, lockMode, isFrozen(opts.frozen, ctx.env));
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+  return session;
 }
 
 /** The image a service runs: its `image:`, or `<project>-<service>` for a service that is built. */

@@ -223,6 +223,13 @@ export interface ImageTransfer {
   onProgress?: (m: ProgressMessage) => void;
 }
 
+/** What a registry says a reference resolves to: the manifest (or index) digest and the platforms it has. */
+export interface DistributionInfo {
+  digest: string;
+  mediaType: string;
+  platforms: { os: string; architecture: string; variant?: string }[];
+}
+
 /** A Dockerfile build: the context as a tar stream and the build's settings, named as `docker build` names them. */
 export interface BuildRequest {
   context: Readable;
@@ -238,6 +245,11 @@ export interface BuildRequest {
   extraHosts?: readonly string[];
   shmSize?: number;
   cacheFrom?: readonly string[];
+  /**
+   * FROM references the build must resolve to these pinned ones instead (`node:20` → `node@sha256:...`), as a lock
+   * file pins them; berthd honours it (query `pinnedfrom`), dockerd ignores it (the CLI tag-pins there first).
+   */
+  pinnedFrom?: Readonly<Record<string, string>>;
   /** Registry credentials by registry host, for FROM pulls (X-Registry-Config). */
   registryAuth?: Readonly<Record<string, RegistryAuth>>;
   signal?: AbortSignal;
@@ -386,6 +398,8 @@ export interface EngineClient extends AsyncDisposable {
     remove(ref: string, opts?: { force?: boolean; noPrune?: boolean }): Promise<void>;
     pull(ref: string, opts?: ImageTransfer): Promise<void>;
     push(ref: string, opts?: ImageTransfer): Promise<void>;
+    /** A registry's manifest digest and platforms for `ref` (`GET /distribution/{name}/json`), pulling nothing. */
+    distribution(ref: string, auth?: RegistryAuth): Promise<DistributionInfo>;
     /** `docker load`: a tar of images (Docker's or OCI's layout). */
     load(tar: Readable, opts?: { signal?: AbortSignal; onProgress?: (m: ProgressMessage) => void }): Promise<void>;
     /** Resolves with the image ID built; a failed step rejects with the build's own message. */

@@ -114,6 +114,16 @@ describe('the in-memory engine', () => {
     ]);
   });
 
+  it("distribution names a registry tag's manifest digest, another once the tag moves, and not-found for none", async () => {
+    const before = memoryEngine({ registry: { 'redis:7': { config: { Cmd: ['redis-server'] } } } });
+    const after = memoryEngine({ registry: { 'redis:7': { config: { Cmd: ['redis-server', '--v2'] } } } });
+    const a = await before.images.distribution('redis:7');
+    expect(a.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(a.platforms).toEqual([{ os: 'linux', architecture: 'amd64' }]);
+    expect((await after.images.distribution('redis:7')).digest).not.toBe(a.digest);
+    await expect(before.images.distribution('nginx:1')).rejects.toMatchObject({ kind: 'not-found' });
+  });
+
   it('serves the observation the planner plans against: a project found by its Compose labels', async () => {
     const engine = memoryEngine({ images: ['busybox'] });
     const compose = (service: string) => ({

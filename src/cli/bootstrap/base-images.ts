@@ -9,27 +9,9 @@ import type { CliContext } from '../context.js';
 import { bootstrapImage } from './bootstrap.js';
 import { requestFor } from './plan.js';
 
-const DEBIAN = /^(?:docker\.io\/)?(?:library\/)?debian:[a-z]+(?:-slim)?$/;
+export { fromImages } from '../../shared/dockerfile-from.js';
 
-/** The images a Dockerfile builds FROM (stage names, scratch and unresolved ${ARG}s left out), in order. */
-export function fromImages(dockerfile: string, args: Readonly<Record<string, string>> = {}): string[] {
-  const stages = new Set<string>();
-  const globals: Record<string, string> = {};
-  const out: string[] = [];
-  let seenFrom = false;
-  for (const raw of dockerfile.replace(/\\\r?\n/g, ' ').split('\n')) {
-    const line = raw.trim();
-    const arg = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?/i.exec(line);
-    if (arg && !seenFrom) globals[arg[1] as string] = args[arg[1] as string] ?? (arg[2] ?? '').replace(/^"|"$/g, '');
-    const m = /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
-    if (!m) continue;
-    seenFrom = true;
-    const ref = (m[1] as string).replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, k: string) => globals[k] ?? '');
-    if (ref !== '' && ref !== 'scratch' && !stages.has(ref) && !out.includes(ref)) out.push(ref);
-    if (m[2] !== undefined) stages.add(m[2]);
-  }
-  return out;
-}
+const DEBIAN = /^(?:docker\.io\/)?(?:library\/)?debian:[a-z]+(?:-slim)?$/;
 
 /** The Dockerfile of a build: inline, or read from a local context; undefined for a remote context. */
 export function readDockerfile(build: Build): string | undefined {

@@ -69,7 +69,7 @@ export async function pullCommand(
       hint: 'e.g. --policy missing',
     });
   }
-  const session = await openSession(ctx, global, services);
+  const session = await openSession(ctx, global, services, 'use');
   const { client, stack } = session;
   try {
     const selected = selectServices(stack, services, opts.includeDeps !== true);

@@ -32,7 +32,7 @@ export async function runCommand(
     tty: opts.tty !== false && isInteractiveTerminal(ctx),
     env: ctx.env,
   });
-  const session = await openSession(ctx, global, [service]);
+  const session = await openSession(ctx, global, [service], 'use');
   const { client, stack } = session;
   try {
     await startRunDependencies(ctx, session, service, { noDeps: opts.deps === false, global });

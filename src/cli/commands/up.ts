@@ -17,6 +17,7 @@ import { applyEventsTo, inPhase } from '../progress/sink.js';
 import { planJson, renderPlan } from '../render-plan.js';
 import type { StackSession } from '../stack-session.js';
 import { openSession, resolveImages } from '../stack-session.js';
+import { driftText } from '../../lock/drift.js';
 import { buildServices, servicesToBuild } from '../build-services.js';
 import type { PullDecision } from '../../planner/plan-pulls.js';
 import { planPulls, pullPlan } from '../../planner/plan-pulls.js';
@@ -186,10 +187,13 @@ export async function planCommand(
   services: string[],
   opts: UpOptions,
 ): Promise<void> {
-  const session = await openSession(ctx, global, services);
+  const session = await openSession(ctx, global, services, 'report');
   try {
     const { plan } = await makeUpPlan(ctx, session, services, { ...opts, planOnly: true });
     ctx.stdout(opts.format === 'json' ? planJson(plan) : renderPlan(plan));
+    if (opts.format !== 'json' && session.drift !== undefined && session.drift.length > 0) {
+      ctx.stdout(`\ndrift from berth.lock (berth lock to accept):\n${driftText(session.drift)}`);
+    }
   } finally {
     session.client.close();
   }
@@ -249,7 +253,7 @@ export async function upCommand(
   const { mode, abortOnExit } = upMode(opts);
   const waitTimeout = seconds('--wait-timeout', opts.waitTimeout);
   const stopTimeout = seconds('-t', opts.timeout);
-  const session = await openSession(ctx, global, services);
+  const session = await openSession(ctx, global, services, 'use');
   try {
     const exitCodeFrom = opts.exitCodeFrom;
     if (exitCodeFrom !== undefined && !session.stack.services[exitCodeFrom]) {

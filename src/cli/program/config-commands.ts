@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { ConfigOptions } from '../commands/config.js';
 import { configCommand } from '../commands/config.js';
+import { lockOverrideCommand } from '../commands/lock.js';
 import type { UpOptions } from '../commands/up.js';
 import { planCommand } from '../commands/up.js';
 import type { CliContext, ProjectOptions } from '../context.js';
@@ -21,9 +22,14 @@ export function addConfigCommands(program: Command, ctx: CliContext): void {
     .option('--images', 'print the image names, one per line')
     .option('-q, --quiet', 'only validate; print nothing and exit 0 when valid')
     .option('--hash <services>', 'print "service hash" for these services (comma-separated, or "*" for all)')
+    .option('--lock-image-digests', "print Compose's override pinning each service image by its berth.lock digest")
     .argument('[services...]', 'services to enable whatever their profiles (with what they depend on)')
-    .action((services: string[], opts: ConfigOptions) => {
+    .action((services: string[], opts: ConfigOptions & { lockImageDigests?: boolean }) => {
       const project = global();
+      if (opts.lockImageDigests) {
+        ctx.stdout(lockOverrideCommand(ctx, project));
+        return;
+      }
       ctx.stdout(
         configCommand(loadProjectFiles(ctx, opts.profiles ? { ...project, profile: ['*'] } : project, services), opts),
       );

@@ -9,9 +9,24 @@ import type { PullOptions } from '../commands/pull.js';
 import { pullCommand } from '../commands/pull.js';
 import type { PushOptions } from '../commands/push.js';
 import { pushCommand } from '../commands/push.js';
+import type { LockOptions } from '../commands/lock.js';
+import { lockCommand } from '../commands/lock.js';
+import { lockVerifyCommand } from '../commands/lock-verify.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function addLockCommand(program: Command, ctx: CliContext): void {
+  const global = (): ProjectOptions => program.opts<ProjectOptions>();
+  program
+    .command('lock')
+    .description("pin the stack's image digests, build bases, contexts and args in berth.lock beside the stack file")
+    .option('--check', 'compare with berth.lock and exit non-zero on any drift; change nothing')
+    .option('--verify', 'build each built service again without the cache and report what is not reproducible')
+    .action(async (opts: LockOptions & { verify?: boolean }) =>
+      opts.verify ? lockVerifyCommand(ctx, global()) : lockCommand(ctx, global(), opts),
+    );
+}
 
 export function addImageCommands(program: Command, ctx: CliContext): void {
   const global = (): ProjectOptions => program.opts<ProjectOptions>();
@@ -27,9 +42,11 @@ export function addImageCommands(program: Command, ctx: CliContext): void {
       collect,
       [],
     )
+    .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('[services...]', 'only these services')
-    .action(async (services: string[], opts: BuildOptions & { cache?: boolean }) => {
-      await buildCommand(ctx, global(), services, { ...opts, noCache: opts.cache === false });
+    .action(async (services: string[], opts: BuildOptions & { cache?: boolean; frozen?: boolean }) => {
+      const project = { ...global(), frozen: opts.frozen };
+      await buildCommand(ctx, project, services, { ...opts, noCache: opts.cache === false });
     });
   program
     .command('pull')
@@ -38,9 +55,10 @@ export function addImageCommands(program: Command, ctx: CliContext): void {
     .option('--include-deps', 'also pull the images of the services the named ones depend on')
     .option('-q, --quiet', 'pull without printing progress')
     .option('--policy <policy>', 'always (default) or missing: pull only images not on the engine')
+    .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('[services...]', 'only these services')
-    .action(async (services: string[], opts: PullOptions) => {
-      await pullCommand(ctx, global(), services, opts);
+    .action(async (services: string[], opts: PullOptions & { frozen?: boolean }) => {
+      await pullCommand(ctx, { ...global(), frozen: opts.frozen }, services, opts);
     });
   program
     .command('push')

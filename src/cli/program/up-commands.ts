@@ -37,13 +37,14 @@ export function addUpCommands(program: Command, ctx: CliContext): void {
     )
     .option('--watch', "watch the services' develop.watch rules while attached (see `berth watch`)")
     .option('--no-dashboard', 'attached, on a terminal: print log lines instead of the live dashboard')
+    .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('[services...]', 'services to bring up (with what they depend on)')
-    .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean }) => {
+    .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean; frozen?: boolean }) => {
       // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.
       const noBuild = opts.build === false;
       await (opts.watch ? upWatchCommand : upCommand)(
         ctx,
-        global(),
+        { ...global(), frozen: opts.frozen },
         services,
         {
           ...opts,

@@ -21,6 +21,7 @@ export function buildQuery(req: BuildRequest): Query {
     extrahosts: req.extraHosts?.join(','),
     shmsize: req.shmSize,
     cachefrom: json(req.cacheFrom),
+    pinnedfrom: json(req.pinnedFrom),
     rm: '1',
   };
 }

@@ -77,6 +77,21 @@ export function dockerImages(t: DockerTransport): EngineClient['images'] {
       });
       await readProgress(res, 'ENGINE_LOAD_FAILED', opts.onProgress);
     },
+    async distribution(ref, auth) {
+      const answer = await t.json<{ Descriptor?: Json; Platforms?: Json[] }>('GET', `/distribution/${ref}/json`, {
+        headers: { 'X-Registry-Auth': encodeRegistryAuth(auth) },
+      });
+      const d = answer.Descriptor ?? {};
+      return {
+        digest: String(d.digest ?? ''),
+        mediaType: String(d.mediaType ?? ''),
+        platforms: (answer.Platforms ?? []).map((p) => ({
+          os: String(p.os ?? ''),
+          architecture: String(p.architecture ?? ''),
+          ...(typeof p.variant === 'string' && p.variant !== '' ? { variant: p.variant } : {}),
+        })),
+      };
+    },
     build: (req) => dockerBuild(t, req),
   };
 }

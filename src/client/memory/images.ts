@@ -89,6 +89,20 @@ export function memoryImages(s: MemoryState): EngineClient['images'] {
       opts.onProgress?.({ status: `The push refers to repository [${ref}]` });
       s.emit('image', 'push', img.id, { name: normalizeTag(ref) });
     },
+    // The fake registry's manifest digest: a hash of what the tag holds, so a moved tag has another one.
+    distribution: async (ref) => {
+      const known = s.registry?.get(normalizeTag(ref));
+      if (!known) throw engineError('not-found', `manifest for ${ref} not found: manifest unknown`);
+      const digest = createHash('sha256')
+        .update(JSON.stringify(['manifest', known]))
+        .digest('hex');
+      const platform = { os: known.os ?? 'linux', architecture: known.architecture ?? 'amd64' };
+      return {
+        digest: `sha256:${digest}`,
+        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+        platforms: [platform],
+      };
+    },
     load: async (archive) => {
       const images = await readSaveArchive(archive);
       s.record('images.load', images.map((i) => i.tags.join(',')).join(' '));

@@ -5,7 +5,8 @@ import { EngineError } from '../errors.js';
  * One build. `dockerfile` is a path inside the context (default "Dockerfile"); `tags` are references to put on the
  * result; `buildArgs` override ARG defaults (a null value takes the value from berthd's environment, as Docker
  * does); `target` names the stage to stop at (default the last); `labels` are added to the result;
- * `sourceDateEpoch` fixes image and layer times (from the SOURCE_DATE_EPOCH build arg).
+ * `sourceDateEpoch` fixes image and layer times (from the SOURCE_DATE_EPOCH build arg); `pinnedFrom` maps a FROM
+ * reference to the one a lock file pinned it to (`node:20` → `node@sha256:...`), berth's own parameter.
  */
 export interface BuildOptions {
   dockerfile: string;
@@ -20,6 +21,7 @@ export interface BuildOptions {
   forceRemove: boolean;
   quiet: boolean;
   sourceDateEpoch?: number;
+  pinnedFrom: Record<string, string>;
 }
 
 export function buildOptionsFromQuery(q: URLSearchParams): BuildOptions {
@@ -48,6 +50,7 @@ export function buildOptionsFromQuery(q: URLSearchParams): BuildOptions {
     forceRemove: truthy(q.get('forcerm')),
     quiet: truthy(q.get('q')),
     sourceDateEpoch,
+    pinnedFrom: jsonObject(q.get('pinnedfrom'), 'pinnedfrom') as Record<string, string>,
   };
 }
 

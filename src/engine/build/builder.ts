@@ -132,7 +132,8 @@ async function startStage(
     args: StageArgs;
   },
 ): Promise<StageState> {
-  const { stage, ref, counter } = at;
+  const { stage, counter } = at;
+  let ref = at.ref;
   counter.step++;
   run.out.line(`Step ${counter.step}/${counter.total} : ${stage.from.original}\n`);
   let image: ImageRecord | undefined;
@@ -140,6 +141,10 @@ async function startStage(
   if (previous && !/^\d+$/.test(ref)) image = at.results.get(previous.index);
   else if (ref.toLowerCase() !== 'scratch') {
     if (ref === '') throw located(at.df, stage.from.at, 'FROM names no image', 'write FROM <image>[:tag]');
+    // A locked build names its bases by digest: the tag is read as the lock pinned it, whatever it names now.
+    const pinned = run.options.pinnedFrom[ref];
+    if (pinned !== undefined) run.out.line(` ---> pinned to ${pinned}\n`);
+    ref = pinned ?? ref;
     image = deps.images.resolve(ref);
     // As dockerd's classic builder: a missing base is pulled, and --pull pulls a newer one of every base.
     if ((image === undefined || run.options.pull) && deps.pullBase) {
@@ -305,7 +310,10 @@ async function cachedOrRun(
   },
 ): Promise<void> {
   const parentId = state.image?.id;
-  const key = sha256Of(JSON.stringify([parentId ?? 'scratch', stepDef.createdBy, stepDef.extraKey ?? '']));
+  // The fixed time is part of the key: a step cached under another time would carry that time into the image.
+  const epoch = run.options.sourceDateEpoch;
+  const keyParts = [parentId ?? 'scratch', stepDef.createdBy, stepDef.extraKey ?? ''];
+  const key = sha256Of(JSON.stringify(epoch === undefined ? keyParts : [...keyParts, epoch]));
   const cached = run.options.noCache ? undefined : deps.images.findBuildStep(parentId, key);
   if (cached) {
     run.out.line(' ---> Using cache (CACHED)\n');
@@ -330,7 +338,6 @@ async function cachedOrRun(
     made = await stepDef.make(progress);
     phase.committing = true;
     phase.since = Date.now();
-    const epoch = run.options.sourceDateEpoch;
     // RFC 3339 as Go prints it (no zero fraction), so that inspect shows what dockerd would.
     const created = new Date(epoch === undefined ? Date.now() : epoch * 1000).toISOString().replace('.000Z', 'Z');
     image = await deps.images.commit({
