@@ -53,30 +53,7 @@ export async function runDashboard(ctx: CliContext, client: EngineClient, opts: 
   stdout.on('resize', onResize);
 
   const logs = new AbortController();
-  const followed = new Map<string, Promise<void>>();
-  const follow = (name: string): void => {
-    if (followed.has(name)) return;
-    let since: string | undefined;
-    const run = async (): Promise<void> => {
-      // A stream ends when its container stops; it is opened again (from where it ended) once it runs again.
-      while (!logs.signal.aborted) {
-        const row = state.rows.find((r) => r.container === name);
-        if (row?.state === 'running') {
-          const opened = Math.floor(Date.now() / 1000);
-          await streamContainerLogs(
-            client,
-            name,
-            { follow: true, tail: since === undefined ? '50' : 'all', since, tty: false },
-            (line) => dispatch({ type: 'log', container: name, text: line.text }),
-            logs.signal,
-          ).catch(() => undefined);
-          since = String(opened + 1);
-        }
-        await delay(REFRESH_MS, logs.signal);
-      }
-    };
-    followed.set(name, run());
-  };
+  const { follow, settled } = logFollower(client, () => state, dispatch, logs.signal);
 
   const refresh = async (): Promise<void> => {
     const containers = await projectFacts(client, opts.project).catch(() => undefined);
@@ -120,9 +97,54 @@ export async function runDashboard(ctx: CliContext, client: EngineClient, opts: 
     app.unmount();
     stdout.off('resize', onResize);
     logs.abort();
-    await Promise.all(followed.values());
+    await settled();
   }
-  if (opts.stopOnQuit === false) return;
+  if (opts.stopOnQuit !== false) await stopStack(ctx, client, state, opts);
+}
+
+/**
+ * Follows each container's log into the state: a stream ends when its container stops and is opened again (from
+ * where it ended) once it runs again, until `signal` aborts.
+ */
+function logFollower(
+  client: EngineClient,
+  stateOf: () => DashboardState,
+  dispatch: (action: DashboardAction) => void,
+  signal: AbortSignal,
+): { follow: (name: string) => void; settled: () => Promise<void> } {
+  const followed = new Map<string, Promise<void>>();
+  const follow = (name: string): void => {
+    if (followed.has(name)) return;
+    let since: string | undefined;
+    const run = async (): Promise<void> => {
+      while (!signal.aborted) {
+        const row = stateOf().rows.find((r) => r.container === name);
+        if (row?.state === 'running') {
+          const opened = Math.floor(Date.now() / 1000);
+          await streamContainerLogs(
+            client,
+            name,
+            { follow: true, tail: since === undefined ? '50' : 'all', since, tty: false },
+            (line) => dispatch({ type: 'log', container: name, text: line.text }),
+            signal,
+          ).catch(() => undefined);
+          since = String(opened + 1);
+        }
+        await delay(REFRESH_MS, signal);
+      }
+    };
+    followed.set(name, run());
+  };
+  return { follow, settled: async () => void (await Promise.all(followed.values())) };
+}
+
+/** Stops the stack's containers as attached `up` does on Ctrl-C. */
+async function stopStack(
+  ctx: CliContext,
+  client: EngineClient,
+  state: DashboardState,
+  opts: DashboardOptions,
+): Promise<void> {
   ctx.stderr('Gracefully stopping...\n');
   const attached: AttachedContainer[] = state.rows.map((r) => ({
     id: `container:${r.container}`,
