@@ -62,7 +62,7 @@ function scenario(kind: 'berthd' | 'dockerd'): void {
   }, 180_000);
 
   afterAll(async () => {
-    await berth(['down', '-t', '0']).catch(() => undefined);
+    await berth(['down', '--remove-orphans', '-t', '0']).catch(() => undefined);
     // one-off containers of `run` too: berthd keeps containers running over its own stop
     const left = await engine?.client.call<{ Id: string }[]>('GET', '/containers/json', { query: { all: 1 } });
     for (const c of left ?? []) await engine.client.call('DELETE', `/containers/${c.Id}`, { query: { force: 1 } });
