@@ -31,4 +31,11 @@ describe('dashboardWanted', () => {
     expect(dashboardWanted(term, {}, { dashboard: false })).toBe(false);
     expect(dashboardWanted(term, {}, { abortOnExit: true })).toBe(false);
   });
+  it('prints plain lines under CI, where ink would draw only its last frame; CI=0 or CI=false is not CI', () => {
+    expect(dashboardWanted(withTtyStdin(ctx(true, { CI: 'true' }), true), {}, {})).toBe(false);
+    expect(dashboardWanted(withTtyStdin(ctx(true, { CI: '' }), true), {}, {})).toBe(false);
+    expect(dashboardWanted(withTtyStdin(ctx(true, { CONTINUOUS_INTEGRATION: '1' }), true), {}, {})).toBe(false);
+    expect(dashboardWanted(withTtyStdin(ctx(true, { CI: '0' }), true), {}, {})).toBe(true);
+    expect(dashboardWanted(withTtyStdin(ctx(true, { CI: 'false' }), true), {}, {})).toBe(true);
+  });
 });

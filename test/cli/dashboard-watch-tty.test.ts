@@ -31,9 +31,9 @@ services:
         - {action: sync, path: ./src, target: /app}
 `;
 
-describe.runIf(ready).each([['watch'], ['up', '--watch']])(
-  'the dashboard of berth %s %s in a terminal',
-  (...command) => {
+describe.runIf(ready).each([{ command: ['watch'] }, { command: ['up', '--watch'] }])(
+  'the dashboard of berth $command in a terminal',
+  ({ command }) => {
     let e: StackEngine;
     let tty: TmuxSession | undefined;
     const screen = (): Promise<string> => (tty as TmuxSession).screen();

@@ -1,5 +1,7 @@
 // A command in a tmux session of its own (a real pseudo-terminal, 120x40), its screen read back with capture-pane,
 // and `until` for what the screen or the engine must come to show. The session is killed by close().
+// The script runs with CI and CONTINUOUS_INTEGRATION unset: under CI berth draws no dashboard (ink would draw only
+// its last frame), and these tests are about the terminal a user sits at.
 import { execFile, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,14 +19,17 @@ export interface TmuxSession {
 /** Runs `lines` (a shell script, written to dir/name.sh) in a new detached session named `name`. */
 export async function tmuxSession(name: string, dir: string, lines: string[]): Promise<TmuxSession> {
   const script = join(dir, `${name}.sh`);
-  writeFileSync(script, lines.join('\n'));
+  writeFileSync(script, ['unset CI CONTINUOUS_INTEGRATION', ...lines].join('\n'));
   await run('tmux', ['new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', dir, `sh '${script}'`]);
   return {
-    screen: async () => (await run('tmux', ['capture-pane', '-p', '-t', name])).stdout,
+    screen: async () => (lastScreen = (await run('tmux', ['capture-pane', '-p', '-t', name])).stdout),
     keys: async (...keys) => void (await run('tmux', ['send-keys', '-t', name, ...keys])),
     close: async () => void (await run('tmux', ['kill-session', '-t', name]).catch(() => undefined)),
   };
 }
+
+/** The last screen any session captured: a timed-out `until` shows it. */
+let lastScreen = '';
 
 /** Polls `probe` until it returns something other than undefined; fails after `ms` with the last answer. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
@@ -35,5 +40,5 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     if (last !== undefined && !(last instanceof Error)) return last as T;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+  throw new Error(`timed out waiting for ${what} (last: ${String(last)}); the last screen captured:\n${lastScreen}`);
 }
