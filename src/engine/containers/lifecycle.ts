@@ -9,7 +9,6 @@ import type { EventBus } from '../events/event-bus.js';
 import type { ImageStore } from '../images/image-store.js';
 import { conmonLogSizeMax } from '../runtime/log-options.js';
 import { createWithConmon } from '../runtime/conmon.js';
-import { unmount } from '../runtime/overlay.js';
 import type { Runc } from '../runtime/runc.js';
 import type { SeccompSettings } from '../runtime/oci-security.js';
 import type { ContainerRecord } from './container-store.js';
@@ -20,10 +19,11 @@ import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
 import { summaryPorts } from './docker-json.js';
 import { checkNewName } from './container-names.js';
 import { createContainer } from './container-create.js';
+import { releaseProcess, removeContainer } from './container-remove.js';
 import type { NetworkAttachments, VolumeAttachments } from './attachments.js';
 import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
-import { shmDir, writeEtcFiles, writeStartBundle } from './start-bundle.js';
+import { writeEtcFiles, writeStartBundle } from './start-bundle.js';
 
 export interface LifecycleDeps {
   root: string;
@@ -53,6 +53,11 @@ export class Lifecycle {
   private readonly removing = new Set<string>();
   /** Containers between runc create and being recorded as running, with an exit that came in meanwhile. */
   private readonly starting = new Map<string, { exitCode: number; oomKilled: boolean } | undefined>();
+  /**
+   * Exits being recorded (state saved, teardown and `die` still to come): a start or a removal of the container
+   * waits for it, as dockerd's container lock makes them, so that `destroy` never comes before `die`.
+   */
+  private readonly exiting = new Map<string, Promise<void>>();
 
   readonly volumes: VolumeAttachments;
   readonly networks: NetworkAttachments;
@@ -114,6 +119,7 @@ export class Lifecycle {
 
   private async startUnlocked(ref: string, opts: { byPolicy?: boolean }): Promise<void> {
     const { store } = this.deps;
+    await this.exiting.get(ref);
     const c = store.find(ref);
     if (!c) throw new EngineError('not-found', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
     if (c.state.Paused) {
@@ -206,7 +212,7 @@ export class Lifecycle {
 
   /** Records an exit that conmon reported (now or while berthd was down). */
   async recordExit(id: string, exitCode: number, oomKilled: boolean): Promise<void> {
-    const { store, runc, events } = this.deps;
+    const { store } = this.deps;
     if (this.starting.has(id)) {
       this.starting.set(id, { exitCode, oomKilled });
       return;
@@ -225,19 +231,26 @@ export class Lifecycle {
     };
     c.conmonPid = undefined;
     const restarting = this.hooks.exiting(c); // a restart policy may leave it `restarting`
+    const recording = this.finishExit(c, exitCode, oomKilled);
+    this.exiting.set(c.id, recording);
+    try {
+      await recording;
+    } finally {
+      this.exiting.delete(c.id);
+    }
+    this.hooks.exited(c, restarting);
+    if (c.hostConfig.AutoRemove === true && !restarting) await this.remove(c.id, { force: true });
+  }
+
+  /** An exit's saved state, teardown, `die`, and the waiters told. */
+  private async finishExit(c: ContainerRecord, exitCode: number, oomKilled: boolean): Promise<void> {
+    const { store, events } = this.deps;
     await store.save(c);
-    await Promise.all([
-      runc.delete(c.id, { force: true }).catch(() => undefined),
-      unmount(this.paths(c).rootfs).catch(() => undefined),
-      unmount(shmDir(this, c.id)).catch(() => undefined),
-      this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
-    ]);
+    await releaseProcess(this, c);
     if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
     events.emit('container', 'die', c.id, { name: c.name, image: c.image, exitCode: String(exitCode), ...labelsOf(c) });
     for (const w of this.waiters.get(c.id) ?? []) w(c);
     this.waiters.delete(c.id);
-    this.hooks.exited(c, restarting);
-    if (c.hostConfig.AutoRemove === true && !restarting) await this.remove(c.id, { force: true });
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
@@ -359,41 +372,10 @@ export class Lifecycle {
     }
     this.removing.add(c.id);
     try {
-      await this.removeOnce(c, opts);
+      await this.exiting.get(c.id);
+      await removeContainer(this, c, opts, this.deleting);
     } finally {
       this.removing.delete(c.id);
     }
-  }
-
-  private async removeOnce(c: ContainerRecord, opts: { force?: boolean; volumes?: boolean }): Promise<void> {
-    const { store, events } = this.deps;
-    if (c.state.Running || c.state.Restarting) {
-      if (!opts.force) {
-        throw new EngineError(
-          'conflict',
-          'ENGINE_CONTAINER_RUNNING',
-          `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
-        );
-      }
-      await this.hooks.stopping(c, 'SIGKILL');
-      const exited = this.waitExit(c.id);
-      await this.deps.runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
-      // A frozen process cannot act on SIGKILL until its cgroup thaws (Docker unpauses after the kill too).
-      if (c.state.Paused) await this.deps.runc.resume(c.id).catch(() => undefined);
-      await Promise.race([exited, delay(5000)]);
-    }
-    await Promise.all([
-      this.deps.runc.hasState(c.id) ? this.deps.runc.delete(c.id, { force: true }).catch(() => undefined) : undefined,
-      unmount(this.paths(c).rootfs).catch(() => undefined),
-      unmount(shmDir(this, c.id)).catch(() => undefined),
-      this.networks.disconnect(c).catch((e: unknown) => this.deps.log(`disconnect ${c.id}: ${String(e)}`)),
-    ]);
-    await this.networks.remove(c);
-    await this.volumes.remove(c, { volumes: opts.volumes === true });
-    const deleting = store.remove(c.id).catch((e: unknown) => this.deps.log(`removing ${c.id}: ${String(e)}`));
-    this.deleting.add(deleting);
-    void deleting.finally(() => this.deleting.delete(deleting));
-    this.hooks.removed(c);
-    events.emit('container', 'destroy', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
   }
 }
