@@ -54,6 +54,12 @@ function screenshotOnFailure(name: string): void {
     // Laravel reports exceptions to stderr: the API's log says why a request failed.
     const logs = await runCli(['-p', project, 'logs', '--tail', '60', 'api'], { cwd: EXAMPLE, env });
     console.error(`berth logs api:\n${logs.stdout}${logs.stderr}`);
+    // What the API's resolver is given, and whether it answers (a failed lookup of db was seen once).
+    const dns = await runCli(['-p', project, 'exec', 'api', 'sh', '-c', 'cat /etc/resolv.conf; getent hosts db'], {
+      cwd: EXAMPLE,
+      env,
+    });
+    console.error(`resolv.conf and db in api (exit ${dns.code}):\n${dns.stdout}${dns.stderr}`);
   });
 }
 

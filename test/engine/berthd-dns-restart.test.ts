@@ -1,7 +1,9 @@
-// The name server of a data root's networks (aardvark-dns) across its last user leaving: netavark stops
-// aardvark-dns when the last container with names leaves, and the next one to join, however soon after, must find
-// a running server that answers its names.
+// The name server of a data root's networks (aardvark-dns): a container that joins right after the last one left
+// finds names answered; and when the gateway's port 53 is taken as the first container joins (another data root's
+// aardvark-dns that has not let go of an address the host handed on), berthd restarts aardvark-dns until it
+// answers, so names work once the port is free (aardvark-dns alone never retries that listener).
 import { execFile, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +45,8 @@ describe.runIf(hasRunc)('aardvark-dns after its last user leaves', () => {
   afterAll(async () => {
     try {
       if (socket) {
-        await docker('rm', '-f', `${tag}-a`, `${tag}-b`);
-        await docker('network', 'rm', net);
+        await docker('rm', '-f', `${tag}-a`, `${tag}-b`, `${tag}-c`);
+        await docker('network', 'rm', net, `${tag}-held`);
         await docker('rmi', image);
       }
     } finally {
@@ -63,4 +65,22 @@ describe.runIf(hasRunc)('aardvark-dns after its last user leaves', () => {
       await ok('rm', '-f', `${tag}-b`);
     }
   }, 120_000);
+
+  it('names work on a network whose gateway port 53 was taken when its first container joined', async () => {
+    const held = `${tag}-held`;
+    await ok('network', 'create', held);
+    const gateway = await ok('network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Gateway}}{{end}}', held);
+    const squatter = createSocket('udp4');
+    await new Promise<void>((r) => squatter.bind({ address: gateway, port: 53 }, r));
+    // Freed 1.5 s on, while berthd is still asking the gateway for the container's name. No netavark run comes
+    // after it (which would make aardvark-dns try again): the name must be answered all the same.
+    const released = new Promise<void>((r) => setTimeout(() => squatter.close(() => r()), 1500));
+    try {
+      await ok('run', '-d', '--name', `${tag}-c`, '--network', held, '--dns', '127.0.0.1', image, 'sleep', '300');
+    } finally {
+      await released;
+    }
+    const r = await docker('exec', `${tag}-c`, 'nslookup', '-type=a', `${tag}-c`);
+    expect(r.stdout, `${r.stdout} ${r.stderr}`).toMatch(/^Address:\s+\d+\.\d+\.\d+\.\d+\s*$/m);
+  }, 60_000);
 });

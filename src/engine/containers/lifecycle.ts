@@ -351,10 +351,16 @@ export class Lifecycle {
     await Promise.all([...this.deleting]);
   }
 
-  /** Resolves with the record once the container is not running (at once if it is not). */
-  waitExit(id: string): Promise<ContainerRecord> {
+  /**
+   * Resolves with the record once the container is not running and its exit is recorded (its network and mounts
+   * let go, as dockerd's wait returns after its cleanup): at once for one that is not running.
+   */
+  async waitExit(id: string): Promise<ContainerRecord> {
     const c = this.deps.store.get(id);
-    if (!c.state.Running) return Promise.resolve(c);
+    if (!c.state.Running) {
+      await this.exiting.get(c.id);
+      return c;
+    }
     return new Promise((resolve) => this.waiters.set(c.id, [...(this.waiters.get(c.id) ?? []), resolve]));
   }
 

@@ -1,6 +1,8 @@
 // A container that exits by itself is seen as exited before berthd has let go of its process (runc state, mounts,
 // network endpoint) and announced `die`. A removal asked for in that moment waits for the exit to be recorded, as
 // dockerd's container lock makes it wait: its events are create, start, die, destroy, in that order, every time.
+// And a wait for "not-running" returns once the exit is recorded, so the network is free by then (as on dockerd,
+// which lets go of the network before it marks the container stopped).
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +73,25 @@ describe.runIf(ready)('removing a container the moment it is seen exited', () =>
         .filter((l) => l.trim() !== '')
         .map((l) => (JSON.parse(l) as { Action: string }).Action);
       expect(actions, `round ${round}`).toEqual(['create', 'start', 'die', 'destroy']);
+    }
+  }, 120_000);
+
+  it('a wait returns once the network is let go: the network then lists no container', async () => {
+    for (let round = 0; round < 6; round++) {
+      const { Id: id } = await api.call<{ Id: string }>('POST', '/containers/create', {
+        query: { name: `${tag}-w${round}` },
+        body: { Image: image, Cmd: ['sh', '-c', 'exit 3'], HostConfig: { NetworkMode: net } },
+      });
+      await api.call('POST', `/containers/${id}/start`);
+      // Seen exited first, so that the wait comes while berthd may still be letting go of the network.
+      for (;;) {
+        const s = await api.call<{ State: { Status: string } }>('GET', `/containers/${id}/json`);
+        if (s.State.Status === 'exited') break;
+      }
+      const waited = await api.call<{ StatusCode: number }>('POST', `/containers/${id}/wait`);
+      const n = await api.call<{ Containers: Record<string, unknown> }>('GET', `/networks/${net}`);
+      expect([waited.StatusCode, Object.keys(n.Containers)], `round ${round}`).toEqual([3, []]);
+      await api.call('DELETE', `/containers/${id}`);
     }
   }, 120_000);
 });
