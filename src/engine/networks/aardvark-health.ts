@@ -49,6 +49,41 @@ export function resolvesAt(server: string, name: string, timeoutMs: number): Pro
   });
 }
 
+/**
+ * Whether a UDP socket of the host listens on `ip`:53, from /proc/net/udp (addresses in the kernel's byte order,
+ * which on the little-endian machines berthd runs on is the address reversed).
+ */
+export function listensOnDns(ip: string, procNetUdp = readProcNetUdp()): boolean {
+  const hex = ip
+    .split('.')
+    .map((o) => Number(o).toString(16).padStart(2, '0'))
+    .reverse()
+    .join('')
+    .toUpperCase();
+  return procNetUdp.split('\n').some((line) => line.trim().split(/\s+/)[1] === `${hex}:0035`);
+}
+
+function readProcNetUdp(): string {
+  try {
+    return readFileSync('/proc/net/udp', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Waits (at most `timeoutMs`) until nothing listens on `gateway`:53: aardvark-dns lets go of a network's address
+ * a moment after netavark's SIGHUP, and the address must be free before the host may hand it to another network.
+ */
+export async function waitDnsReleased(gateway: string, timeoutMs = 1000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (listensOnDns(gateway)) {
+    if (Date.now() > end) return false;
+    await delay(20);
+  }
+  return true;
+}
+
 /** The pid in aardvark's pid file, or undefined. */
 function aardvarkPid(configDir: string): number | undefined {
   try {

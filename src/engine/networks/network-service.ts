@@ -10,6 +10,7 @@ import { createBridge, deleteLink, HOST_LOCK, hostLinkNames, hostSubnets, withHo
 import { defaultGateway, formatCidr, formatIp, overlaps, parseCidr, pickSubnet } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import { isolateBridge, releaseBridge, sweepIsolation } from './isolation.js';
+import { waitDnsReleased } from './aardvark-health.js';
 import { checkCreateRequest } from './create-request.js';
 import type { NetworkCreateRequest } from './create-request.js';
 import { NetworkStore } from './network-store.js';
@@ -132,6 +133,8 @@ export class NetworkService {
           { hint: 'stop or disconnect its containers first (docker network disconnect)' },
         );
       }
+      // Its gateway goes back to the host's pool: this data root's aardvark-dns must have let go of it first.
+      if (n.dnsEnabled && n.gateway) await waitDnsReleased(n.gateway);
       await this.dropBridge(n);
       await this.store.delete(n.id);
       this.events.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });

@@ -1,6 +1,6 @@
 // The DNS question berthd asks aardvark-dns, and which replies count as an answer, as pure functions on bytes.
 import { describe, expect, it } from 'vitest';
-import { answers, dnsQuestion } from '../../../src/engine/networks/aardvark-health.js';
+import { answers, dnsQuestion, listensOnDns } from '../../../src/engine/networks/aardvark-health.js';
 
 /** A reply to `question`: flags (response, rcode) and an answer count, the question echoed. */
 function reply(question: Buffer, rcode: number, count: number, id = question.readUInt16BE(0)): Buffer {
@@ -29,5 +29,16 @@ describe('aardvark-dns health question', () => {
     expect(answers(reply(q, 0, 1, 8), 7)).toBe(false); // another query's reply
     expect(answers(q, 7)).toBe(false); // the question itself is not a response
     expect(answers(Buffer.alloc(5), 7)).toBe(false);
+  });
+
+  it('finds a listener on an address and port 53 in /proc/net/udp, and only there', () => {
+    const udp = [
+      '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops',
+      ' 9900: 010012AC:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 8294561 2 0 0',
+      ' 9901: 010011AC:1F90 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 8294562 2 0 0',
+    ].join('\n');
+    expect(listensOnDns('172.18.0.1', udp)).toBe(true);
+    expect(listensOnDns('172.17.0.1', udp)).toBe(false); // that address listens on 8080, not 53
+    expect(listensOnDns('172.19.0.1', udp)).toBe(false);
   });
 });
