@@ -126,7 +126,7 @@ async function restartAardvark(configDir: string): Promise<void> {
 async function askFor(server: string, name: string, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   do {
-    if (await resolvesAt(server, name, 200)) return true;
+    if (await resolvesAt(server, name, 100)) return true;
   } while (Date.now() < until);
   return false;
 }
