@@ -267,7 +267,7 @@ services:
     let active = 0;
     let most = 0;
     // Each stop takes a few ms, as a real one does, so that stops that overlap are seen to
-    const slow = (parallel?: number): EngineClient => ({
+    const slow = (): EngineClient => ({
       ...engine,
       containers: {
         ...engine.containers,
