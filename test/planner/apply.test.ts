@@ -332,10 +332,7 @@ services:
       'containers.remove shop-db-1',
       'containers.remove shop-web-1',
     ]);
-    expect(removes.slice(3)).toEqual([
-      'networks.remove shop_default',
-      'volumes.remove shop_data',
-    ]);
+    expect(removes.slice(3)).toEqual(['networks.remove shop_default', 'volumes.remove shop_data']);
     expect(await engine.containers.list({ all: true })).toEqual([]);
   });
 });
