@@ -5,7 +5,8 @@
 // docker-compose); without them those columns are left out and the output says so.
 // Each daemon gets its own temporary data root and socket; dockerd runs with --bridge=none --iptables=false, so the
 // stacks publish no ports. Every command is a whole process, as a user starts it, wrapped in GNU time for peak RSS.
-// RUNS (default 15) measured rounds after 2 warm-ups; CASES=3,20 picks the stack sizes.
+// RUNS (default 15) measured rounds after 2 warm-ups; CASES=3,20,20i picks the stacks: a number is that many services
+// in a depends_on chain, a number with `i` that many independent services (no depends_on).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -17,7 +18,18 @@ import { type Daemon, median, startBerthd, startDockerd, stopProcess, removeBenc
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = Number(process.env.WARMUP ?? 2);
-const SIZES = (process.env.CASES ?? '3,20').split(',').map(Number);
+/** A stack to measure: n services, in a depends_on chain or independent; `label` names it in the table. */
+interface Case {
+  n: number;
+  chain: boolean;
+  label: string;
+}
+const CASES: Case[] = (process.env.CASES ?? '3,20,20i').split(',').map((c) => {
+  const n = Number.parseInt(c, 10);
+  const chain = !c.endsWith('i');
+  return { n, chain, label: chain ? `${n} services` : `${n} services, no depends_on` };
+});
+const SIZES = CASES.map((c) => c.n);
 const TARGET_UNCHANGED_MS = 150;
 const TARGET_RATIO_20 = 5;
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-up-'));
@@ -50,17 +62,17 @@ function withoutDockerHost(): NodeJS.ProcessEnv {
 
 const hasCommand = (cmd: string, arg = '--version'): boolean => spawnSync(cmd, [arg]).status === 0;
 
-/** Stack of n busybox services, a depends_on chain s02 -> s01 ..., one named volume on s01, no published ports. */
-function writeStack(n: number): string {
+/** Stack of n busybox services, a depends_on chain s02 -> s01 ... (or none), one named volume on s01, no ports. */
+function writeStack({ n, chain }: Case): string {
   const lines = ['services:'];
   for (let i = 1; i <= n; i++) {
     const name = `s${String(i).padStart(2, '0')}`;
     lines.push(`  ${name}:`, `    image: ${image}`, '    command: ["sleep", "3600"]');
     if (i === 1) lines.push('    volumes:', '      - data:/data');
-    else lines.push('    depends_on:', `      - s${String(i - 1).padStart(2, '0')}`);
+    else if (chain) lines.push('    depends_on:', `      - s${String(i - 1).padStart(2, '0')}`);
   }
   lines.push('volumes:', '  data: {}', '');
-  const folder = join(dir, `stack-${n}`);
+  const folder = join(dir, `stack-${n}${chain ? '' : 'i'}`);
   mkdirSync(folder, { recursive: true });
   const file = join(folder, 'compose.yaml');
   writeFileSync(file, lines.join('\n'));
@@ -88,17 +100,18 @@ const keep = (col: Column, label: string, s: Sample, measured: boolean): void =>
   samples.set(k, [...(samples.get(k) ?? []), s]);
 };
 
-function project(col: Column, n: number): string {
-  return `bu${process.pid}-${n}-${col.name.startsWith('berth on berthd') ? 'bb' : col.isBerth ? 'bd' : 'cd'}`;
+function project(col: Column, c: Case): string {
+  return `bu${process.pid}-${c.n}${c.chain ? '' : 'i'}-${col.name.startsWith('berth on berthd') ? 'bb' : col.isBerth ? 'bd' : 'cd'}`;
 }
 
-function roundFor(col: Column, n: number, file: string, measured: boolean): void {
-  const p = project(col, n);
+function roundFor(col: Column, c: Case, file: string, measured: boolean): void {
+  const { n, label } = c;
+  const p = project(col, c);
   const timeout = col.isBerth ? ['-t', '0'] : ['--timeout', '0'];
   run(col, col.argv(file, p, ['down', '-v', ...timeout]), 'down -v (reset)');
-  keep(col, `up -d, ${n} services`, run(col, col.argv(file, p, ['up', '-d']), `up -d ${n}`), measured);
-  keep(col, `unchanged up -d, ${n} services`, run(col, col.argv(file, p, ['up', '-d']), `unchanged up ${n}`), measured);
-  if (col.isBerth && n === Math.max(...SIZES)) {
+  keep(col, `up -d, ${label}`, run(col, col.argv(file, p, ['up', '-d']), `up -d ${label}`), measured);
+  keep(col, `unchanged up -d, ${label}`, run(col, col.argv(file, p, ['up', '-d']), `unchanged up ${label}`), measured);
+  if (col.isBerth && c === CASES.find((x) => x.n === Math.max(...SIZES))) {
     // Breakdown of the unchanged up, each step a whole process: Node's start-up alone; start + loading the bundled CLI
     // (--version); + reading and validating the stack (config -q); + observing the engine and planning no change
     // (plan). The rest of an unchanged up is what applying an empty plan costs.
@@ -114,7 +127,8 @@ function roundFor(col: Column, n: number, file: string, measured: boolean): void
     keep(col, `  config -q, ${n} services`, run(col, col.argv(file, p, ['config', '-q']), 'config -q'), measured);
     keep(col, `  plan (unchanged), ${n} services`, run(col, col.argv(file, p, ['plan']), 'plan'), measured);
   }
-  keep(col, `down -t 0, ${n} services`, run(col, col.argv(file, p, ['down', ...timeout]), `down ${n}`), measured);
+  const down = run(col, col.argv(file, p, ['down', '-v', ...timeout]), `down -v ${label}`);
+  keep(col, `down -v -t 0, ${label}`, down, measured);
 }
 
 /** Our own daemons hold only what this script made: remove every container, non-default network and volume. */
@@ -162,18 +176,24 @@ function report(columns: Column[]): void {
       console.log(`  ${l.padEnd(32)} ${cells.map((x, i) => `${columns[i]?.name}: ${x}`).join(', ')}`);
     }
   }
-  const n = Math.max(...SIZES);
-  const unchanged = SIZES.map((s) => med(b, `unchanged up -d, ${s} services`) as number);
+  const unchanged = CASES.map((c) => med(b, `unchanged up -d, ${c.label}`) as number);
   console.log(
     `\ntarget unchanged up < ${TARGET_UNCHANGED_MS} ms (berth on berthd): ${Math.max(...unchanged) < TARGET_UNCHANGED_MS ? 'met' : 'NOT met'}`,
   );
   const peer = columns.find((c) => !c.isBerth);
-  const pm = peer ? med(peer, `up -d, ${n} services`) : undefined;
-  const bm = med(b, `up -d, ${n} services`) as number;
-  if (pm)
-    console.log(
-      `target ${n}-service up -d >= ${TARGET_RATIO_20}x faster than docker-compose on dockerd: ${(pm / bm).toFixed(2)}x, ${pm / bm >= TARGET_RATIO_20 ? 'met' : 'NOT met'}`,
-    );
+  for (const c of CASES) {
+    const targets: Array<[string, number]> = [['down -v -t 0', c.n >= 20 ? 5 : 3]];
+    if (c.n >= 20) targets.push(['up -d', TARGET_RATIO_20]);
+    for (const [what, ratio] of targets) {
+      const pm = peer ? med(peer, `${what}, ${c.label}`) : undefined;
+      const bm = med(b, `${what}, ${c.label}`) as number;
+      if (pm === undefined) continue;
+      const verdict = pm / bm >= ratio ? 'met' : 'NOT met';
+      console.log(
+        `target ${what}, ${c.label} >= ${ratio}x docker-compose on dockerd: ${(pm / bm).toFixed(2)}x, ${verdict}`,
+      );
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -222,7 +242,9 @@ async function main(): Promise<void> {
         ];
         columns.push({ name: 'docker-compose on dockerd', daemon: dockerd, env, argv, isBerth: false });
       } else console.log('docker-compose: not installed, so no docker-compose column in this run');
-      columns.push({ name: 'berth on dockerd', daemon: dockerd, env, argv: berthArgv, isBerth: true });
+      // NO_BERTH_ON_DOCKERD=1 leaves the third column out (a shorter run when only the ratios are wanted)
+      if (process.env.NO_BERTH_ON_DOCKERD !== '1')
+        columns.push({ name: 'berth on dockerd', daemon: dockerd, env, argv: berthArgv, isBerth: true });
     } else console.log('dockerd: not installed (apt-get install docker.io), so only berth on berthd in this run');
 
     firstColumn = columns[0];
@@ -234,11 +256,11 @@ async function main(): Promise<void> {
         stdio: 'ignore',
       });
     }
-    const files = new Map(SIZES.map((n) => [n, writeStack(n)]));
+    const files = new Map(CASES.map((c) => [c, writeStack(c)]));
     if (!gnuTime) console.log('GNU time not found: no peak RSS figures');
     for (let i = 0; i < RUNS + WARMUP; i++) {
       const t = Date.now();
-      for (const n of SIZES) for (const col of columns) roundFor(col, n, files.get(n) as string, i >= WARMUP);
+      for (const c of CASES) for (const col of columns) roundFor(col, c, files.get(c) as string, i >= WARMUP);
       console.error(
         `round ${i + 1}/${RUNS + WARMUP}${i < WARMUP ? ' (warm-up)' : ''}: ${((Date.now() - t) / 1000).toFixed(1)} s`,
       );

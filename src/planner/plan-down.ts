@@ -1,5 +1,6 @@
-// `down` as a plan: the project's containers, dependents first (orphans too with removeOrphans), then its networks,
-// and with volumes its named volumes. Pure, like planUp.
+// `down` as a plan: the project's containers stopped in reverse depends_on order (a dependent stops before what it
+// depends on; services with no depends_on between them all at once) and each removed as soon as it has stopped
+// (orphans too with removeOrphans), then its networks, and with volumes its named volumes. Pure, like planUp.
 import { compareText } from '../compare-text.js';
 import type { Stack } from '../spec/model.js';
 import type { Action, ActionId, Plan } from './action.js';
@@ -27,7 +28,7 @@ export function planDown(stack: Stack, observed: Observed, opts: DownOptions = {
     );
   }
   const timeout = opts.stopTimeout === undefined ? {} : { timeoutSeconds: opts.stopTimeout };
-  const removed = new Map<string, ActionId[]>();
+  const stopped = new Map<string, ActionId[]>();
   const remove = (c: Observed['containers'][number], after: ActionId[], reason: string): ActionId => {
     const row = { resource: 'container' as const, name: c.name };
     return addAction(actions, { kind: 'remove-container', after, row, reason, container: { id: c.id }, ...timeout });
@@ -36,22 +37,34 @@ export function planDown(stack: Stack, observed: Observed, opts: DownOptions = {
   // Services of a profile that is not enabled are still the project's: their containers go too (Compose).
   const disabled = observed.containers.filter((c) => known.has(c.service) && !stack.services[c.service]);
   for (const c of disabled.sort(byName)) remove(c, [], 'down');
-  // Dependents go first: a service's containers are removed after those of the services that depend on it.
+  // Dependents go first: a service's containers are stopped once those of the services that depend on it have
+  // stopped (Compose's reverse dependency order). Only the stops are ordered: a removal waits for its own stop
+  // alone, so removing a dependent overlaps stopping what it depended on.
   const services = [...new Set(observed.containers.map((c) => c.service))].filter((s) => stack.services[s]);
   for (const name of serviceOrder(stack, services).reverse()) {
     const dependents = services.filter(
       (d) => name in serviceDependencies(stack.services[d] as Stack['services'][string]),
     );
-    const after = dependents.flatMap((d) => removed.get(d) ?? []);
+    const after = dependents.flatMap((d) => stopped.get(d) ?? []);
     const mine = observed.containers
       .filter((c) => c.service === name)
       .sort((a, b) => a.number - b.number || compareText(a.name, b.name));
-    removed.set(
-      name,
-      mine.map((c) => remove(c, after, 'down')),
-    );
+    const stops = mine.map((c) => {
+      const row = { resource: 'container' as const, name: c.name };
+      const stop = addAction(actions, {
+        kind: 'stop',
+        after,
+        row,
+        reason: 'down',
+        container: { id: c.id },
+        ...timeout,
+      });
+      remove(c, [stop], 'down');
+      return stop;
+    });
+    stopped.set(name, stops);
   }
-  const allContainers = actions.map((a) => a.id);
+  const allContainers = actions.flatMap((a) => (a.kind === 'remove-container' ? [a.id] : []));
   for (const n of observed.networks.filter((x) => x.labels[LABEL.project] === stack.name).sort(byName)) {
     const row = { resource: 'network' as const, name: n.name };
     addAction(actions, { kind: 'remove-network', after: allContainers, row, reason: 'down', network: n.name });

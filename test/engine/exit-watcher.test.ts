@@ -11,17 +11,27 @@ describe('ExitWatcher', () => {
   let dir: string;
   let recorded: Array<[string, number]>;
   let watcher: ExitWatcher;
+  /** Recordings under way, and the most at once. */
+  let inFlight: number;
+  let most: number;
+  /** A recording's teardown takes this long (a real one runs runc delete, unmounts and netavark). */
+  let recordMs: number;
   const id = 'ab'.repeat(32);
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'berth-exits-'));
     recorded = [];
+    inFlight = 0;
+    most = 0;
+    recordMs = 0;
     const lifecycle = {
       exitDir: dir,
       deps: { log: (line: string) => recorded.push([line, -1]) },
-      recordExit: (cid: string, code: number) => {
+      recordExit: async (cid: string, code: number) => {
+        most = Math.max(most, ++inFlight);
+        if (recordMs > 0) await new Promise((r) => setTimeout(r, recordMs));
+        inFlight--;
         recorded.push([cid, code]);
-        return Promise.resolve();
       },
     };
     watcher = new ExitWatcher(lifecycle as unknown as Lifecycle);
@@ -50,5 +60,20 @@ describe('ExitWatcher', () => {
     writeFileSync(join(dir, id), '137');
     await watcher.scan();
     expect(recorded).toEqual([[id, 137]]);
+  });
+
+  it('records the exits one scan finds all at once, each file removed once its exit is recorded', async () => {
+    const ids = ['a1', 'b2', 'c3', 'd4'].map((p) => p.repeat(32));
+    for (const [i, cid] of ids.entries()) writeFileSync(join(dir, cid), String(i));
+    recordMs = 30;
+    await watcher.scan();
+    expect(most).toBe(4);
+    expect(recorded.map(([cid, code]) => `${cid.slice(0, 2)}=${code}`).sort()).toEqual([
+      'a1=0',
+      'b2=1',
+      'c3=2',
+      'd4=3',
+    ]);
+    for (const cid of ids) expect(existsSync(join(dir, cid))).toBe(false);
   });
 });

@@ -258,7 +258,58 @@ services:
     expect(sidecar?.config.HostConfig.NetworkMode).toBe(`container:${app?.id}`);
   });
 
-  it('down must remove dependents first, then the network, and with volumes the volume', async () => {
+  it('down with no depends_on must have every stop in flight at once, within `parallel`', async () => {
+    const engine = fresh();
+    const stack = stackOfText(
+      `name: flat\nservices:\n${['a', 'b', 'c', 'd', 'e'].map((s) => `  ${s}: { image: busybox:1 }`).join('\n')}\n`,
+    );
+    expect((await applyPlan(await planOf(engine, stack), { client: engine })).failed).toEqual([]);
+    let active = 0;
+    let most = 0;
+    // Each stop takes a few ms, as a real one does, so that stops that overlap are seen to
+    const slow = (): EngineClient => ({
+      ...engine,
+      containers: {
+        ...engine.containers,
+        stop: async (ref, opts) => {
+          most = Math.max(most, ++active);
+          await new Promise((r) => setTimeout(r, 10));
+          active--;
+          return engine.containers.stop(ref, opts);
+        },
+      },
+    });
+    const plan = planDown(stack, await observe(engine, 'flat'));
+    expect((await applyPlan(plan, { client: slow(), parallel: 3 })).failed).toEqual([]);
+    expect(most).toBe(3);
+    expect(await engine.containers.list({ all: true })).toEqual([]);
+    expect((await applyPlan(await planOf(engine, stack), { client: engine })).failed).toEqual([]);
+    most = 0;
+    expect((await applyPlan(planDown(stack, await observe(engine, 'flat')), { client: slow() })).failed).toEqual([]);
+    expect(most).toBe(5);
+  });
+
+  it('down must stop a dependent before what it depends on, and remove each container once it has stopped', async () => {
+    const engine = fresh();
+    const stack = stackOfText(SHOP);
+    await applyPlan(
+      await planOf(engine, stack),
+      { client: engine, pollMs: 2 },
+      { onStatus: healthyWhenWaited(engine) },
+    );
+    const before = engine.calls.length;
+    const result = await applyPlan(planDown(stack, await observe(engine, 'shop')), { client: engine });
+    expect(result.failed).toEqual([]);
+    const calls = engine.calls.slice(before).map((c) => `${c.op} ${c.target}`);
+    const at = (call: string): number => calls.indexOf(call);
+    expect(at('containers.stop shop-web-1')).toBeLessThan(at('containers.stop shop-api-1'));
+    expect(at('containers.stop shop-api-1')).toBeLessThan(at('containers.stop shop-db-1'));
+    for (const c of ['web', 'api', 'db']) {
+      expect(at(`containers.stop shop-${c}-1`)).toBeLessThan(at(`containers.remove shop-${c}-1`));
+    }
+  });
+
+  it('down must remove every container, then the network, and with volumes the volume', async () => {
     const engine = fresh();
     const stack = stackOfText(SHOP);
     await applyPlan(
@@ -275,13 +326,13 @@ services:
       .slice(before)
       .filter((c) => c.op.endsWith('.remove'))
       .map((c) => `${c.op} ${c.target}`);
-    expect(removes).toEqual([
-      'containers.remove shop-web-1',
+    // The containers' removals are ordered only by their stops (the test above); the network and volume come last
+    expect([...removes.slice(0, 3)].sort()).toEqual([
       'containers.remove shop-api-1',
       'containers.remove shop-db-1',
-      'networks.remove shop_default',
-      'volumes.remove shop_data',
+      'containers.remove shop-web-1',
     ]);
+    expect(removes.slice(3)).toEqual(['networks.remove shop_default', 'volumes.remove shop_data']);
     expect(await engine.containers.list({ all: true })).toEqual([]);
   });
 });

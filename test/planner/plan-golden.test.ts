@@ -99,16 +99,35 @@ describe('golden plans (text)', () => {
     `);
   });
 
-  it('down: dependents first, then the network; the volume only with volumes', () => {
+  it('down: with no depends_on, every stop comes after nothing, and each removal after its own stop only', () => {
+    const flat = stackOfText('name: flat\nservices:\n  a: { image: busybox:1 }\n  b: { image: busybox:1 }\n');
+    expect(renderPlan(planDown(flat, observedOf(flat)))).toMatchInlineSnapshot(`
+      "Plan for project flat:
+        a1 . container flat-b-1 (down)
+        a2 - container flat-b-1 (down)  after a1
+        a3 . container flat-a-1 (down)
+        a4 - container flat-a-1 (down)  after a3
+        a5 - network flat_default (down)  after a2, a4
+      0 to create, 0 to recreate, 0 to start, 3 to remove, 0 unchanged
+      "
+    `);
+  });
+
+  it('down: a dependent stops before what it depends on; removals overlap; then the network; the volume only with volumes', () => {
     expect(renderPlan(planDown(SHOP, observedOf(SHOP), { volumes: true }))).toMatchInlineSnapshot(`
       "Plan for project shop:
-        a1 - container shop-web-1 (down)
-        a2 - container shop-api-1 (down)  after a1
-        a3 - container shop-migrate-1 (down)  after a2
-        a4 - container shop-db-1 (down)  after a2, a3
-        a5 - container shop-cache-1 (down)  after a2
-        a6 - network shop_default (down)  after a1, a2, a3, a4, a5
-        a7 - volume shop_data (down --volumes)  after a1, a2, a3, a4, a5
+        a1 . container shop-web-1 (down)
+        a2 - container shop-web-1 (down)  after a1
+        a3 . container shop-api-1 (down)  after a1
+        a4 - container shop-api-1 (down)  after a3
+        a5 . container shop-migrate-1 (down)  after a3
+        a6 - container shop-migrate-1 (down)  after a5
+        a7 . container shop-db-1 (down)  after a3, a5
+        a8 - container shop-db-1 (down)  after a7
+        a9 . container shop-cache-1 (down)  after a3
+        a10 - container shop-cache-1 (down)  after a9
+        a11 - network shop_default (down)  after a2, a4, a6, a8, a10
+        a12 - volume shop_data (down --volumes)  after a2, a4, a6, a8, a10
       0 to create, 0 to recreate, 0 to start, 7 to remove, 0 unchanged
       "
     `);

@@ -170,12 +170,16 @@ volumes:
 });
 
 describe('planDown', () => {
-  it('removes dependents before their dependencies, then networks; volumes only with volumes', () => {
+  it('stops dependents before their dependencies, removes each after its stop, then networks; volumes only with volumes', () => {
     const stack = stackOfText(STACK);
     const plan = planDown(stack, upToDate(stack));
+    const stopOf = (name: string) => plan.actions.find((a) => a.kind === 'stop' && a.row.name === name)!;
+    const removeOf = (name: string) => plan.actions.find((a) => a.kind === 'remove-container' && a.row.name === name)!;
     const byName = new Map(plan.actions.map((a) => [a.row.name, a]));
-    expect(byName.get('shop-db-1')!.after).toEqual([byName.get('shop-api-1')!.id]);
-    expect(byName.get('shop-api-1')!.after).toEqual([byName.get('shop-web-1')!.id]);
+    expect(stopOf('shop-db-1').after).toEqual([stopOf('shop-api-1').id]);
+    expect(stopOf('shop-api-1').after).toEqual([stopOf('shop-web-1').id]);
+    expect(stopOf('shop-web-1').after).toEqual([]);
+    for (const c of ['shop-db-1', 'shop-api-1', 'shop-web-1']) expect(removeOf(c).after).toEqual([stopOf(c).id]);
     expect(byName.get('shop_default')).toMatchObject({ kind: 'remove-network' });
     expect(byName.has('shop_data')).toBe(false);
     expect(planDown(stack, upToDate(stack), { volumes: true }).actions.some((a) => a.row.name === 'shop_data')).toBe(

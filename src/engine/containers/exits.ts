@@ -39,7 +39,14 @@ export class ExitWatcher {
     return this.scanning;
   }
 
+  /**
+   * Records every exit file found, all at once: each recording waits for its container's teardown (runc delete,
+   * unmounts, network), and one after another that made a `down` of N containers N teardowns long. Containers are
+   * independent here (what they share, the network store, serializes itself and batches the host lock); one
+   * container's exit is recorded once, since scans never overlap and a scan lists each file once.
+   */
   private async scanOnce(): Promise<void> {
+    const recordings: Promise<void>[] = [];
     for (const id of readdirSync(this.lifecycle.exitDir)) {
       // conmon writes with g_file_set_contents: a temporary `<id>.XXXXXX` renamed over `<id>`. Touching the
       // temporary file would make the rename fail and lose the exit.
@@ -55,9 +62,13 @@ export class ExitWatcher {
       const code = Number.parseInt(text, 10);
       // The memory cgroup still exists here: runc removes it only at delete, which recordExit does after this.
       const oom = wasOomKilled(`/berth/${id}`);
-      await this.lifecycle.recordExit(id, Number.isNaN(code) ? 255 : code, oom);
-      rmSync(file, { force: true });
+      recordings.push(
+        this.lifecycle.recordExit(id, Number.isNaN(code) ? 255 : code, oom).then(() => rmSync(file, { force: true })),
+      );
     }
+    // Every recording settles before the scan ends (a failed one is logged and its file kept, to be tried again)
+    const failed = (await Promise.allSettled(recordings)).flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (failed.length > 0) throw failed[0];
   }
 
   /**

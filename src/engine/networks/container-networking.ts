@@ -207,28 +207,33 @@ export class ContainerNetworking implements NetworkAttachments {
    * on the host keeps its own). Returns the ids of the containers whose records it tore down.
    */
   async sweep(): Promise<string[]> {
+    return this.service.exclusive(() => this.sweepLocked());
+  }
+
+  /** As `sweep`, inside exclusive(). */
+  private async sweepLocked(): Promise<string[]> {
     const { store } = this.service;
-    return this.service.exclusive(async () => {
-      const swept: string[] = [];
-      for (const a of store.allActive()) {
-        if (this.attached.has(a.containerId) || this.containers.find(a.containerId)?.state.Running) continue;
-        await this.teardownAll(a);
-        swept.push(a.containerId);
-      }
-      for (const id of store.netnsFiles()) {
-        if (!store.activeOf(id) && !this.attached.has(id)) await removeNetns(store.netnsPath(id));
-      }
-      return swept;
-    });
+    const swept: string[] = [];
+    for (const a of store.allActive()) {
+      if (this.attached.has(a.containerId) || this.containers.find(a.containerId)?.state.Running) continue;
+      await this.teardownAll(a);
+      swept.push(a.containerId);
+    }
+    for (const id of store.netnsFiles()) {
+      if (!store.activeOf(id) && !this.attached.has(id)) await removeNetns(store.netnsPath(id));
+    }
+    return swept;
   }
 
   /**
-   * DELETE /networks/{id} (what `down` ends with): sweeps first, so that endpoints a crash left on the network
-   * neither block its removal nor outlive it.
+   * DELETE /networks/{id} (what `down` ends with): sweeps first, in the same section, so that endpoints a crash
+   * left on the network neither block its removal nor outlive it.
    */
   async removeNetwork(ref: string): Promise<void> {
-    await this.sweep();
-    await this.service.remove(ref, (n) => this.attachedTo(n).map((c) => c.name));
+    await this.service.exclusive(async () => {
+      await this.sweepLocked();
+      await this.service.removeLocked(ref, (n) => this.attachedTo(n).map((c) => c.name));
+    });
   }
 
   /**

@@ -2,7 +2,7 @@
 // links the host has, Linux bridges, namespace files, and the host-wide lock that several berthd daemons (each
 // with its own data root) take before choosing a subnet or a bridge name or running netavark.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EngineError } from '../errors.js';
 import { runTool } from '../runtime/run-tool.js';
@@ -21,27 +21,42 @@ async function run(binary: string, args: string[], what: string): Promise<string
 }
 
 /**
- * Runs `section` while holding an exclusive flock(2) on `path`. The lock is held by a flock(1) child whose
- * stdin is a pipe from this process: if berthd dies, the pipe closes and the lock goes with it.
+ * Takes an exclusive flock(2) on `path` and resolves with its release. The lock belongs to a file description that
+ * this process opens (close-on-exec, so no other child inherits it); flock(1) locks it as its fd 3 and exits, so
+ * taking the lock costs one short process and holding it none. If berthd dies, the kernel closes the file and the
+ * lock goes with it. Other berthds (older ones too, which hold it through a flock(1) child) lock the same file.
  */
-export async function withHostLock<T>(path: string, section: () => Promise<T>): Promise<T> {
+export async function acquireHostLock(path: string): Promise<() => void> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const child = spawn('flock', ['-x', path, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', (e) =>
-      reject(new EngineError('unavailable', 'ENGINE_TOOL_MISSING', `cannot run flock: ${e.message}`, { cause: e })),
-    );
-    child.stdout.once('data', () => resolve());
-    child.once('close', () => reject(new EngineError('internal', 'ENGINE_NETWORK_LOCK', `cannot lock ${path}`)));
-  });
+  const fd = openSync(path, 'a', 0o644);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn('flock', ['-x', '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+      child.once('error', (e) =>
+        reject(new EngineError('unavailable', 'ENGINE_TOOL_MISSING', `cannot run flock: ${e.message}`, { cause: e })),
+      );
+      child.once('close', resolve);
+    });
+    if (code !== 0) throw new EngineError('internal', 'ENGINE_NETWORK_LOCK', `cannot lock ${path}`);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    closeSync(fd);
+  };
+}
+
+/** Runs `section` while holding the host lock on `path` (acquireHostLock). */
+export async function withHostLock<T>(path: string, section: () => Promise<T>): Promise<T> {
+  const release = await acquireHostLock(path);
   try {
     return await section();
   } finally {
-    child.stdin.end();
-    await exited;
+    release();
   }
 }
 
@@ -78,15 +93,22 @@ export async function createBridge(opts: {
   prefix: number;
   mtu?: number;
 }): Promise<void> {
-  const mtu = opts.mtu ? ['mtu', String(opts.mtu)] : [];
-  await run('ip', ['link', 'add', 'name', opts.name, ...mtu, 'type', 'bridge'], `creating bridge ${opts.name}`);
-  try {
-    await run('ip', ['addr', 'add', `${opts.gateway}/${opts.prefix}`, 'dev', opts.name], `addressing ${opts.name}`);
-    await run('ip', ['link', 'set', opts.name, 'up'], `starting ${opts.name}`);
-  } catch (e) {
-    await deleteLink(opts.name);
-    throw e;
-  }
+  const mtu = opts.mtu ? ` mtu ${opts.mtu}` : '';
+  // One ip(8) process for the three steps (a bridge is made again each time a network's last container leaves).
+  // ip stops at the first command that fails and names its line: past line 1 the bridge is ours and goes again.
+  const r = await runTool('ip', ['-batch', '-'], {
+    input: [
+      `link add name ${opts.name}${mtu} type bridge`,
+      `addr add ${opts.gateway}/${opts.prefix} dev ${opts.name}`,
+      `link set ${opts.name} up`,
+      '',
+    ].join('\n'),
+  });
+  if (r.code === 0) return;
+  const line = Number(/Command failed -:(\d+)/.exec(r.stderr)?.[1] ?? 1);
+  if (line > 1) await deleteLink(opts.name);
+  const what = ['creating bridge', 'addressing', 'starting'][Math.min(line, 3) - 1] as string;
+  throw new EngineError('internal', 'ENGINE_NETWORK_HOST', `${what} ${opts.name} failed: ${r.stderr.trim()}`);
 }
 
 /** Deletes a link; one that is already gone is fine. */

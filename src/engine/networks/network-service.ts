@@ -6,7 +6,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { EngineError } from '../errors.js';
 import type { Lock } from '../content/lock.js';
 import { createLock } from '../content/lock.js';
-import { createBridge, deleteLink, HOST_LOCK, hostLinkNames, hostSubnets, withHostLock } from './host-net.js';
+import { acquireHostLock, createBridge, deleteLink, HOST_LOCK, hostLinkNames, hostSubnets } from './host-net.js';
 import { defaultGateway, formatCidr, formatIp, overlaps, parseCidr, pickSubnet } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import { isolateBridge, releaseBridge, sweepIsolation } from './isolation.js';
@@ -29,6 +29,9 @@ export class NetworkService {
   readonly events: EventBus;
   private readonly lock: Lock = createLock();
   private readonly hostLock: string;
+  /** Sections called and not finished; the host lock is held while there are any. */
+  private queued = 0;
+  private releaseHost: (() => void) | undefined;
 
   constructor(opts: NetworkServiceOptions) {
     this.store = NetworkStore.open(opts.root);
@@ -56,9 +59,25 @@ export class NetworkService {
     }
   }
 
-  /** Runs `section` alone: after every other section of this berthd, and holding the host-wide lock. */
+  /**
+   * Runs `section` alone: after every other section of this berthd, and holding the host-wide lock. Sections queued
+   * back to back (the teardowns of a `down`'s containers, the setups of an `up`'s) share one hold of the host lock:
+   * it is let go once none is waiting, so another berthd waits at most for the sections queued when it asked.
+   */
   exclusive<T>(section: () => Promise<T>): Promise<T> {
-    return this.lock(() => withHostLock(this.hostLock, section));
+    this.queued++;
+    return this.lock(async () => {
+      try {
+        this.releaseHost ??= await acquireHostLock(this.hostLock);
+        return await section();
+      } finally {
+        this.queued--;
+        if (this.queued === 0) {
+          this.releaseHost?.();
+          this.releaseHost = undefined;
+        }
+      }
+    });
   }
 
   /** POST /networks/create. Throws EngineError `invalid` for a bad request, `conflict` for a taken name or subnet. */
@@ -115,30 +134,33 @@ export class NetworkService {
 
   /** DELETE /networks/{id}: refused for the predefined networks and while containers run on it. */
   async remove(ref: string, attachedNames: (n: NetworkRecord) => string[]): Promise<void> {
-    await this.exclusive(async () => {
-      const n = this.store.get(ref);
-      if ((PREDEFINED as readonly string[]).includes(n.name)) {
-        throw new EngineError(
-          'conflict',
-          'ENGINE_PREDEFINED_NETWORK',
-          `${n.name} is a pre-defined network and cannot be removed`,
-        );
-      }
-      const attached = attachedNames(n);
-      if (attached.length > 0) {
-        throw new EngineError(
-          'conflict',
-          'ENGINE_NETWORK_IN_USE',
-          `error while removing network: network ${n.name} id ${n.id} has active endpoints (${attached.map((a) => `name:"${a}"`).join(', ')})`,
-          { hint: 'stop or disconnect its containers first (docker network disconnect)' },
-        );
-      }
-      // Its gateway goes back to the host's pool: this data root's aardvark-dns must have let go of it first.
-      if (n.dnsEnabled && n.gateway) await waitDnsReleased(n.gateway);
-      await this.dropBridge(n);
-      await this.store.delete(n.id);
-      this.events.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });
-    });
+    await this.exclusive(() => this.removeLocked(ref, attachedNames));
+  }
+
+  /** As `remove`, inside exclusive(). */
+  async removeLocked(ref: string, attachedNames: (n: NetworkRecord) => string[]): Promise<void> {
+    const n = this.store.get(ref);
+    if ((PREDEFINED as readonly string[]).includes(n.name)) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_PREDEFINED_NETWORK',
+        `${n.name} is a pre-defined network and cannot be removed`,
+      );
+    }
+    const attached = attachedNames(n);
+    if (attached.length > 0) {
+      throw new EngineError(
+        'conflict',
+        'ENGINE_NETWORK_IN_USE',
+        `error while removing network: network ${n.name} id ${n.id} has active endpoints (${attached.map((a) => `name:"${a}"`).join(', ')})`,
+        { hint: 'stop or disconnect its containers first (docker network disconnect)' },
+      );
+    }
+    // Its gateway goes back to the host's pool: this data root's aardvark-dns must have let go of it first.
+    if (n.dnsEnabled && n.gateway) await waitDnsReleased(n.gateway);
+    await this.dropBridge(n);
+    await this.store.delete(n.id);
+    this.events.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });
   }
 
   /**
