@@ -1,11 +1,17 @@
 // The flagship example in a real browser: examples/angular-laravel-mysql comes up with `berth up -d --wait` on a
 // berthd of its own (making debian:bookworm-slim from the host's mirror, then building db, api and web), and
 // Debian's chromium, driven by puppeteer-core, sees the seeded rows of MariaDB through Laravel; a row added in
-// the page survives a reload and `down` + `up`, and `down -v` removes it. A cold run builds everything
-// (about 10 minutes here). On failure the page is saved as a PNG under $TMPDIR/berth-showcase-screens/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// the page survives a reload and `down` + `up`, and `down -v` removes it. Then the edit loop of profile `dev`:
+// under `berth watch`, an Angular edit shows in the page of `ng serve` without an image rebuild, and a Laravel edit
+// answers on the next request. The example is copied to the test's folder first, so the edits never touch the
+// repository. A cold run builds everything (about 5 to 10 minutes here). On failure the page is saved as a PNG
+// under $TMPDIR/berth-showcase-screens/.
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -15,13 +21,17 @@ import { freePort } from '../cli/loopback.js';
 import type { CliRun } from '../cli/run-cli.js';
 import { runCli } from '../cli/run-cli.js';
 
-const EXAMPLE = resolve(__dirname, '../../examples/angular-laravel-mysql');
+const run = promisify(execFile);
+const SOURCE = resolve(__dirname, '../../examples/angular-laravel-mysql');
+const BIN = resolve(__dirname, '../../bin/berth.js');
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENS = join(tmpdir(), 'berth-showcase-screens');
 const SEEDED = ['Harbour crane', 'Mooring line', 'Pilot boat'];
 const project = `showcase-e2e-${process.pid}`;
 
 let dir: string;
+/** The test's copy of the example, where berth runs and the edits are made. */
+let EXAMPLE: string;
 let daemon: Berthd;
 let browser: Browser;
 let page: Page;
@@ -65,6 +75,8 @@ function screenshotOnFailure(name: string): void {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'berth-showcase-'));
+  EXAMPLE = join(dir, 'example');
+  cpSync(SOURCE, EXAMPLE, { recursive: true });
   daemon = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
   const port = await freePort();
   url = `http://127.0.0.1:${port}/`;
@@ -73,6 +85,7 @@ beforeAll(async () => {
     BERTH_ROOT: daemon.root,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     WEB_PORT: String(port),
+    WEB_DEV_PORT: String(await freePort()),
   };
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -84,7 +97,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (env) await runCli(['-p', project, 'down', '-v', '-t', '0'], { cwd: EXAMPLE, env }).catch(() => undefined);
+  const down = ['-p', project, '--profile', 'dev', 'down', '-v', '-t', '0'];
+  if (env) await runCli(down, { cwd: EXAMPLE, env }).catch(() => undefined);
   await daemon?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
@@ -118,4 +132,94 @@ describe('examples/angular-laravel-mysql in chromium', () => {
     await openPage();
     expect(await itemNames()).toEqual(SEEDED);
   }, 600_000);
+
+  it('profile dev: under watch, an Angular edit shows without an image rebuild, a Laravel edit on the next request', async () => {
+    screenshotOnFailure('watch');
+    const devUrl = `http://127.0.0.1:${env.WEB_DEV_PORT}/`;
+    await berth('--profile', 'dev', 'up', '-d', '--wait', 'web-dev');
+    const before = await containerFacts();
+    // ng serve compiles once before it answers.
+    await until('ng serve to answer', 300_000, async () => (await fetchText(devUrl)).includes('<app-root'));
+    const watch = startWatch();
+    try {
+      await until('watch to start', 60_000, async () => watch.output.includes('watching'));
+      const component = join(EXAMPLE, 'web/src/app/app.component.ts');
+      const edited = readFileSync(component, 'utf8').replace(
+        '<h1>berth showcase: Angular, Laravel, MariaDB</h1>',
+        '<h1>berth showcase, edited live</h1>',
+      );
+      writeFileSync(component, edited);
+      const saved = Date.now();
+      await until('the Angular edit in the page', 120_000, async () => {
+        await page.goto(devUrl, { waitUntil: 'networkidle0', timeout: 30_000 });
+        return (await page.$eval('h1', (h) => h.textContent ?? '')).includes('edited live');
+      });
+      console.log(`Angular edit visible in the page ${Date.now() - saved} ms after the save`);
+      expect(await itemNames()).toEqual(SEEDED); // the page still reads the API through ng serve's proxy
+
+      const routes = join(EXAMPLE, 'api/routes/api.php');
+      writeFileSync(
+        routes,
+        `${readFileSync(routes, 'utf8')}\nRoute::get('/edited', function () {\n    return ['edited' => true];\n});\n`,
+      );
+      await until('the Laravel edit answering', 60_000, async () =>
+        (await fetchText(`${devUrl}api/edited`)).includes('"edited":true'),
+      );
+      // Nothing was rebuilt or recreated: the same containers, on the same images.
+      expect(await containerFacts()).toEqual(before);
+    } finally {
+      watch.child.kill('SIGINT');
+      await new Promise((r) => watch.child.once('exit', r));
+    }
+  }, 900_000);
 });
+
+/** Id and image (its ID, so that a rebuild under the same name shows) of web-dev's and api's containers. */
+async function containerFacts(): Promise<string> {
+  const r = await berth('--profile', 'dev', 'ps', '--format', 'json');
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ID: string; Service: string; Image: string })
+    .filter((c) => c.Service === 'web-dev' || c.Service === 'api');
+  const facts = await Promise.all(
+    rows.map(async (c) => {
+      const image = await run('docker', ['image', 'inspect', '-f', '{{.Id}}', c.Image], {
+        env: { ...process.env, DOCKER_HOST: `unix://${daemon.socket}` },
+      });
+      return `${c.Service} ${c.ID} ${image.stdout.trim()}`;
+    }),
+  );
+  return facts.sort().join('\n');
+}
+
+/** `berth --profile dev watch --no-up web-dev api` as a process of its own, its output collected. */
+function startWatch(): { child: ChildProcess; output: string } {
+  const child = spawn('node', [BIN, '-p', project, '--profile', 'dev', 'watch', '--no-up', 'web-dev', 'api'], {
+    cwd: EXAMPLE,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const w = { child, output: '' };
+  child.stdout?.on('data', (b: Buffer) => (w.output += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (w.output += b.toString()));
+  return w;
+}
+
+async function fetchText(url: string): Promise<string> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    return await res.text();
+  } catch {
+    return '';
+  }
+}
+
+async function until(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}

@@ -4,7 +4,7 @@
 // Anything else is taken as it comes and changes nothing. The request's labels and tags apply last.
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import tar from 'tar-stream';
+import { readTarFiles } from './tar-files.js';
 import { EngineError } from '../errors.js';
 import type { BuildRequest } from '../types.js';
 import { imageFiles } from './container-files.js';
@@ -134,23 +134,8 @@ function instructions(text: string): Array<[string, string]> {
 
 /** The context's regular files, by path relative to its root. */
 async function readContext(context: Readable): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (d: unknown) => chunks.push(d as Buffer));
-    stream.on('end', () => {
-      if (header.type === 'file') files.set(posix.normalize(header.name), Buffer.concat(chunks));
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', () => resolve());
-    extract.on('error', reject);
-    context.on('error', reject);
-    context.pipe(extract);
-  }).catch((e: unknown) => {
+  const raw = await readTarFiles(context, (h) => h.type === 'file').catch((e: unknown) => {
     throw failed(`the build context could not be read: ${(e as Error).message}`);
   });
-  return files;
+  return new Map([...raw].map(([name, data]) => [posix.normalize(name), data]));
 }

@@ -4,7 +4,7 @@
 // load reads the names and configs of a `docker save` archive.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import tar from 'tar-stream';
+import { readTarFiles } from './tar-files.js';
 import type { EngineClient, ImageDetails, ImageSummary } from '../types.js';
 import { buildImage } from './build.js';
 import { imageFiles } from './container-files.js';
@@ -180,24 +180,9 @@ function details(img: ImageRecord): ImageDetails {
 
 /** The names and configs of the images in a `docker save` archive (its manifest.json and config files). */
 async function readSaveArchive(archive: Readable): Promise<Array<{ tags: string[]; config: Record<string, unknown> }>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (d: unknown) => chunks.push(d as Buffer));
-    stream.on('end', () => {
-      if (header.name === 'manifest.json' || header.name.endsWith('.json') || header.name.startsWith('blobs/')) {
-        files.set(header.name, Buffer.concat(chunks));
-      }
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', () => resolve());
-    extract.on('error', reject);
-    archive.on('error', reject);
-    archive.pipe(extract);
-  }).catch((e: unknown) => {
+  const isMetadata = (h: { name: string }): boolean =>
+    h.name === 'manifest.json' || h.name.endsWith('.json') || h.name.startsWith('blobs/');
+  const files = await readTarFiles(archive, isMetadata).catch((e: unknown) => {
     throw engineError('invalid', `the archive could not be read: ${(e as Error).message}`);
   });
   const manifest = files.get('manifest.json');
