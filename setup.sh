@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 # opaque-directory xattrs of overlay layers, and Podman's network stack (netavark with aardvark-dns) for berthd's
 # networks: bridges, NAT, published ports and DNS by name; and Debian's Docker (docker.io), the real dockerd that
 # the tests also run berth against and that the benchmarks measure berth's engine against (started only by them,
-# each on its own data root and socket); nftables, whose table of berthd's own isolates networks from each other
+# each on its own data root and socket) and docker-compose 1.29, the peer bench/up.ts times berth against; nftables, whose table of berthd's own isolates networks from each other
 # whatever else is in the firewall; Podman's containers-common, whose seccomp profile a test checks berthd can read
 # as an alternative default (berthd's own default is Docker's, in profiles/seccomp/); Debian's docker-registry
 # (distribution 2.8), skopeo and apache2-utils (htpasswd), with which the registry tests run a real registry on
@@ -18,7 +18,7 @@ cd "$(dirname "$0")"
 # zstd-compressed layers; mmdebstrap, with which `berth image bootstrap` makes Debian
 # base images from the host's mirror where no registry answers; and chromium with a font, in which the showcase's
 # end-to-end test checks its page.
-APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io nftables
+APT_PACKAGES=(runc conmon catatonit busybox-static attr netavark aardvark-dns docker.io docker-compose nftables
   golang-github-containers-common docker-registry skopeo apache2-utils zstd openssl mmdebstrap chromium fonts-dejavu-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
