@@ -1,5 +1,5 @@
 // Unpacks one layer changeset (OCI image-spec layer.md) into a folder in overlayfs form, safely and atomically.
-import { createHash, randomBytes } from 'node:crypto';
+import { type Hash, createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -59,14 +59,17 @@ const SMALL_BODY = 4 * 1024 * 1024;
  * different diffID fails with invalid ENGINE_DIFFID_MISMATCH. `linkFrom`, for a layer berthd has just written
  * itself (a build step's): a folder where the n-th regular file with a body of the tar is the file named n, the
  * very file the tar was read from; it is hard-linked instead of written again (a layer of 40,000 files spends most
- * of its time creating and filling files), its body still read for the diffID. Never for layers from outside.
+ * of its time creating and filling files). `trustDiffId`, for the same layers: `expectedDiffId` is the sha256
+ * berthd computed as it wrote the tar, so the tar is not hashed again (the content store took the same digest).
+ * Never for layers from outside.
  */
 export async function extractLayer(
   source: Readable | Buffer,
   target: string,
-  opts: { expectedDiffId?: string; linkFrom?: string } = {},
+  opts: { expectedDiffId?: string; linkFrom?: string; trustDiffId?: boolean } = {},
 ): Promise<ExtractResult> {
   const expected = opts.expectedDiffId === undefined ? undefined : parseDigest(opts.expectedDiffId, 'diffID');
+  const trusted = opts.trustDiffId === true ? expected : undefined;
   if ((await lstatOrNull(target)) !== null) {
     throw new EngineError('conflict', 'ENGINE_LAYER_EXISTS', `cannot extract a layer into "${target}": it exists`);
   }
@@ -81,7 +84,9 @@ export async function extractLayer(
       linkFrom: opts.linkFrom,
       bodies: 0,
     };
-    const diffId = await unpackEntries(await decompressLayer(source), ctx);
+    const hash = createHash('sha256');
+    await unpackEntries(await decompressLayer(source), ctx, trusted === undefined ? hash : undefined);
+    const diffId: Digest = trusted ?? `sha256:${hash.digest('hex')}`;
     await applyFolderMetadata(ctx);
     if (expected !== undefined && diffId !== expected) {
       throw new EngineError(
@@ -97,18 +102,21 @@ export async function extractLayer(
   });
 }
 
-async function unpackEntries(stream: Readable, ctx: Extraction): Promise<Digest> {
-  const hash = createHash('sha256');
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
+/** Unpacks the entries of the tar `stream`, feeding its bytes to `hash` if given. */
+async function unpackEntries(stream: Readable, ctx: Extraction, hash: Hash | undefined): Promise<void> {
   const extract = tar.extract();
   stream.on('error', (e) => extract.destroy(e));
-  tap.on('error', (e) => extract.destroy(e));
-  stream.pipe(tap).pipe(extract);
+  if (hash === undefined) stream.pipe(extract);
+  else {
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    tap.on('error', (e) => extract.destroy(e));
+    stream.pipe(tap).pipe(extract);
+  }
   try {
     for await (const source of extract) {
       const entry = source as unknown as Entry; // streamx readables are async-iterable; its types omit it
@@ -119,7 +127,6 @@ async function unpackEntries(stream: Readable, ctx: Extraction): Promise<Digest>
     stream.destroy();
     throw asLayerError(e);
   }
-  return `sha256:${hash.digest('hex')}`;
 }
 
 // The file system calls of one entry are synchronous: the folder is ours alone until it is renamed, and a layer

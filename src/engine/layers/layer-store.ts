@@ -73,16 +73,17 @@ export class LayerStore {
   /**
    * Makes the layer `source` (a blob path or a tar stream, plain or gzip) on top of `parentChainId` available and
    * records `user` as holding it. With `diffId` known and the layer present, nothing is read (a stream source is
-   * destroyed); otherwise the layer is unpacked and, with `diffId`, verified (invalid ENGINE_DIFFID_MISMATCH).
+   * destroyed); otherwise the layer is unpacked and, with `diffId`, verified (invalid ENGINE_DIFFID_MISMATCH),
+   * unless `trustDiffId`: berthd hashed this tar itself as it wrote it (extractLayer's `trustDiffId`).
    */
   async ensure(
     source: string | Readable | Buffer,
     parentChainId: string | undefined,
-    opts: { diffId?: string; user: string; linkFrom?: string },
+    opts: { diffId?: string; user: string; linkFrom?: string; trustDiffId?: boolean },
   ): Promise<LayerInfo> {
     const parent = parentChainId === undefined ? undefined : parseDigest(parentChainId, 'parent chainID');
     const user = opts.user;
-    const { linkFrom } = opts;
+    const { linkFrom, trustDiffId } = opts;
     if (opts.diffId === undefined) return this.#unpack(source, parent, { user, linkFrom });
     const chainId = chainIdOf(parent, opts.diffId);
     for (;;) {
@@ -101,7 +102,7 @@ export class LayerStore {
         return held;
       }
       // Checked and registered in one synchronous step, so that concurrent callers wait for this unpacking.
-      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom });
+      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom, trustDiffId });
       this.#unpacking.set(chainId, unpacking);
       try {
         return await unpacking;
@@ -147,14 +148,14 @@ export class LayerStore {
   async #unpack(
     source: string | Readable | Buffer,
     parent: Digest | undefined,
-    opts: { user: string; diffId?: string; linkFrom?: string },
+    opts: { user: string; diffId?: string; linkFrom?: string; trustDiffId?: boolean },
   ): Promise<LayerInfo> {
-    const { user, diffId, linkFrom } = opts;
+    const { user, diffId, linkFrom, trustDiffId } = opts;
     const work = join(this.root, `.ingest-${randomBytes(8).toString('hex')}`);
     await mkdir(work, { mode: 0o755 });
     try {
       const stream = typeof source === 'string' ? createReadStream(source) : source;
-      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, linkFrom });
+      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, linkFrom, trustDiffId });
       const chainId = chainIdOf(parent, result.diffId);
       return await this.#lock(async () => {
         const existing = this.#layers.get(chainId);

@@ -137,10 +137,17 @@ describe('writeLayerTar', () => {
     linkSync(join(upper, 'app/b.js'), join(upper, 'app/b-hard.js'));
     symlinkSync('b.js', join(upper, 'app/b-link'));
     const file = join(d, 'layer.tar');
-    await writeLayerTar(upper, file, { mtime: 1_700_000_000, linkInto: layerFilesOf(file) });
+    const written = await writeLayerTar(upper, file, { mtime: 1_700_000_000, linkInto: layerFilesOf(file) });
     expect(readdirSync(layerFilesOf(file)).sort()).toEqual(['0', '1']); // a.js and b.js, the files with a body
+    // The digest hashed while writing is the file's, and the diffID a full extraction computes from the tar.
+    expect(written.digest).toBe(`sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`);
+    expect(written.size).toBe(lstatSync(file).size);
     const plain = await extractLayer(readFileSync(file), join(d, 'plain'));
-    const linked = await extractLayer(readFileSync(file), join(d, 'linked'), { linkFrom: layerFilesOf(file) });
+    const linked = await extractLayer(readFileSync(file), join(d, 'linked'), {
+      linkFrom: layerFilesOf(file),
+      expectedDiffId: written.digest,
+      trustDiffId: true,
+    });
     expect(linked).toEqual(plain);
     for (const rel of ['app', 'app/lib/a.js', 'app/empty', 'app/b.js', 'app/b-hard.js', 'app/b-link']) {
       const [p, l] = [lstatSync(join(d, 'plain', rel)), lstatSync(join(d, 'linked', rel))];
@@ -149,6 +156,22 @@ describe('writeLayerTar', () => {
     expect(readFileSync(join(d, 'linked/app/lib/a.js'), 'utf8')).toBe('a'.repeat(5000));
     expect(lstatSync(join(d, 'linked/app/lib/a.js')).ino).toBe(lstatSync(join(upper, 'app/lib/a.js')).ino);
     expect(lstatSync(join(d, 'linked/app/b-hard.js')).ino).toBe(lstatSync(join(d, 'linked/app/b.js')).ino);
+  });
+
+  it('a trusted diffID is taken as given, not computed again; an untrusted one is checked', async () => {
+    const d = temp();
+    const upper = join(d, 'upper');
+    mkdirSync(upper);
+    writeFileSync(join(upper, 'f'), 'x');
+    const file = join(d, 'layer.tar');
+    await writeLayerTar(upper, file, { mtime: 0 });
+    const other = `sha256:${'0'.repeat(64)}`;
+    const trusted = await extractLayer(readFileSync(file), join(d, 'a'), { expectedDiffId: other, trustDiffId: true });
+    expect(trusted.diffId).toBe(other);
+    expect(readFileSync(join(d, 'a/f'), 'utf8')).toBe('x');
+    await expect(extractLayer(readFileSync(file), join(d, 'b'), { expectedDiffId: other })).rejects.toMatchObject({
+      code: 'ENGINE_DIFFID_MISMATCH',
+    });
   });
 
   it('a linked file that is not what the tar holds is written from the tar instead', async () => {
