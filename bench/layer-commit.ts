@@ -59,6 +59,7 @@ async function berth(round: number): Promise<{ total: number; tar: number; commi
     layerTar: file,
     layerFiles: layerFilesOf(file),
     layerDigest: written,
+    layerHeaders: written.headers,
     config: {},
     history: { created: '1970-01-01T00:00:00Z', created_by: 'bench' },
   });

@@ -344,6 +344,7 @@ async function cachedOrRun(
       parent: state.image,
       layerTar: made.layer?.file,
       layerDigest: made.layer,
+      layerHeaders: made.layer?.headers,
       layerFiles: made.layer === undefined ? undefined : layerFilesOf(made.layer.file),
       config: made.config,
       history: { created, created_by: stepDef.createdBy },

@@ -87,7 +87,7 @@ export async function copyStep(
         await applyCopy(plan, { ...request, chown }, target.merged);
         const file = join(ctx.workDir, `layer-${randomBytes(6).toString('hex')}.tar`);
         const written = await writeLayerTar(target.upper, file, { mtime, linkInto: layerFilesOf(file), progress });
-        return written.entries > 0 ? { file, digest: written.digest, size: written.size } : undefined;
+        return written.entries > 0 ? { ...written, file } : undefined;
       } finally {
         await target.close();
       }

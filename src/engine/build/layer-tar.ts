@@ -70,6 +70,8 @@ export interface LayerTarResult {
   entries: number;
   digest: Digest;
   size: number;
+  /** With `linkInto`: the tar's headers in order, for extractLayer's `headers` (unpacked without parsing the tar). */
+  headers?: readonly Header[];
 }
 
 /** A layer tar berthd wrote, with the digest and size hashed as it was written (CommitInput's `layerDigest`). */
@@ -77,6 +79,7 @@ export interface WrittenLayer {
   file: string;
   digest: Digest;
   size: number;
+  headers?: readonly Header[];
 }
 
 interface Node {
@@ -102,25 +105,18 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
   const kept = prune(tree, opts.skip ?? new Set());
   // Big buffers on both sides: with the default 16 KB, nearly every small file waited for a write to the file.
   const pack = tar.pack({ highWaterMark: STREAM_BUFFER });
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    highWaterMark: STREAM_BUFFER,
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const hashed = hashing();
   const out = createWriteStream(outFile, { mode: 0o600, highWaterMark: STREAM_BUFFER });
-  const written = pipeline(pack, tap, out);
+  const written = pipeline(pack, hashed.tap, out);
   const links = new Map<string, string>(); // dev:ino → first path, for hard links
   let entries = 0;
   const mtime = new Date(opts.mtime * 1000);
   const progress = opts.progress ?? { entries: 0, bytes: 0 };
   if (opts.linkInto !== undefined) mkdirSync(opts.linkInto, { mode: 0o700 });
   let bodies = 0;
+  const headers: Header[] = [];
   const add = async (header: Headers, file?: string): Promise<void> => {
+    if (opts.linkInto !== undefined) headers.push(header as Header);
     entries++;
     progress.entries++;
     await slicer.maybeTurn();
@@ -173,7 +169,22 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
     await written.catch(() => undefined);
     throw e;
   }
-  return { entries, digest: `sha256:${hash.digest('hex')}`, size };
+  return { entries, ...hashed.result(), ...(opts.linkInto === undefined ? {} : { headers }) };
+}
+
+/** A pass-through that hashes what goes through it: the tar's digest without reading the file again. */
+function hashing(): { tap: Transform; result: () => { digest: Digest; size: number } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    highWaterMark: STREAM_BUFFER,
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { tap, result: () => ({ digest: `sha256:${hash.digest('hex')}`, size }) };
 }
 
 async function walk(root: string, rel: string, slicer: Slicer): Promise<Node[]> {

@@ -99,7 +99,7 @@ export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<Writ
       progress: step.progress,
       skip: mountPoints(join(lifecycle.deps.store.dirOf(id), 'config.json')),
     });
-    return written.entries > 0 ? { file: step.layerFile, digest: written.digest, size: written.size } : undefined;
+    return written.entries > 0 ? { ...written, file: step.layerFile } : undefined;
   } finally {
     step.signal?.removeEventListener('abort', kill);
     await lifecycle.remove(id, { force: true, volumes: true });

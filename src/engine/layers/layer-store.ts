@@ -4,6 +4,7 @@ import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { Header } from 'tar-stream';
 import { type Digest, digestHex, parseDigest } from '../content/digest.js';
 import { syncDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { type Lock, createLock } from '../content/lock.js';
@@ -79,11 +80,11 @@ export class LayerStore {
   async ensure(
     source: string | Readable | Buffer,
     parentChainId: string | undefined,
-    opts: { diffId?: string; user: string; linkFrom?: string; trustDiffId?: boolean },
+    opts: { diffId?: string; user: string; linkFrom?: string; trustDiffId?: boolean; headers?: readonly Header[] },
   ): Promise<LayerInfo> {
     const parent = parentChainId === undefined ? undefined : parseDigest(parentChainId, 'parent chainID');
     const user = opts.user;
-    const { linkFrom, trustDiffId } = opts;
+    const { linkFrom, trustDiffId, headers } = opts;
     if (opts.diffId === undefined) return this.#unpack(source, parent, { user, linkFrom });
     const chainId = chainIdOf(parent, opts.diffId);
     for (;;) {
@@ -102,7 +103,7 @@ export class LayerStore {
         return held;
       }
       // Checked and registered in one synchronous step, so that concurrent callers wait for this unpacking.
-      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom, trustDiffId });
+      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom, trustDiffId, headers });
       this.#unpacking.set(chainId, unpacking);
       try {
         return await unpacking;
@@ -148,14 +149,14 @@ export class LayerStore {
   async #unpack(
     source: string | Readable | Buffer,
     parent: Digest | undefined,
-    opts: { user: string; diffId?: string; linkFrom?: string; trustDiffId?: boolean },
+    opts: { user: string; diffId?: string; linkFrom?: string; trustDiffId?: boolean; headers?: readonly Header[] },
   ): Promise<LayerInfo> {
-    const { user, diffId, linkFrom, trustDiffId } = opts;
+    const { user, diffId, ...rest } = opts;
     const work = join(this.root, `.ingest-${randomBytes(8).toString('hex')}`);
     await mkdir(work, { mode: 0o755 });
     try {
       const stream = typeof source === 'string' ? createReadStream(source) : source;
-      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, linkFrom, trustDiffId });
+      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, ...rest });
       const chainId = chainIdOf(parent, result.diffId);
       return await this.#lock(async () => {
         const existing = this.#layers.get(chainId);
