@@ -16,7 +16,7 @@ import type { Dockerfile, Instruction, Stage } from './dockerfile/index.js';
 import { expandWord, parseDockerfile, runCommandOf } from './dockerfile/index.js';
 import type { ContextDigests } from './context/context-digests.js';
 import { type BuildConfig, applySettings, shellOf } from './image-settings.js';
-import { type LayerTarProgress, layerFilesOf } from './layer-tar.js';
+import { type LayerTarProgress, type WrittenLayer, layerFilesOf } from './layer-tar.js';
 import { type HostTrust, type RunTrust, prepareHostTrust, trustEnv } from './host-trust.js';
 import { readDockerfile } from './read-dockerfile.js';
 import { runStep } from './run-step.js';
@@ -201,8 +201,8 @@ async function step(
         await cachedOrRun(deps, run, state, {
           createdBy: prepared.createdBy,
           make: async (progress) => {
-            const layerTar = await prepared.apply(run.options.sourceDateEpoch ?? 0, progress);
-            return { layerTar, config: state.config };
+            const layer = await prepared.apply(run.options.sourceDateEpoch ?? 0, progress);
+            return { layer, config: state.config };
           },
         });
       } finally {
@@ -245,7 +245,7 @@ async function runInstruction(
     createdBy,
     extraKey: run.options.networkMode,
     make: async (progress) => {
-      const layerTar = await runStep(deps.lifecycle, {
+      const layer = await runStep(deps.lifecycle, {
         progress,
         parentId: parent.id,
         argv,
@@ -260,7 +260,7 @@ async function runInstruction(
         onOutput: (text) => run.out.raw(text),
         onContainer: (id) => run.out.line(` ---> Running in ${id.slice(0, 12)}\n`),
       });
-      return { layerTar, config: state.config };
+      return { layer, config: state.config };
     },
   });
 }
@@ -306,7 +306,7 @@ async function cachedOrRun(
   stepDef: {
     createdBy: string;
     extraKey?: string;
-    make: (progress: LayerTarProgress) => Promise<{ layerTar?: string; config: BuildConfig; author?: string }>;
+    make: (progress: LayerTarProgress) => Promise<{ layer?: WrittenLayer; config: BuildConfig; author?: string }>;
   },
 ): Promise<void> {
   const parentId = state.image?.id;
@@ -342,8 +342,10 @@ async function cachedOrRun(
     const created = new Date(epoch === undefined ? Date.now() : epoch * 1000).toISOString().replace('.000Z', 'Z');
     image = await deps.images.commit({
       parent: state.image,
-      layerTar: made.layerTar,
-      layerFiles: made.layerTar === undefined ? undefined : layerFilesOf(made.layerTar),
+      layerTar: made.layer?.file,
+      layerDigest: made.layer,
+      layerHeaders: made.layer?.headers,
+      layerFiles: made.layer === undefined ? undefined : layerFilesOf(made.layer.file),
       config: made.config,
       history: { created, created_by: stepDef.createdBy },
       author: made.author ?? state.image?.config.author,

@@ -14,7 +14,7 @@ import { planCopy } from './context/copy-plan.js';
 import type { CopyRequest } from './context/copy-types.js';
 import type { Instruction } from './dockerfile/index.js';
 import { type BuildConfig, flagValue } from './image-settings.js';
-import { type LayerTarProgress, layerFilesOf, writeLayerTar } from './layer-tar.js';
+import { type LayerTarProgress, type WrittenLayer, layerFilesOf, writeLayerTar } from './layer-tar.js';
 import { type RootfsMount, mountRootfs } from './rootfs-mount.js';
 
 /**
@@ -33,7 +33,7 @@ export interface CopyContext {
 export interface PreparedCopy {
   createdBy: string;
   /** Copies into the parent image on an overlay; the layer tar, or undefined when nothing changed. */
-  apply(mtime: number, progress?: LayerTarProgress): Promise<string | undefined>;
+  apply(mtime: number, progress?: LayerTarProgress): Promise<WrittenLayer | undefined>;
   close(): Promise<void>;
 }
 
@@ -80,14 +80,14 @@ export async function copyStep(
       chmodText === undefined ? '' : `--chmod=${chmodText} `,
     ].join('');
     const createdBy = `${ins.kind} ${flags}${plan.digest} in ${dest}`;
-    const apply = async (mtime: number, progress?: LayerTarProgress): Promise<string | undefined> => {
+    const apply = async (mtime: number, progress?: LayerTarProgress): Promise<WrittenLayer | undefined> => {
       const target = await mountRootfs(ctx.images, at.parent?.id, ctx.workDir);
       try {
         const chown = chownText === undefined ? undefined : await chownIds(expand(chownText), target.merged);
         await applyCopy(plan, { ...request, chown }, target.merged);
         const file = join(ctx.workDir, `layer-${randomBytes(6).toString('hex')}.tar`);
         const written = await writeLayerTar(target.upper, file, { mtime, linkInto: layerFilesOf(file), progress });
-        return written.entries > 0 ? file : undefined;
+        return written.entries > 0 ? { ...written, file } : undefined;
       } finally {
         await target.close();
       }

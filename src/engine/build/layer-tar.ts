@@ -13,11 +13,14 @@ import {
   readlinkSync,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as turn } from 'node:timers/promises';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
+import type { Digest } from '../content/digest.js';
 import { runTool } from '../runtime/run-tool.js';
 
 type Headers = Partial<Header> & Pick<Header, 'name'>;
@@ -58,9 +61,25 @@ export function layerFilesOf(layerTar: string): string {
   return `${layerTar}.files`;
 }
 
-/** What was written: the number of entries (0: the step changed nothing, so no layer is needed). */
+/**
+ * What was written: the number of entries (0: the step changed nothing, so no layer is needed), and the sha256
+ * and size of the tar, hashed as it was written: the content store and the layer store take the digest instead
+ * of reading 300 MB again to compute it twice more.
+ */
 export interface LayerTarResult {
   entries: number;
+  digest: Digest;
+  size: number;
+  /** With `linkInto`: the tar's headers in order, for extractLayer's `headers` (unpacked without parsing the tar). */
+  headers?: readonly Header[];
+}
+
+/** A layer tar berthd wrote, with the digest and size hashed as it was written (CommitInput's `layerDigest`). */
+export interface WrittenLayer {
+  file: string;
+  digest: Digest;
+  size: number;
+  headers?: readonly Header[];
 }
 
 interface Node {
@@ -86,14 +105,18 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
   const kept = prune(tree, opts.skip ?? new Set());
   // Big buffers on both sides: with the default 16 KB, nearly every small file waited for a write to the file.
   const pack = tar.pack({ highWaterMark: STREAM_BUFFER });
-  const written = pipeline(pack, createWriteStream(outFile, { mode: 0o600, highWaterMark: STREAM_BUFFER }));
+  const hashed = hashing();
+  const out = createWriteStream(outFile, { mode: 0o600, highWaterMark: STREAM_BUFFER });
+  const written = pipeline(pack, hashed.tap, out);
   const links = new Map<string, string>(); // dev:ino → first path, for hard links
   let entries = 0;
   const mtime = new Date(opts.mtime * 1000);
   const progress = opts.progress ?? { entries: 0, bytes: 0 };
   if (opts.linkInto !== undefined) mkdirSync(opts.linkInto, { mode: 0o700 });
   let bodies = 0;
+  const headers: Header[] = [];
   const add = async (header: Headers, file?: string): Promise<void> => {
+    if (opts.linkInto !== undefined) headers.push(header as Header);
     entries++;
     progress.entries++;
     await slicer.maybeTurn();
@@ -146,7 +169,22 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
     await written.catch(() => undefined);
     throw e;
   }
-  return { entries };
+  return { entries, ...hashed.result(), ...(opts.linkInto === undefined ? {} : { headers }) };
+}
+
+/** A pass-through that hashes what goes through it: the tar's digest without reading the file again. */
+function hashing(): { tap: Transform; result: () => { digest: Digest; size: number } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    highWaterMark: STREAM_BUFFER,
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { tap, result: () => ({ digest: `sha256:${hash.digest('hex')}`, size }) };
 }
 
 async function walk(root: string, rel: string, slicer: Slicer): Promise<Node[]> {

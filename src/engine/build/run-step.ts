@@ -6,7 +6,7 @@ import type { Lifecycle } from '../containers/lifecycle.js';
 import { EngineError } from '../errors.js';
 import { readLogs } from '../runtime/k8s-log.js';
 import type { BuildConfig } from './image-settings.js';
-import { type LayerTarProgress, layerFilesOf, writeLayerTar } from './layer-tar.js';
+import { type LayerTarProgress, type WrittenLayer, layerFilesOf, writeLayerTar } from './layer-tar.js';
 import { networkHint } from './network-hint.js';
 
 /** One RUN to execute. `env` is the image's environment plus the stage's build args; `argv` the whole command. */
@@ -47,7 +47,7 @@ export async function removeStepContainers(lifecycle: Lifecycle): Promise<void> 
 }
 
 /** The layer file when the command changed files, or undefined; a failing command is invalid ENGINE_BUILD_RUN_FAILED. */
-export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<string | undefined> {
+export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<WrittenLayer | undefined> {
   const { Id: id } = await lifecycle.create(undefined, {
     Image: step.parentId,
     Cmd: step.argv,
@@ -99,7 +99,7 @@ export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<stri
       progress: step.progress,
       skip: mountPoints(join(lifecycle.deps.store.dirOf(id), 'config.json')),
     });
-    return written.entries > 0 ? step.layerFile : undefined;
+    return written.entries > 0 ? { ...written, file: step.layerFile } : undefined;
   } finally {
     step.signal?.removeEventListener('abort', kill);
     await lifecycle.remove(id, { force: true, volumes: true });

@@ -93,16 +93,13 @@ export class ContentStore {
 
   /**
    * Stores the file `file` by moving it in (it is gone afterwards), hashing it first: a build's layer tar of
-   * hundreds of megabytes is not copied. A file on another file system is copied as ingest does.
+   * hundreds of megabytes is not copied. A file on another file system is copied as ingest does. `written`: the
+   * digest and size berthd computed itself while writing the file (writeLayerTar's), so it is not read again;
+   * never a digest from outside, which would break the invariant that a blob's bytes match its name.
    */
-  async ingestFile(file: string): Promise<BlobInfo> {
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    const digest: Digest = `sha256:${hash.digest('hex')}`;
+  async ingestFile(file: string, written?: BlobInfo): Promise<BlobInfo> {
+    const { digest, size } = written ?? (await hashFile(file));
+    parseDigest(digest, 'layer digest');
     const final = this.path(digest);
     try {
       if (existsSync(final)) await unlink(file);
@@ -159,6 +156,16 @@ export class ContentStore {
       .filter((name) => /^[0-9a-f]{64}$/.test(name))
       .map((hex): Digest => `sha256:${hex}`);
   }
+}
+
+async function hashFile(file: string): Promise<BlobInfo> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, size };
 }
 
 async function writeHashed(source: Readable | Buffer, file: string): Promise<BlobInfo> {

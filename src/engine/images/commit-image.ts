@@ -1,6 +1,7 @@
 // A new image on top of another: the step of a build (or a commit) with its one new layer, or with none for a step
 // that only changes settings. Records come back untagged and not yet in the index, as install-image.ts's do.
 import { randomBytes } from 'node:crypto';
+import type { Header } from 'tar-stream';
 import { EngineError } from '../errors.js';
 import type { Digest } from '../content/digest.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig } from './image-config.js';
@@ -16,6 +17,13 @@ import { type Stores, layerMediaType } from './install-image.js';
 export interface CommitInput {
   parent?: ImageRecord;
   layerTar?: string;
+  /**
+   * The sha256 and size of `layerTar` as writeLayerTar computed them while writing it (a file berthd wrote
+   * itself): the tar is then not hashed again by the content store nor by the layer store. Never from outside.
+   */
+  layerDigest?: { digest: Digest; size: number };
+  /** With `layerDigest` and `layerFiles`: writeLayerTar's headers, so the layer is unpacked without parsing the tar. */
+  layerHeaders?: readonly Header[];
   /** The layer's regular files as hard links, as writeLayerTar's `linkInto` left them: linked, not copied. */
   layerFiles?: string;
   config: ContainerConfig;
@@ -32,11 +40,13 @@ export async function commitImage(stores: Stores, input: CommitInput): Promise<I
   const token = `commit-${randomBytes(8).toString('hex')}`; // holds a new layer until the image ID is known
   let layer: { chainId: Digest; diffId: Digest; size: number; blob: { digest: Digest; size: number } } | undefined;
   if (input.layerTar !== undefined) {
-    const blob = await stores.content.ingestFile(input.layerTar);
+    const blob = await stores.content.ingestFile(input.layerTar, input.layerDigest);
     const info = await stores.layers.ensure(stores.content.path(blob.digest), parentChain.at(-1), {
       diffId: blob.digest, // an uncompressed layer's diffID is its digest
       user: token,
       linkFrom: input.layerFiles,
+      trustDiffId: input.layerDigest !== undefined,
+      headers: input.layerHeaders,
     });
     layer = { chainId: info.chainId, diffId: info.diffId, size: info.size, blob };
   }

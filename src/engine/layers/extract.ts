@@ -1,5 +1,5 @@
 // Unpacks one layer changeset (OCI image-spec layer.md) into a folder in overlayfs form, safely and atomically.
-import { createHash, randomBytes } from 'node:crypto';
+import { type Hash, createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { chmod, lchown, lutimes, open, realpath } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Stats } from 'node:fs';
 import { type Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
@@ -49,6 +50,8 @@ interface Extraction {
 const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** Bodies up to this size are held whole and written with one synchronous call; larger ones are streamed. */
 const SMALL_BODY = 4 * 1024 * 1024;
+/** The longest stretch of synchronous unpacking of a listed layer before the event loop gets a turn. */
+const SLICE_MS = 20;
 
 /**
  * Extracts a layer tar (plain or gzip) into `target`, which must not exist. Entries are written in a temp folder
@@ -59,29 +62,37 @@ const SMALL_BODY = 4 * 1024 * 1024;
  * different diffID fails with invalid ENGINE_DIFFID_MISMATCH. `linkFrom`, for a layer berthd has just written
  * itself (a build step's): a folder where the n-th regular file with a body of the tar is the file named n, the
  * very file the tar was read from; it is hard-linked instead of written again (a layer of 40,000 files spends most
- * of its time creating and filling files), its body still read for the diffID. Never for layers from outside.
+ * of its time creating and filling files). `trustDiffId`, for the same layers: `expectedDiffId` is the sha256
+ * berthd computed as it wrote the tar, so the tar is not hashed again (the content store took the same digest).
+ * `headers`, with both: the tar's headers as the writer made them; the layer is unpacked from them and the linked
+ * files without parsing the tar, and from the tar after all if a file cannot be linked. Never for layers from
+ * outside.
  */
 export async function extractLayer(
   source: Readable | Buffer,
   target: string,
-  opts: { expectedDiffId?: string; linkFrom?: string } = {},
+  opts: { expectedDiffId?: string; linkFrom?: string; trustDiffId?: boolean; headers?: readonly Header[] } = {},
 ): Promise<ExtractResult> {
   const expected = opts.expectedDiffId === undefined ? undefined : parseDigest(opts.expectedDiffId, 'diffID');
+  const trusted = opts.trustDiffId === true ? expected : undefined;
   if ((await lstatOrNull(target)) !== null) {
     throw new EngineError('conflict', 'ENGINE_LAYER_EXISTS', `cannot extract a layer into "${target}": it exists`);
   }
-  const temp = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
-  return publishDir(temp, target, async () => {
-    const ctx: Extraction = {
-      root: await realpath(temp),
-      folders: new Map(),
-      real: new Set(),
-      made: new Set(),
-      size: 0,
-      linkFrom: opts.linkFrom,
-      bodies: 0,
-    };
-    const diffId = await unpackEntries(await decompressLayer(source), ctx);
+  const temp = (): string => join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
+  const { headers, linkFrom } = opts;
+  if (trusted !== undefined && linkFrom !== undefined && headers !== undefined) {
+    const listed = await extractListed(temp(), target, { headers, linkFrom });
+    if (listed !== undefined) {
+      if (!Buffer.isBuffer(source)) source.destroy();
+      return { diffId: trusted, size: listed };
+    }
+  }
+  const dir = temp();
+  return publishDir(dir, target, async () => {
+    const ctx = await newExtraction(dir, linkFrom);
+    const hash = createHash('sha256');
+    await unpackEntries(await decompressLayer(source), ctx, trusted === undefined ? hash : undefined);
+    const diffId: Digest = trusted ?? `sha256:${hash.digest('hex')}`;
     await applyFolderMetadata(ctx);
     if (expected !== undefined && diffId !== expected) {
       throw new EngineError(
@@ -97,18 +108,69 @@ export async function extractLayer(
   });
 }
 
-async function unpackEntries(stream: Readable, ctx: Extraction): Promise<Digest> {
-  const hash = createHash('sha256');
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
+async function newExtraction(temp: string, linkFrom: string | undefined): Promise<Extraction> {
+  const root = await realpath(temp);
+  return { root, folders: new Map(), real: new Set(), made: new Set(), size: 0, linkFrom, bodies: 0 };
+}
+
+/** Thrown when an entry of a listed layer needs its body from the tar: its file could not be linked. */
+class TarNeeded extends Error {}
+
+/**
+ * The layer unpacked from the writer's headers and the linked files (the same unpackEntry as for a tar, with
+ * bodies that are empty or not there), published at `target`; the bytes of file content, or undefined (nothing
+ * published) when a file could not be linked and the tar must be read after all.
+ */
+async function extractListed(
+  temp: string,
+  target: string,
+  opts: { headers: readonly Header[]; linkFrom: string },
+): Promise<number | undefined> {
+  try {
+    return await publishDir(temp, target, async () => {
+      const ctx = await newExtraction(temp, opts.linkFrom);
+      let since = performance.now();
+      for (const header of opts.headers) {
+        await unpackEntry(listedEntry(header), ctx);
+        if (performance.now() - since > SLICE_MS) {
+          await turn(); // the event loop gets a turn, as it does between the chunks of a tar
+          since = performance.now();
+        }
+      }
+      await applyFolderMetadata(ctx);
+      return ctx.size;
+    });
+  } catch (e) {
+    if (e instanceof TarNeeded) return undefined;
+    throw e;
+  }
+}
+
+function listedEntry(header: Header): Entry {
+  return {
+    header,
+    // eslint-disable-next-line require-yield -- a body is only read when its file was not linked
+    async *[Symbol.asyncIterator]() {
+      if ((header.size ?? 0) > 0) throw new TarNeeded(header.name);
     },
-  });
+  };
+}
+
+/** Unpacks the entries of the tar `stream`, feeding its bytes to `hash` if given. */
+async function unpackEntries(stream: Readable, ctx: Extraction, hash: Hash | undefined): Promise<void> {
   const extract = tar.extract();
   stream.on('error', (e) => extract.destroy(e));
-  tap.on('error', (e) => extract.destroy(e));
-  stream.pipe(tap).pipe(extract);
+  if (hash === undefined) stream.pipe(extract);
+  else {
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    tap.on('error', (e) => extract.destroy(e));
+    stream.pipe(tap).pipe(extract);
+  }
   try {
     for await (const source of extract) {
       const entry = source as unknown as Entry; // streamx readables are async-iterable; its types omit it
@@ -119,7 +181,6 @@ async function unpackEntries(stream: Readable, ctx: Extraction): Promise<Digest>
     stream.destroy();
     throw asLayerError(e);
   }
-  return `sha256:${hash.digest('hex')}`;
 }
 
 // The file system calls of one entry are synchronous: the folder is ours alone until it is renamed, and a layer

@@ -4,6 +4,7 @@ import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { Header } from 'tar-stream';
 import { type Digest, digestHex, parseDigest } from '../content/digest.js';
 import { syncDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { type Lock, createLock } from '../content/lock.js';
@@ -73,16 +74,17 @@ export class LayerStore {
   /**
    * Makes the layer `source` (a blob path or a tar stream, plain or gzip) on top of `parentChainId` available and
    * records `user` as holding it. With `diffId` known and the layer present, nothing is read (a stream source is
-   * destroyed); otherwise the layer is unpacked and, with `diffId`, verified (invalid ENGINE_DIFFID_MISMATCH).
+   * destroyed); otherwise the layer is unpacked and, with `diffId`, verified (invalid ENGINE_DIFFID_MISMATCH),
+   * unless `trustDiffId`: berthd hashed this tar itself as it wrote it (extractLayer's `trustDiffId`).
    */
   async ensure(
     source: string | Readable | Buffer,
     parentChainId: string | undefined,
-    opts: { diffId?: string; user: string; linkFrom?: string },
+    opts: { diffId?: string; user: string; linkFrom?: string; trustDiffId?: boolean; headers?: readonly Header[] },
   ): Promise<LayerInfo> {
     const parent = parentChainId === undefined ? undefined : parseDigest(parentChainId, 'parent chainID');
     const user = opts.user;
-    const { linkFrom } = opts;
+    const { linkFrom, trustDiffId, headers } = opts;
     if (opts.diffId === undefined) return this.#unpack(source, parent, { user, linkFrom });
     const chainId = chainIdOf(parent, opts.diffId);
     for (;;) {
@@ -101,7 +103,7 @@ export class LayerStore {
         return held;
       }
       // Checked and registered in one synchronous step, so that concurrent callers wait for this unpacking.
-      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom });
+      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom, trustDiffId, headers });
       this.#unpacking.set(chainId, unpacking);
       try {
         return await unpacking;
@@ -147,14 +149,14 @@ export class LayerStore {
   async #unpack(
     source: string | Readable | Buffer,
     parent: Digest | undefined,
-    opts: { user: string; diffId?: string; linkFrom?: string },
+    opts: { user: string; diffId?: string; linkFrom?: string; trustDiffId?: boolean; headers?: readonly Header[] },
   ): Promise<LayerInfo> {
-    const { user, diffId, linkFrom } = opts;
+    const { user, diffId, ...rest } = opts;
     const work = join(this.root, `.ingest-${randomBytes(8).toString('hex')}`);
     await mkdir(work, { mode: 0o755 });
     try {
       const stream = typeof source === 'string' ? createReadStream(source) : source;
-      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, linkFrom });
+      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, ...rest });
       const chainId = chainIdOf(parent, result.diffId);
       return await this.#lock(async () => {
         const existing = this.#layers.get(chainId);

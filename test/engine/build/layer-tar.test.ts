@@ -9,6 +9,7 @@ import {
   lstatSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -90,6 +91,17 @@ describe('writeLayerTar', () => {
       'file b/opaque/.wh..wh..opq',
     ]);
     expect(new Set(seen.map((e) => e.mtime?.getTime()))).toEqual(new Set([1_700_000_000_000]));
+    // The writer's headers are the tar's, and a layer unpacked from them has the whiteout and the opaque folder.
+    const files = join(d, 'files');
+    const w = await writeLayerTar(upper, join(d, 'again.tar'), { mtime: 1_700_000_000, linkInto: files });
+    expect(w.headers?.map((h) => `${h.type} ${h.name}`)).toEqual(seen.map((e) => `${e.type} ${e.name}`));
+    const trusted = { linkFrom: files, expectedDiffId: w.digest, trustDiffId: true, headers: w.headers };
+    await extractLayer(Buffer.alloc(0), join(d, 'listed'), trusted);
+    expect(lstatSync(join(d, 'listed/b/gone')).rdev).toBe(0);
+    expect(lstatSync(join(d, 'listed/b/gone')).isCharacterDevice()).toBe(true);
+    const opq = spawnSync('getfattr', ['--only-values', '-n', 'trusted.overlay.opaque', join(d, 'listed/b/opaque')]);
+    expect(opq.stdout.toString()).toBe('y');
+    expect(lstatSync(join(d, 'listed/b/hard')).ino).toBe(lstatSync(join(d, 'listed/b/file')).ino);
   });
 
   it('gives the same bytes when only file times differ', async () => {
@@ -137,18 +149,54 @@ describe('writeLayerTar', () => {
     linkSync(join(upper, 'app/b.js'), join(upper, 'app/b-hard.js'));
     symlinkSync('b.js', join(upper, 'app/b-link'));
     const file = join(d, 'layer.tar');
-    await writeLayerTar(upper, file, { mtime: 1_700_000_000, linkInto: layerFilesOf(file) });
+    const written = await writeLayerTar(upper, file, { mtime: 1_700_000_000, linkInto: layerFilesOf(file) });
     expect(readdirSync(layerFilesOf(file)).sort()).toEqual(['0', '1']); // a.js and b.js, the files with a body
+    // The digest hashed while writing is the file's, and the diffID a full extraction computes from the tar.
+    expect(written.digest).toBe(`sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`);
+    expect(written.size).toBe(lstatSync(file).size);
     const plain = await extractLayer(readFileSync(file), join(d, 'plain'));
-    const linked = await extractLayer(readFileSync(file), join(d, 'linked'), { linkFrom: layerFilesOf(file) });
+    const linkFrom = layerFilesOf(file);
+    const trusted = { linkFrom, expectedDiffId: written.digest, trustDiffId: true };
+    const linked = await extractLayer(readFileSync(file), join(d, 'linked'), trusted);
+    // From the writer's headers: the tar is not parsed (an empty buffer stands for it).
+    expect(written.headers?.length).toBe(written.entries);
+    const listed = await extractLayer(Buffer.alloc(0), join(d, 'listed'), { ...trusted, headers: written.headers });
     expect(linked).toEqual(plain);
-    for (const rel of ['app', 'app/lib/a.js', 'app/empty', 'app/b.js', 'app/b-hard.js', 'app/b-link']) {
-      const [p, l] = [lstatSync(join(d, 'plain', rel)), lstatSync(join(d, 'linked', rel))];
-      expect([l.mode, l.uid, l.size, l.mtimeMs], rel).toEqual([p.mode, p.uid, p.size, p.mtimeMs]);
+    expect(listed).toEqual(plain);
+    for (const out of ['linked', 'listed']) {
+      const rels = ['app', 'app/lib', 'app/lib/a.js', 'app/empty', 'app/b.js', 'app/b-hard.js', 'app/b-link'];
+      for (const rel of rels) {
+        const [p, l] = [lstatSync(join(d, 'plain', rel)), lstatSync(join(d, out, rel))];
+        expect([l.mode, l.uid, l.gid, l.size, l.mtimeMs], `${out} ${rel}`).toEqual([
+          p.mode,
+          p.uid,
+          p.gid,
+          p.size,
+          p.mtimeMs,
+        ]);
+      }
+      expect(readdirSync(join(d, out, 'app')).sort()).toEqual(readdirSync(join(d, 'plain', 'app')).sort());
+      expect(readFileSync(join(d, out, 'app/lib/a.js'), 'utf8')).toBe('a'.repeat(5000));
+      expect(readlinkSync(join(d, out, 'app/b-link'))).toBe('b.js');
+      expect(lstatSync(join(d, out, 'app/lib/a.js')).ino).toBe(lstatSync(join(upper, 'app/lib/a.js')).ino);
+      expect(lstatSync(join(d, out, 'app/b-hard.js')).ino).toBe(lstatSync(join(d, out, 'app/b.js')).ino);
     }
-    expect(readFileSync(join(d, 'linked/app/lib/a.js'), 'utf8')).toBe('a'.repeat(5000));
-    expect(lstatSync(join(d, 'linked/app/lib/a.js')).ino).toBe(lstatSync(join(upper, 'app/lib/a.js')).ino);
-    expect(lstatSync(join(d, 'linked/app/b-hard.js')).ino).toBe(lstatSync(join(d, 'linked/app/b.js')).ino);
+  });
+
+  it('a trusted diffID is taken as given, not computed again; an untrusted one is checked', async () => {
+    const d = temp();
+    const upper = join(d, 'upper');
+    mkdirSync(upper);
+    writeFileSync(join(upper, 'f'), 'x');
+    const file = join(d, 'layer.tar');
+    await writeLayerTar(upper, file, { mtime: 0 });
+    const other = `sha256:${'0'.repeat(64)}`;
+    const trusted = await extractLayer(readFileSync(file), join(d, 'a'), { expectedDiffId: other, trustDiffId: true });
+    expect(trusted.diffId).toBe(other);
+    expect(readFileSync(join(d, 'a/f'), 'utf8')).toBe('x');
+    await expect(extractLayer(readFileSync(file), join(d, 'b'), { expectedDiffId: other })).rejects.toMatchObject({
+      code: 'ENGINE_DIFFID_MISMATCH',
+    });
   });
 
   it('a linked file that is not what the tar holds is written from the tar instead', async () => {
@@ -157,10 +205,15 @@ describe('writeLayerTar', () => {
     mkdirSync(upper);
     writeFileSync(join(upper, 'f'), 'from the tar');
     const file = join(d, 'layer.tar');
-    await writeLayerTar(upper, file, { mtime: 0, linkInto: layerFilesOf(file) });
+    const written = await writeLayerTar(upper, file, { mtime: 0, linkInto: layerFilesOf(file) });
     rmSync(join(layerFilesOf(file), '0'));
     writeFileSync(join(layerFilesOf(file), '0'), 'other size');
     await extractLayer(readFileSync(file), join(d, 'out'), { linkFrom: layerFilesOf(file) });
     expect(readFileSync(join(d, 'out/f'), 'utf8')).toBe('from the tar');
+    // From the writer's headers too: the file cannot be linked, so the tar is read after all, nothing left behind.
+    const trusted = { linkFrom: layerFilesOf(file), expectedDiffId: written.digest, trustDiffId: true };
+    await extractLayer(readFileSync(file), join(d, 'listed'), { ...trusted, headers: written.headers });
+    expect(readFileSync(join(d, 'listed/f'), 'utf8')).toBe('from the tar');
+    expect(readdirSync(d).filter((n) => n.includes('partial'))).toEqual([]);
   });
 });
