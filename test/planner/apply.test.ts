@@ -45,6 +45,11 @@ function healthyWhenWaited(engine: MemoryEngine, events: ApplyEvent[] = []): (e:
   };
 }
 
+/** Applies the stack's plan on the fake, each awaited service turning healthy as it is waited for. */
+async function upHealthy(engine: MemoryEngine, stack: Stack): Promise<void> {
+  await applyPlan(await planOf(engine, stack), { client: engine, pollMs: 2 }, { onStatus: healthyWhenWaited(engine) });
+}
+
 // busybox whose command runs until it is stopped (or the test ends it), as a server does
 const fresh = (): MemoryEngine => memoryEngine({ images: { 'busybox:1': { config: { Cmd: ['sleep', '1000'] } } } });
 
@@ -76,11 +81,7 @@ describe('applyPlan', () => {
   it('an unchanged up must make no changing call', async () => {
     const engine = fresh();
     const stack = stackOfText(SHOP);
-    await applyPlan(
-      await planOf(engine, stack),
-      { client: engine, pollMs: 2 },
-      { onStatus: healthyWhenWaited(engine) },
-    );
+    await upHealthy(engine, stack);
     const before = engine.calls.length;
     const again = await planOf(engine, stack);
     expect(again.actions).toEqual([]);
@@ -292,11 +293,7 @@ services:
   it('down must stop a dependent before what it depends on, and remove each container once it has stopped', async () => {
     const engine = fresh();
     const stack = stackOfText(SHOP);
-    await applyPlan(
-      await planOf(engine, stack),
-      { client: engine, pollMs: 2 },
-      { onStatus: healthyWhenWaited(engine) },
-    );
+    await upHealthy(engine, stack);
     const before = engine.calls.length;
     const result = await applyPlan(planDown(stack, await observe(engine, 'shop')), { client: engine });
     expect(result.failed).toEqual([]);
@@ -312,11 +309,7 @@ services:
   it('down must remove every container, then the network, and with volumes the volume', async () => {
     const engine = fresh();
     const stack = stackOfText(SHOP);
-    await applyPlan(
-      await planOf(engine, stack),
-      { client: engine, pollMs: 2 },
-      { onStatus: healthyWhenWaited(engine) },
-    );
+    await upHealthy(engine, stack);
     const before = engine.calls.length;
     const result = await applyPlan(planDown(stack, await observe(engine, 'shop'), { volumes: true }), {
       client: engine,
