@@ -105,8 +105,8 @@ function alive(pid: number): boolean {
 
 /** Stops this data root's aardvark-dns (if it runs) and starts a new one, as netavark does, on the same config. */
 async function restartAardvark(configDir: string): Promise<void> {
-  const old = aardvarkPid(configDir);
-  if (old !== undefined && stopAardvark(configDir)) {
+  const old = stopAardvark(configDir);
+  if (old !== undefined) {
     for (let i = 0; i < 50 && alive(old); i++) await delay(20);
   }
   const child = spawn(AARDVARK, ['--config', join(configDir, 'aardvark-dns'), '-p', '53', 'run'], {

@@ -254,7 +254,8 @@ export class ContainerNetworking implements NetworkAttachments {
     await this.sweep();
     const { store } = this.service;
     const usesDns = store.allActive().some((a) => a.endpoints.some((e) => store.find(e.networkId)?.dnsEnabled));
-    if (!usesDns && stopAardvark(store.aardvarkDir)) this.log('stopped aardvark-dns: no running container uses it');
+    if (!usesDns && stopAardvark(store.aardvarkDir) !== undefined)
+      this.log('stopped aardvark-dns: no running container uses it');
   }
 
   async remove(c: ContainerRecord): Promise<void> {

@@ -39,18 +39,18 @@ export async function waitForNetavark(configDir: string, timeoutMs = 10_000): Pr
 
 /**
  * Stops the aardvark-dns of `configDir` (netavark keeps its pid in <configDir>/aardvark-dns/aardvark.pid), after
- * checking that the pid is that aardvark and not a reused one. Returns whether one was stopped.
+ * checking that the pid is that aardvark and not a reused one. Returns the pid it stopped, or undefined.
  */
-export function stopAardvark(configDir: string): boolean {
+export function stopAardvark(configDir: string): number | undefined {
   const dir = join(configDir, 'aardvark-dns');
   let pid: string;
   try {
     pid = readFileSync(join(dir, 'aardvark.pid'), 'utf8').trim();
   } catch {
-    return false;
+    return undefined;
   }
   const argv = cmdline(pid);
-  if (!/^\d+$/.test(pid) || argv[0] !== AARDVARK || !argv.includes(dir)) return false;
+  if (!/^\d+$/.test(pid) || argv[0] !== AARDVARK || !argv.includes(dir)) return undefined;
   process.kill(Number(pid), 'SIGTERM');
-  return true;
+  return Number(pid);
 }
