@@ -6,6 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { until as pollUntil } from '../until.js';
 
 const run = promisify(execFile);
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -31,14 +32,7 @@ export async function tmuxSession(name: string, dir: string, lines: string[]): P
 /** The last screen any session captured: a timed-out `until` shows it. */
 let lastScreen = '';
 
-/** Polls `probe` until it returns something other than undefined; fails after `ms` with the last answer. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    last = await probe().catch((e: unknown) => e);
-    if (last !== undefined && !(last instanceof Error)) return last as T;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${String(last)}); the last screen captured:\n${lastScreen}`);
+/** `until` of test/until.ts, and a time-out shows the last screen. */
+export function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  return pollUntil(what, probe, ms, () => `; the last screen captured:\n${lastScreen}`);
 }

@@ -20,6 +20,7 @@ import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { freePort } from '../cli/loopback.js';
 import type { CliRun } from '../cli/run-cli.js';
 import { runCli } from '../cli/run-cli.js';
+import { until } from '../until.js';
 
 const run = promisify(execFile);
 const SOURCE = resolve(__dirname, '../../examples/angular-laravel-mysql');
@@ -152,10 +153,10 @@ describe('examples/angular-laravel-mysql in chromium', () => {
     await berth('--profile', 'dev', 'up', '-d', '--wait', 'web-dev');
     const before = await containerFacts();
     // ng serve compiles once before it answers.
-    await until('ng serve to answer', 300_000, async () => (await fetchText(devUrl)).includes('<app-root'));
+    await until('ng serve to answer', async () => seen((await fetchText(devUrl)).includes('<app-root')), 300_000);
     const watch = startWatch();
     try {
-      await until('watch to start', 60_000, async () => watch.output.includes('watching'));
+      await until('watch to start', async () => seen(watch.output.includes('watching')), 60_000);
       const component = join(EXAMPLE, 'web/src/app/app.component.ts');
       const edited = readFileSync(component, 'utf8').replace(
         '<h1>berth showcase: Angular, Laravel, MariaDB</h1>',
@@ -163,10 +164,11 @@ describe('examples/angular-laravel-mysql in chromium', () => {
       );
       writeFileSync(component, edited);
       const saved = Date.now();
-      await until('the Angular edit in the page', 120_000, async () => {
+      const heading = async (): Promise<true | undefined> => {
         await page.goto(devUrl, { waitUntil: 'networkidle0', timeout: 30_000 });
-        return (await page.$eval('h1', (h) => h.textContent ?? '')).includes('edited live');
-      });
+        return seen((await page.$eval('h1', (h) => h.textContent ?? '')).includes('edited live'));
+      };
+      await until('the Angular edit in the page', heading, 120_000);
       console.log(`Angular edit visible in the page ${Date.now() - saved} ms after the save`);
       // The page still reads the API through ng serve's proxy (the rows an earlier test added may be there too).
       expect((await itemNames()).slice(0, SEEDED.length)).toEqual(SEEDED);
@@ -176,9 +178,9 @@ describe('examples/angular-laravel-mysql in chromium', () => {
         routes,
         `${readFileSync(routes, 'utf8')}\nRoute::get('/edited', function () {\n    return ['edited' => true];\n});\n`,
       );
-      await until('the Laravel edit answering', 60_000, async () =>
-        (await fetchText(`${devUrl}api/edited`)).includes('"edited":true'),
-      );
+      const answered = async (): Promise<true | undefined> =>
+        seen((await fetchText(`${devUrl}api/edited`)).includes('"edited":true'));
+      await until('the Laravel edit answering', answered, 60_000);
       // Nothing was rebuilt or recreated: the same containers, on the same images.
       expect(await containerFacts()).toEqual(before);
     } finally {
@@ -229,11 +231,7 @@ async function fetchText(url: string): Promise<string> {
   }
 }
 
-async function until(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+/** A condition as `until` takes it: true once it holds, undefined (keep asking) before. */
+function seen(holds: boolean): true | undefined {
+  return holds ? true : undefined;
 }
