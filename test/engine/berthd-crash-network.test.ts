@@ -83,7 +83,7 @@ describe.runIf(ready)('kill -9 of berthd during up leaves no network state behin
   }, 60_000);
 
   afterAll(async () => {
-    // Whatever happened: a berthd that runs, then down, then its own stop (which also stops its aardvark-dns).
+    // Whatever happened: a berthd that runs, then down, then its own stop.
     if (!(await pingEngine(socket(), 500))) {
       await killDaemon();
       await startDaemon().catch(() => undefined);
@@ -270,7 +270,7 @@ describe.runIf(ready)('kill -9 of berthd during up leaves no network state behin
     expect(left.mounts).toEqual([]);
   }, 60_000);
 
-  it('engine stop after a crash and down leaves no aardvark-dns, mount or process of the data root', async () => {
+  it('engine stop after a crash and down leaves no mount or process of the data root', async () => {
     await crashDuringUp(() => netavarkRuns(join(root(), 'networks', 'aardvark')).length > 0);
     await startDaemon();
     const ids = await projectIds();

@@ -1,4 +1,4 @@
-// berthd's networks, driven by the real docker CLI: user bridges through netavark and aardvark-dns, DNS by name
+// berthd's networks, driven by the real docker CLI: user bridges through netavark, DNS by name (berthd's name server)
 // and alias, isolation between networks, internal networks, published ports on loopback. Traffic goes only to
 // loopback and to the bridges and namespaces this file makes (every container uses --dns 127.0.0.1, so that no
 // name is ever forwarded off the host). Afterwards nothing of it is left: links, mounts, iptables rules, bridges in the isolation table.

@@ -10,7 +10,7 @@ import { containerNetworks, endpointRequest } from './container-request.js';
 import type { EndpointSettings } from './container-request.js';
 import { choosePorts, reservedAddresses, setupEndpoint, teardownEndpoint } from './endpoint-setup.js';
 import { hostsFile, resolvConf } from './etc-files.js';
-import { createNetns, removeNetns } from './host-net.js';
+import { createNetns, hostLinkNames, removeNetns } from './host-net.js';
 import type { AttachedContainer } from './network-json.js';
 import { settingsJson } from './network-json.js';
 import { stopAardvark, waitForNetavark } from './netavark-processes.js';
@@ -240,22 +240,25 @@ export class ContainerNetworking implements NetworkAttachments {
    * At berthd's start, after exits are recorded: lets a netavark run that a killed berthd left finish, then sweeps.
    */
   async recover(): Promise<void> {
-    const dir = this.service.store.aardvarkDir;
+    const { store, names } = this.service;
+    const dir = store.aardvarkDir;
     if (!(await waitForNetavark(dir))) this.log(`a netavark run of ${dir} is still going; sweeping anyway`);
     const swept = await this.sweep();
     if (swept.length > 0) this.log(`tore down the network of ${swept.length} container(s) a crash left behind`);
+    // Names are berthd's own now: an aardvark-dns that an older berthd of this data root started holds the
+    // gateways' port 53 and goes, then the name server takes the networks whose containers still run.
+    if (stopAardvark(dir) !== undefined) this.log('stopped the aardvark-dns of an older berthd: berthd answers names');
+    const links = await hostLinkNames();
+    for (const n of store.all()) {
+      const used = store.allActive().some((a) => a.endpoints.some((e) => e.networkId === n.id));
+      if (n.dnsEnabled && n.gateway && n.bridge && used && links.has(n.bridge)) await names.listen(n.gateway);
+    }
   }
 
-  /**
-   * At berthd's stop: sweeps, and stops this data root's aardvark-dns unless a running container's network still
-   * resolves names through it (running containers outlive berthd).
-   */
+  /** At berthd's stop: sweeps, and the name server lets go of the gateways (running containers outlive berthd). */
   async shutdown(): Promise<void> {
     await this.sweep();
-    const { store } = this.service;
-    const usesDns = store.allActive().some((a) => a.endpoints.some((e) => store.find(e.networkId)?.dnsEnabled));
-    if (!usesDns && stopAardvark(store.aardvarkDir) !== undefined)
-      this.log('stopped aardvark-dns: no running container uses it');
+    await this.service.names.closeAll();
   }
 
   async remove(c: ContainerRecord): Promise<void> {
@@ -386,7 +389,7 @@ export async function openNetworking(opts: {
   events: NetworkService['events'];
   log: (line: string) => void;
 }): Promise<ContainerNetworking> {
-  const service = new NetworkService({ root: opts.root, events: opts.events });
+  const service = new NetworkService({ root: opts.root, events: opts.events, log: opts.log });
   await service.ensurePredefined();
   // Without a working nft, containers without networks still run; creating a bridge then fails with the hint.
   await service.sweepIsolation().catch((e: unknown) => {

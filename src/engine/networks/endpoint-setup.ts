@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { ContainerRecord } from '../containers/container-store.js';
 import { EngineError } from '../errors.js';
-import { ensureNamesAnswered } from './aardvark-health.js';
 import { formatIp, parseCidr, parseIp, pickAddress } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import type { PortMapping } from './netavark.js';
@@ -149,24 +148,15 @@ export async function setupEndpoint(opts: {
     throw err;
   });
   e.mac = result.mac;
-  e.dnsServers = n.dnsEnabled ? result.dnsServers : [];
+  e.dnsServers = n.dnsEnabled ? [n.gateway as string] : [];
   await service.store.saveActive(active);
-  if (n.dnsEnabled)
-    await checkNames({ ...where, gateway: n.gateway as string, name: c.id.slice(0, 12), log: opts.log });
-  return e;
-}
-
-/** aardvark-dns must answer the names netavark just gave it (aardvark-health.ts says why it may not). */
-async function checkNames(o: { aardvarkDir: string; gateway: string; name: string; log: (l: string) => void }) {
-  const r = await ensureNamesAnswered({ configDir: o.aardvarkDir, gateway: o.gateway, name: o.name });
-  if (r.restarts > 0 || !r.answered) {
-    o.log(
-      r.answered
-        ? `aardvark-dns did not answer on ${o.gateway}; answers after ${r.restarts} restart(s)`
-        : `aardvark-dns does not answer on ${o.gateway} (${r.restarts} restarts): names on this network fail; ` +
-            `check what else listens on ${o.gateway}:53 (ss -ulpn)`,
+  if (n.dnsEnabled && !(await service.names.listen(n.gateway as string))) {
+    opts.log(
+      `the name server cannot bind ${n.gateway}:53 yet (names on network ${n.name} fail until it can); ` +
+        `check what else listens there (ss -ulpn)`,
     );
   }
+  return e;
 }
 
 /**

@@ -49,8 +49,8 @@ export function parseResolvConf(text: string): Resolver {
 }
 
 /**
- * /etc/resolv.conf. `dnsServers` are aardvark-dns on the gateways when a network resolves names (HostConfig.Dns
- * then goes to aardvark as its upstream, as with Docker's embedded DNS); otherwise Dns, or the host's resolvers
+ * /etc/resolv.conf. `dnsServers` are berthd's name server on the gateways when a network resolves names
+ * (HostConfig.Dns is then its upstream, as with Docker's embedded DNS); otherwise Dns, or the host's resolvers
  * (without loopback ones, which mean nothing in the container's own namespace unless it shares the host's).
  */
 export function resolvConf(opts: {

@@ -1,5 +1,5 @@
 // netavark (Podman's network stack, 1.4) does the per-container work: veth pair, address, routes, NAT and
-// port-forwarding rules, and aardvark-dns for names. netavarkInput() builds its JSON input (pure); setup() and
+// port-forwarding rules; names are berthd's own (src/engine/dns). netavarkInput() builds its JSON input (pure); setup() and
 // teardown() run it. One call per network, so that a running container can join and leave networks one at a time.
 import { EngineError } from '../errors.js';
 import { runTool } from '../runtime/run-tool.js';
@@ -25,7 +25,7 @@ export interface NetavarkInputOptions {
   ip: string;
   aliases: readonly string[];
   portMappings: readonly PortMapping[];
-  /** Where aardvark-dns forwards the names it does not know (HostConfig.Dns); empty: the host's resolvers. */
+  /** Where the name server forwards the names it does not know (HostConfig.Dns); empty: the host's resolvers. */
   dnsServers: readonly string[];
 }
 
@@ -49,7 +49,8 @@ export function netavarkInput(o: NetavarkInputOptions): string {
         subnets: [{ subnet: n.subnet, gateway: n.gateway }],
         ipv6_enabled: false,
         internal: n.internal,
-        dns_enabled: n.dnsEnabled,
+        // berthd answers names itself (src/engine/dns): netavark must not start or signal aardvark-dns.
+        dns_enabled: false,
         options,
       },
     },

@@ -2,6 +2,8 @@
 // network gets its subnet and bridge at create; the default "bridge" network at its first container (and gives
 // them back after its last). Subnets and bridge names are chosen under the host-wide lock against the host's live
 // routes and links, so berthd daemons with different data roots never collide.
+import { NameServer } from '../dns/name-server.js';
+import { nameView } from '../dns/names.js';
 import type { EventBus } from '../events/event-bus.js';
 import { EngineError } from '../errors.js';
 import type { Lock } from '../content/lock.js';
@@ -10,7 +12,6 @@ import { acquireHostLock, createBridge, deleteLink, HOST_LOCK, hostLinkNames, ho
 import { defaultGateway, formatCidr, formatIp, overlaps, parseCidr, pickSubnet } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import { isolateBridge, releaseBridge, sweepIsolation } from './isolation.js';
-import { waitDnsReleased } from './aardvark-health.js';
 import { checkCreateRequest } from './create-request.js';
 import type { NetworkCreateRequest } from './create-request.js';
 import { NetworkStore } from './network-store.js';
@@ -22,11 +23,14 @@ export interface NetworkServiceOptions {
   events: EventBus;
   /** The host-wide lock file (default /run/berth/networks.lock). */
   hostLock?: string;
+  log?: (line: string) => void;
 }
 
 export class NetworkService {
   readonly store: NetworkStore;
   readonly events: EventBus;
+  /** Answers the names of the networks with DNS on their gateways (src/engine/dns). */
+  readonly names: NameServer;
   private readonly lock: Lock = createLock();
   private readonly hostLock: string;
   /** Sections called and not finished; the host lock is held while there are any. */
@@ -37,6 +41,10 @@ export class NetworkService {
     this.store = NetworkStore.open(opts.root);
     this.events = opts.events;
     this.hostLock = opts.hostLock ?? HOST_LOCK;
+    this.names = new NameServer({
+      view: () => nameView(this.store.all(), this.store.allActive()),
+      log: opts.log ?? (() => undefined),
+    });
   }
 
   /** Adds Docker's predefined networks "bridge", "host" and "none" to a new store. */
@@ -156,8 +164,8 @@ export class NetworkService {
         { hint: 'stop or disconnect its containers first (docker network disconnect)' },
       );
     }
-    // Its gateway goes back to the host's pool: this data root's aardvark-dns must have let go of it first.
-    if (n.dnsEnabled && n.gateway) await waitDnsReleased(n.gateway);
+    // Its gateway goes back to the host's pool: the name server lets go of it first.
+    if (n.gateway) await this.names.close(n.gateway);
     await this.dropBridge(n);
     await this.store.delete(n.id);
     this.events.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });

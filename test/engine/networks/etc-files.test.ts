@@ -14,7 +14,7 @@ describe('container /etc files', () => {
     expect(lines.slice(-3)).toEqual(['10.0.0.5\tdb', '172.18.0.1\tgw', '172.18.0.2\tweb1']);
   });
 
-  it('with DNS on the network, aardvark on the gateways is the nameserver; Dns is its upstream, not listed', () => {
+  it('with DNS on the network, the name server on the gateways is the nameserver; Dns is its upstream, not listed', () => {
     const text = resolvConf({
       host: 'nameserver 10.255.255.53\nsearch corp.example\noptions ndots:2\n',
       dnsServers: ['172.18.0.1'],
