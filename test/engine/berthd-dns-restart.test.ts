@@ -1,7 +1,7 @@
-// The name server of a data root's networks (aardvark-dns): a container that joins right after the last one left
-// finds names answered; and when the gateway's port 53 is taken as the first container joins (another data root's
-// aardvark-dns that has not let go of an address the host handed on), berthd restarts aardvark-dns until it
-// answers, so names work once the port is free (aardvark-dns alone never retries that listener).
+// berthd's name server over a network's life: a container that joins right after the last one left finds names
+// answered (netavark deletes and berthd remakes the bridge in between); when the gateway's port 53 is taken as the
+// first container joins (a name server of another data root that has not let go of an address the host handed
+// on), names work once the port is free; and after a berthd restart, for the containers that kept running.
 import { execFile, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,11 +30,15 @@ describe.runIf(hasRunc)('aardvark-dns after its last user leaves', () => {
     return r.stdout.trim();
   };
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-dnsrestart-'));
+  const start = async (): Promise<void> => {
     const d = await startBerthd({ root: join(dir, 'root'), socket: join(dir, 'run', 'berth.sock') });
     socket = d.socket;
     close = () => d.close();
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-dnsrestart-'));
+    await start();
     writeFileSync(join(dir, 'busybox.tar'), await makeBusyboxSaveTar({ tags: [image] }));
     await run('docker', ['load', '-i', join(dir, 'busybox.tar')], {
       env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
@@ -45,7 +49,7 @@ describe.runIf(hasRunc)('aardvark-dns after its last user leaves', () => {
   afterAll(async () => {
     try {
       if (socket) {
-        await docker('rm', '-f', `${tag}-a`, `${tag}-b`, `${tag}-c`);
+        await docker('rm', '-f', `${tag}-a`, `${tag}-b`, `${tag}-c`, `${tag}-d`, `${tag}-e`);
         await docker('network', 'rm', net, `${tag}-held`);
         await docker('rmi', image);
       }
@@ -81,6 +85,16 @@ describe.runIf(hasRunc)('aardvark-dns after its last user leaves', () => {
       await released;
     }
     const r = await docker('exec', `${tag}-c`, 'nslookup', '-type=a', `${tag}-c`);
+    expect(r.stdout, `${r.stdout} ${r.stderr}`).toMatch(/^Address:\s+\d+\.\d+\.\d+\.\d+\s*$/m);
+  }, 60_000);
+
+  it('names answer again once berthd is back after a restart, for the containers that kept running', async () => {
+    const sleeper = ['--network', net, '--dns', '127.0.0.1', image, 'sleep', '300'];
+    await ok('run', '-d', '--name', `${tag}-d`, ...sleeper);
+    await ok('run', '-d', '--name', `${tag}-e`, ...sleeper);
+    await close(); // live restore: the containers run on, and so does their network
+    await start();
+    const r = await docker('exec', `${tag}-d`, 'nslookup', '-type=a', `${tag}-e`);
     expect(r.stdout, `${r.stdout} ${r.stderr}`).toMatch(/^Address:\s+\d+\.\d+\.\d+\.\d+\s*$/m);
   }, 60_000);
 });
