@@ -4,6 +4,7 @@
 // routes and links, so berthd daemons with different data roots never collide.
 import { NameServer } from '../dns/name-server.js';
 import { nameView } from '../dns/names.js';
+import type { NameView } from '../dns/names.js';
 import type { EventBus } from '../events/event-bus.js';
 import { EngineError } from '../errors.js';
 import type { Lock } from '../content/lock.js';
@@ -41,8 +42,14 @@ export class NetworkService {
     this.store = NetworkStore.open(opts.root);
     this.events = opts.events;
     this.hostLock = opts.hostLock ?? HOST_LOCK;
+    let cached: { generation: number; view: NameView } | undefined;
     this.names = new NameServer({
-      view: () => nameView(this.store.all(), this.store.allActive()),
+      view: () => {
+        const { generation } = this.store;
+        if (cached?.generation !== generation)
+          cached = { generation, view: nameView(this.store.all(), this.store.allActive()) };
+        return cached.view;
+      },
       log: opts.log ?? (() => undefined),
     });
   }

@@ -13,6 +13,8 @@ export class NetworkStore {
   readonly dir: string;
   private readonly networks = new Map<string, NetworkRecord>();
   private readonly active = new Map<string, ActiveContainer>();
+  /** Counts the changes to networks and active states: what is derived from them is fresh while it holds. */
+  generation = 0;
 
   private constructor(root: string) {
     this.dir = join(root, 'networks');
@@ -82,11 +84,13 @@ export class NetworkStore {
 
   async save(n: NetworkRecord): Promise<void> {
     this.networks.set(n.id, n);
+    this.generation++;
     await this.flush();
   }
 
   async delete(id: string): Promise<void> {
     this.networks.delete(id);
+    this.generation++;
     await this.flush();
   }
 
@@ -101,10 +105,12 @@ export class NetworkStore {
   async saveActive(a: ActiveContainer): Promise<void> {
     await writeFileAtomic(join(this.dir, 'active', `${a.containerId}.json`), JSON.stringify(a));
     this.active.set(a.containerId, a);
+    this.generation++;
   }
 
   deleteActive(containerId: string): void {
     this.active.delete(containerId);
+    this.generation++;
     rmSync(join(this.dir, 'active', `${containerId}.json`), { force: true });
   }
 
