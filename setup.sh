@@ -7,8 +7,9 @@ cd "$(dirname "$0")"
 
 # System packages berth needs: the OCI runtime and its monitor for the built-in engine, an init for `init: true`,
 # a static busybox from which the tests make their images (no registry is needed), and attr (setfattr) for the
-# opaque-directory xattrs of overlay layers, and Podman's network stack (netavark with aardvark-dns) for berthd's
-# networks: bridges, NAT, published ports and DNS by name; and Debian's Docker (docker.io), the real dockerd that
+# opaque-directory xattrs of overlay layers, and Podman's network stack (netavark; aardvark-dns only for tearing
+# down endpoints an older berthd made, since berthd now answers names itself) for berthd's networks: bridges, NAT
+# and published ports; and Debian's Docker (docker.io), the real dockerd that
 # the tests also run berth against and that the benchmarks measure berth's engine against (started only by them,
 # each on its own data root and socket) and docker-compose 1.29, the peer bench/up.ts times berth against; nftables, whose table of berthd's own isolates networks from each other
 # whatever else is in the firewall; Podman's containers-common, whose seccomp profile a test checks berthd can read

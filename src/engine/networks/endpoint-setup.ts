@@ -92,7 +92,7 @@ export async function choosePorts(
 /**
  * Sets `n` up in the container's namespace as `interfaceName` and adds the endpoint to `active`. Write-ahead: the
  * endpoint (with the exact netavark input) is saved in `active` before netavark runs, so that whatever a crash
- * leaves half made (veth, DNAT rules, an aardvark entry) is torn down with that input after a restart.
+ * leaves half made (veth, DNAT rules) is torn down with that input after a restart.
  */
 export async function setupEndpoint(opts: {
   service: NetworkService;
