@@ -2,7 +2,7 @@
 // links the host has, Linux bridges, namespace files, and the host-wide lock that several berthd daemons (each
 // with its own data root) take before choosing a subnet or a bridge name or running netavark.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EngineError } from '../errors.js';
 import { runTool } from '../runtime/run-tool.js';
@@ -96,9 +96,12 @@ export async function createBridge(opts: {
   const mtu = opts.mtu ? ` mtu ${opts.mtu}` : '';
   // One ip(8) process for the three steps (a bridge is made again each time a network's last container leaves).
   // ip stops at the first command that fails and names its line: past line 1 the bridge is ours and goes again.
+  // The address is set, as dockerd sets its bridges': a bridge whose address was not set takes the lowest of its
+  // ports', so it changed as containers joined and left, and their ARP entries for the gateway went stale:
+  // packets to the gateway (DNS, the way out) were lost for seconds.
   const r = await runTool('ip', ['-batch', '-'], {
     input: [
-      `link add name ${opts.name}${mtu} type bridge`,
+      `link add name ${opts.name}${mtu} address ${bridgeMac(opts.gateway)} type bridge`,
       `addr add ${opts.gateway}/${opts.prefix} dev ${opts.name}`,
       `link set ${opts.name} up`,
       '',
@@ -109,6 +112,34 @@ export async function createBridge(opts: {
   if (line > 1) await deleteLink(opts.name);
   const what = ['creating bridge', 'addressing', 'starting'][Math.min(line, 3) - 1] as string;
   throw new EngineError('internal', 'ENGINE_NETWORK_HOST', `${what} ${opts.name} failed: ${r.stderr.trim()}`);
+}
+
+/**
+ * The bridge's own address, from its gateway (unique on the host, as subnets are): locally administered, unicast,
+ * and the same each time the network's bridge is made again.
+ */
+export function bridgeMac(gateway: string): string {
+  const bytes = [0x02, 0xb5, ...gateway.split('.').map(Number)];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Gives a bridge made before its address was set (by an older berthd) its fixed address. */
+export async function fixBridgeMac(name: string, gateway: string): Promise<void> {
+  let assigned: string;
+  try {
+    assigned = readFileSync(`/sys/class/net/${name}/addr_assign_type`, 'utf8').trim();
+  } catch {
+    return; // no such link: nothing to fix
+  }
+  if (assigned === '3') return; // NET_ADDR_SET
+  const r = await runTool('ip', ['link', 'set', 'dev', name, 'address', bridgeMac(gateway)]);
+  if (r.code !== 0) {
+    throw new EngineError(
+      'internal',
+      'ENGINE_NETWORK_HOST',
+      `setting the address of ${name} failed: ${r.stderr.trim()}`,
+    );
+  }
 }
 
 /** Deletes a link; one that is already gone is fine. */

@@ -9,7 +9,15 @@ import type { EventBus } from '../events/event-bus.js';
 import { EngineError } from '../errors.js';
 import type { Lock } from '../content/lock.js';
 import { createLock } from '../content/lock.js';
-import { acquireHostLock, createBridge, deleteLink, HOST_LOCK, hostLinkNames, hostSubnets } from './host-net.js';
+import {
+  acquireHostLock,
+  createBridge,
+  deleteLink,
+  fixBridgeMac,
+  HOST_LOCK,
+  hostLinkNames,
+  hostSubnets,
+} from './host-net.js';
 import { defaultGateway, formatCidr, formatIp, overlaps, parseCidr, pickSubnet } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import { isolateBridge, releaseBridge, sweepIsolation } from './isolation.js';
@@ -193,7 +201,10 @@ export class NetworkService {
       await this.store.save(n);
     }
     if (!(await hostLinkNames()).has(n.bridge as string)) await this.makeBridge(n);
-    else await isolateBridge(n.bridge as string); // a no-op unless the table lost it (a flushed ruleset)
+    else {
+      await fixBridgeMac(n.bridge as string, n.gateway as string);
+      await isolateBridge(n.bridge as string); // a no-op unless the table lost it (a flushed ruleset)
+    }
   }
 
   /** At start: the host's isolation table in line with the host's links and this berthd's bridges. */
