@@ -3,7 +3,7 @@
 // start), half with no network and half on a bridge network. A leak shows as growth from one batch to the next;
 // the batches after the first must level off.
 // Run from the repository root, as root: npm run build && npm run bench:engine-memory
-// (BATCHES=4 for more batches, BATCH=50 for their size; without dockerd the peer column says n/a).
+// BATCHES (default 4) and BATCH (default 50) change the run; without dockerd the peer column says n/a.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -12,7 +12,7 @@ import { makeBusyboxSaveTar } from '../test/engine/fixtures/busybox-image.js';
 import type { Daemon } from './lib.js';
 import { ok, removeBenchDir, sleep, startBerthd, startDockerd, stopProcess } from './lib.js';
 
-const BATCHES = Number(process.env.BATCHES ?? 3);
+const BATCHES = Number(process.env.BATCHES ?? 4);
 const BATCH = Number(process.env.BATCH ?? 50);
 const image = 'bench/busybox:1';
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-mem-'));

@@ -31,7 +31,11 @@ export async function startByExecFifo(stateDir: string): Promise<'started' | 'un
     throw e;
   }
   const data = await readToEnd(fd, init);
-  if (data === 0) throw new Error('container process is already dead');
+  if (data === 0) {
+    if (!isAlive(init)) throw new Error('container process is already dead');
+    // An end of file while init lives: a kernel that reports the hang-up early. `runc start` waits its own way.
+    return 'unavailable';
+  }
   await unlink(fifo).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e; // a forced delete removed runc's folder meanwhile: the process did start
   });
