@@ -4,7 +4,7 @@
 // init's end: O_CLOEXEC), and removes the fifo, which is how runc tells a created container from a running one.
 // This leans on a runc internal that has not changed from 1.0 to 1.2; whenever its files are not as expected the
 // caller runs `runc start` instead, so the result is never worse than runc's own.
-import { constants, openSync, readFileSync } from 'node:fs';
+import { constants, openSync, readFileSync, readSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -54,7 +54,9 @@ function readToEnd(fd: number, init: InitProcess): Promise<number> {
     let bytes = 0;
     const watch = setInterval(() => {
       if (isAlive(init)) return;
-      // Data may still be in the pipe (init wrote, then died): what counts is what was read so far.
+      // The process may have exec'd, run and been reaped before the poll reported its byte (libuv runs timers
+      // before polling): what is still in the pipe counts too.
+      bytes += drain(fd);
       fifo.destroy();
     }, WATCH_MS);
     const done = (): void => {
@@ -71,6 +73,15 @@ function readToEnd(fd: number, init: InitProcess): Promise<number> {
       reject(e);
     });
   });
+}
+
+// Reads what is left in the fifo without waiting (its fd is non-blocking): 0 at end of file or when empty.
+function drain(fd: number): number {
+  try {
+    return readSync(fd, Buffer.alloc(16));
+  } catch {
+    return 0; // EAGAIN: nothing there
+  }
 }
 
 interface InitProcess {
