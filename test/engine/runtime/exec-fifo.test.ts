@@ -1,9 +1,10 @@
 // Real runc and conmon: a created container started through runc's exec.fifo, without a `runc start` process,
 // must end up exactly as `runc start` leaves it, and a start must never hang on an init that died.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startByExecFifo } from '../../../src/engine/runtime/exec-fifo.js';
+import { Runc } from '../../../src/engine/runtime/runc.js';
 import { RuntimeSandbox, waitForExit } from './sandbox.js';
 
 let sb: RuntimeSandbox;
@@ -25,6 +26,20 @@ describe('starting through exec.fifo', () => {
     expect(existsSync(join(stateDir(c.id), 'exec.fifo'))).toBe(false);
     // The process has exec'd when the start returns: its command line is the container's, no longer runc init.
     expect(readFileSync(`/proc/${c.pid}/cmdline`, 'utf8').split('\0')).toEqual(['sleep', '30', '']);
+  });
+
+  it('Runc.start must start through the fifo with no runc process, and run `runc start` once there is no fifo', async () => {
+    // A runc that logs its commands: the start of a created container must not show up in it.
+    const wrapper = join(sb.base, 'runc-logging');
+    const calls = join(sb.base, 'runc-calls');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> ${calls}\nexec ${sb.runc.binary} "$@"\n`, { mode: 0o755 });
+    const runc = new Runc({ root: sb.runc.root, binary: wrapper });
+    const c = await sb.create({ Cmd: ['sleep', '30'] });
+    await runc.start(c.id);
+    expect((await sb.runc.state(c.id))?.status).toBe('running');
+    expect(existsSync(calls)).toBe(false);
+    await expect(runc.start(c.id)).rejects.toMatchObject({ kind: 'conflict' });
+    expect(readFileSync(calls, 'utf8')).toMatch(new RegExp(`\\bstart ${c.id}\\n$`));
   });
 
   it('a short-lived process must write its log and reach its exit code through the fifo start', async () => {
