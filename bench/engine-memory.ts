@@ -1,7 +1,8 @@
 // berthd memory against dockerd+containerd in the same run: RSS idle (2 s after start-up), then after each batch of
-// 50 containers that came and went as `docker run --rm` makes them (create with AutoRemove, wait for removal,
-// start), half with no network and half on a bridge network. A leak shows as growth from one batch to the next;
-// the batches after the first must level off.
+// 50 containers that came and went: half as `docker run --rm` makes them (create with AutoRemove, wait for
+// removal, start; the process exits by itself), half created, started, stopped and removed; half of each with no
+// network and half on a bridge network. A leak shows as growth from one batch to the next; the batches after the
+// first must level off.
 // Run from the repository root, as root: npm run build && npm run bench:engine-memory
 // BATCHES (default 4) and BATCH (default 50) change the run; without dockerd the peer column says n/a.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -35,6 +36,17 @@ function daemonPids(d: Daemon): number[] {
 }
 
 const rssMiB = (d: Daemon): number => daemonPids(d).reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
+
+/** A container that runs until stopped: create, start, stop (`-t 0`), remove, as `docker run -d` then `docker rm -f`. */
+async function runStopRemove(d: Daemon, bridge: boolean): Promise<void> {
+  const host = bridge ? { NetworkMode: network, Dns: ['127.0.0.1'] } : { NetworkMode: 'none' };
+  const { Id } = JSON.parse(
+    await ok(d.socket, 'POST', '/v1.41/containers/create', { Image: image, Cmd: ['sleep', '60'], HostConfig: host }),
+  ) as { Id: string };
+  await ok(d.socket, 'POST', `/v1.41/containers/${Id}/start`);
+  await ok(d.socket, 'POST', `/v1.41/containers/${Id}/stop?t=0`);
+  await ok(d.socket, 'DELETE', `/v1.41/containers/${Id}`);
+}
 
 /** One `docker run --rm IMG true` through the API: create with AutoRemove, wait for removal, start. */
 async function runRm(d: Daemon, bridge: boolean): Promise<void> {
@@ -70,7 +82,10 @@ async function main(): Promise<void> {
       const times: number[] = [];
       for (const d of daemons) {
         const t = Date.now();
-        for (let i = 0; i < BATCH; i++) await runRm(d, i % 2 === 1);
+        for (let i = 0; i < BATCH; i++) {
+          if (i % 4 < 2) await runRm(d, i % 2 === 1);
+          else await runStopRemove(d, i % 2 === 1);
+        }
         times.push((Date.now() - t) / BATCH);
       }
       await sleep(2000); // background deletion and exits finish; the figure is the level, not a peak
@@ -85,7 +100,7 @@ async function main(): Promise<void> {
   }
   const [, load1, load5] = [0, ...loadavg()];
   console.log(
-    `berthd memory: ${BATCHES} batches of ${BATCH} containers (half on a bridge); ${cpus().length} CPUs ` +
+    `berthd memory: ${BATCHES} batches of ${BATCH} containers (half run --rm, half stopped and removed; half on a bridge); ${cpus().length} CPUs ` +
       `(${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ` +
       `load ${load1?.toFixed(2)} ${load5?.toFixed(2)}`,
   );
