@@ -30,15 +30,16 @@ interface Engine {
 const rssKb = (pid: number): number =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
-async function startBerthd(): Promise<Engine> {
-  const socket = join(dir, 'berth.sock');
-  const child = spawn(process.execPath, [join(process.cwd(), 'bin/berthd.js')], {
-    env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
+/** berthd from this checkout, or as `name` from another build's bin/berthd.js (BERTHD_BEFORE). */
+async function startBerthd(name = 'berthd', bin = join(process.cwd(), 'bin/berthd.js')): Promise<Engine> {
+  const socket = join(dir, `${name}.sock`);
+  const child = spawn(process.execPath, [bin], {
+    env: { ...process.env, BERTH_ROOT: join(dir, `${name}-root`), BERTH_SOCKET: socket },
     stdio: 'ignore',
   });
-  await waitForSocket(socket, 'berthd');
+  await waitForSocket(socket, name);
   return {
-    name: 'berthd',
+    name,
     socket,
     process: child,
     hostConfig: { NetworkMode: 'none' },
@@ -78,7 +79,13 @@ interface Figures {
   cliRunRm: number[];
 }
 
-async function round(engine: Engine, figures: Figures, keep: boolean): Promise<void> {
+/** One round on `engine`; `started` sees the create + start container's id while it still runs. */
+async function round(
+  engine: Engine,
+  figures: Figures,
+  opts: { keep: boolean; started?: (id: string) => void },
+): Promise<void> {
+  const { keep } = opts;
   const s = engine.socket;
   let t = process.hrtime.bigint();
   const created = JSON.parse(
@@ -90,6 +97,7 @@ async function round(engine: Engine, figures: Figures, keep: boolean): Promise<v
   ) as { Id: string };
   await ok(s, 'POST', `/v1.41/containers/${created.Id}/start`);
   if (keep) figures.createToRunning.push(ms(t));
+  opts.started?.(created.Id);
   await ok(s, 'DELETE', `/v1.41/containers/${created.Id}?force=1`);
 
   t = process.hrtime.bigint();
@@ -115,6 +123,37 @@ async function round(engine: Engine, figures: Figures, keep: boolean): Promise<v
   if (keep) figures.cliRunRm.push(ms(t));
 }
 
+/**
+ * The second floor: `runc run` of berthd's own bundle, the config.json it wrote for container `id` (seccomp
+ * filter, masked paths, its mounts and namespaces), on the plain rootfs of the first floor with `/bin/true` as
+ * its process. The spec's own work (a seccomp filter, a network namespace) costs runc ~15 ms more than `runc
+ * spec`'s default, and this floor counts it as the engine's floor, not as berthd's overhead.
+ */
+function sameBundleFloor(id: string, plain: string): string {
+  const bundle = join(dir, 'bundle-berthd');
+  mkdirSync(bundle, { recursive: true });
+  const spec = JSON.parse(readFileSync(join(dir, 'berthd-root', 'containers', id, 'config.json'), 'utf8'));
+  spec.root = { path: join(plain, 'rootfs'), readonly: false };
+  spec.process.args = ['/bin/true'];
+  for (const m of spec.mounts as Array<{ destination: string; source: string }>) {
+    const file = /^\/etc\/(hosts|hostname|resolv\.conf)$/.exec(m.destination)?.[1];
+    if (file) {
+      m.source = join(bundle, file);
+      writeFileSync(m.source, '');
+    }
+  }
+  spec.linux.cgroupsPath = `/berth-bench-floor-${process.pid}`;
+  writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
+  return bundle;
+}
+
+function runcRun(bundle: string, id: string): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('runc', ['--root', join(dir, 'runc-floor'), 'run', id], { cwd: bundle });
+  if (r.status !== 0) throw new Error(`runc run failed: ${r.stderr.toString()}`);
+  return ms(t);
+}
+
 function runcFloorBundle(): string {
   // Floor: runc run of `true` on a plain busybox rootfs (no overlay, no monitor, no API, no network namespace setup).
   const bundle = join(dir, 'bundle');
@@ -131,6 +170,9 @@ function runcFloorBundle(): string {
 
 async function main(): Promise<void> {
   const engines: Engine[] = [await startBerthd()];
+  // BERTHD_BEFORE=OTHER/bin/berthd.js: another build (before a change) in the same interleaved run.
+  const before = process.env.BERTHD_BEFORE;
+  if (before) engines.push(await startBerthd('berthd-before', before));
   const peer = hasDockerd();
   if (peer) engines.push(await startDockerd());
   try {
@@ -146,21 +188,32 @@ async function main(): Promise<void> {
     const figures = new Map<string, Figures>(
       engines.map((e) => [e.name, { createToRunning: [], apiRunRm: [], cliRunRm: [] }]),
     );
+    const floorSame: number[] = [];
+    let sameBundle: string | undefined;
     for (let i = 0; i < RUNS + WARMUP; i++) {
       const keep = i >= WARMUP;
-      const t = process.hrtime.bigint();
-      const r = spawnSync('runc', ['--root', join(dir, 'runc-floor'), 'run', `floor-${i}`], { cwd: bundle });
-      if (r.status !== 0) throw new Error(`runc run failed: ${r.stderr.toString()}`);
-      if (keep) floor.push(ms(t));
-      for (const e of engines) await round(e, figures.get(e.name) as Figures, keep);
+      const plain = runcRun(bundle, `floor-${i}`);
+      const same = sameBundle ? runcRun(sameBundle, `floor-same-${i}`) : 0;
+      if (keep) floor.push(plain);
+      if (keep) floorSame.push(same);
+      for (const e of engines) {
+        await round(e, figures.get(e.name) as Figures, {
+          keep,
+          started: (id) => {
+            if (e.name === 'berthd' && !sameBundle) sameBundle = sameBundleFloor(id, bundle);
+          },
+        });
+      }
     }
 
     const f = median(floor);
+    const fSame = median(floorSame);
     console.log(
       `berthd engine benchmark: ${RUNS} rounds after ${WARMUP} warm-ups, interleaved; ${cpus().length} CPUs, ` +
         `${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
     );
     console.log(`runc run true (floor): ${f.toFixed(1)} ms`);
+    console.log(`runc run true of berthd's bundle (same-bundle floor): ${fSame.toFixed(1)} ms`);
     const b = figures.get('berthd') as Figures;
     const d = figures.get('dockerd');
     const rows: Array<[string, keyof Figures]> = [
@@ -168,13 +221,19 @@ async function main(): Promise<void> {
       ['API run --rm true (create, wait removed, start)', 'apiRunRm'],
       ['docker run --rm IMG true (docker CLI)', 'cliRunRm'],
     ];
-    console.log(`${'case'.padEnd(50)} ${'berthd'.padStart(9)} ${'+floor'.padStart(8)} ${'dockerd'.padStart(9)} ratio`);
+    const pad = (x: string | number | undefined, n: number): string =>
+      (typeof x === 'number' ? x.toFixed(1) : (x ?? 'n/a')).padStart(n);
+    console.log(
+      `${'case'.padEnd(50)} ${pad('berthd', 9)} ${pad('+floor', 8)} ${pad('+same', 8)} ${pad('before', 9)} ` +
+        `${pad('dockerd', 9)} ratio`,
+    );
     for (const [label, key] of rows) {
       const bm = median(b[key]);
+      const prev = figures.get('berthd-before');
       const dm = d ? median(d[key]) : undefined;
       console.log(
-        `${label.padEnd(50)} ${bm.toFixed(1).padStart(9)} ${`+${(bm - f).toFixed(1)}`.padStart(8)} ` +
-          `${dm === undefined ? 'n/a'.padStart(9) : dm.toFixed(1).padStart(9)} ` +
+        `${label.padEnd(50)} ${pad(bm, 9)} ${pad(`+${(bm - f).toFixed(1)}`, 8)} ${pad(`+${(bm - fSame).toFixed(1)}`, 8)} ` +
+          `${pad(prev ? median(prev[key]) : undefined, 9)} ${pad(dm, 9)} ` +
           `${dm === undefined ? '' : `${(dm / bm).toFixed(2)}x`}`,
       );
     }
