@@ -15,6 +15,7 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -24,7 +25,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimUpper, upperFolderOf } from '../../../src/engine/build/claim-upper.js';
 import { writeLayerTar } from '../../../src/engine/build/layer-tar.js';
-import { scanXattrs } from '../../../src/engine/fs/xattr-scan.js';
+import { parseGetfattr, scanXattrs } from '../../../src/engine/fs/xattr-scan.js';
 import { extractLayer } from '../../../src/engine/layers/extract.js';
 import { LayerStore } from '../../../src/engine/layers/layer-store.js';
 
@@ -173,6 +174,22 @@ describe.runIf(canMountOverlay())('a settled upper folder is its layer', () => {
     expect(await walkOf(other.diffDir(again.chainId))).toEqual(expected);
   });
 
+  it('a crash once the folder is in the layer store under its ingest name leaves no layer, and open removes it', async () => {
+    const d = temp();
+    const { folder, skip } = await stepUpper(d);
+    const written = await writeLayerTar(folder, join(d, 'layer.tar'), { mtime: MTIME, skip, settle: true });
+    expect(written.settled).toBeDefined();
+    // The state of a kill -9 between ensure's two renames: the folder moved in, no meta.json, not published.
+    const root = join(d, 'root');
+    await LayerStore.open(root);
+    const ingest = join(root, 'layers', '.ingest-0123456789abcdef');
+    mkdirSync(ingest);
+    renameSync(folder, join(ingest, 'diff'));
+    const store = await LayerStore.open(root);
+    expect(store.list()).toEqual([]);
+    expect(readdirSync(join(root, 'layers'))).toEqual([]);
+  });
+
   it('is left alone when a file would unpack as something else (a file named .wh.*)', async () => {
     const d = temp();
     const upper = join(d, 'upper');
@@ -182,5 +199,30 @@ describe.runIf(canMountOverlay())('a settled upper folder is its layer', () => {
     const written = await writeLayerTar(upper, join(d, 'layer.tar'), { mtime: MTIME, settle: true });
     expect(written.settled).toBeUndefined();
     expect(written.digest).toBe(plain.digest);
+  });
+});
+
+describe('parseGetfattr', () => {
+  it('reads every attribute of every path under the root, empty values and escaped names included', () => {
+    const dump = [
+      '# file: /r',
+      'trusted.overlay.uuid=0x9d50',
+      '',
+      '# file: /r/dir',
+      'trusted.overlay.opaque=0x79',
+      'user.empty',
+      '',
+      '# file: /r/caf\\303\\251 x',
+      'user.q=0x31',
+      '# file: /elsewhere',
+      'user.no=0x00',
+    ].join('\n');
+    const parsed = parseGetfattr(dump, '/r');
+    const shown = [...parsed].map(([p, attrs]) => [p, [...attrs].map(([k, v]) => `${k}=${v.toString('hex')}`)]);
+    expect(shown).toEqual([
+      ['', ['trusted.overlay.uuid=9d50']],
+      ['dir', ['trusted.overlay.opaque=79', 'user.empty=']],
+      ['café x', ['user.q=31']],
+    ]);
   });
 });
