@@ -120,8 +120,12 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
   const { tree, xattrs } = await readTree(upper, slicer);
   const opaque = opaqueFoldersOf(xattrs);
   const kept = prune(tree, opts.skip ?? new Set());
+  // A folder that cannot be settled (a failing call included) is left for the layer store to ignore: the tar is
+  // unpacked instead, and the tar does not depend on what was done to the folder.
   let settled =
-    opts.settle === true && opts.linkInto === undefined && (await settleUpper(upper, { tree, kept, xattrs }));
+    opts.settle === true &&
+    opts.linkInto === undefined &&
+    (await settleUpper(upper, { tree, kept, xattrs }).catch(() => false));
   let settledSize = 0;
   // Big buffers on both sides: with the default 16 KB, nearly every small file waited for a write to the file.
   const pack = tar.pack({ highWaterMark: STREAM_BUFFER });

@@ -133,8 +133,10 @@ describe.runIf(canMountOverlay())('a settled upper folder is its layer', () => {
     const d = temp();
     const { folder, skip } = await stepUpper(d);
     const tar = join(d, 'layer.tar');
+    const plain = await writeLayerTar(folder, join(d, 'plain.tar'), { mtime: MTIME, skip });
     const written = await writeLayerTar(folder, tar, { mtime: MTIME, skip, settle: true });
     expect(written.settled?.path).toBe(folder);
+    expect(written.digest).toBe(plain.digest); // settling changes the folder, never the tar
     const unpacked = join(d, 'unpacked');
     const result = await extractLayer(createReadStream(tar), unpacked, { expectedDiffId: written.digest });
     expect(written.settled?.size).toBe(result.size);
