@@ -346,6 +346,7 @@ async function cachedOrRun(
       layerDigest: made.layer,
       layerHeaders: made.layer?.headers,
       layerFiles: made.layer === undefined ? undefined : layerFilesOf(made.layer.file),
+      layerFolder: made.layer?.settled,
       config: made.config,
       history: { created, created_by: stepDef.createdBy },
       author: made.author ?? state.image?.config.author,

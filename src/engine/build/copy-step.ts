@@ -16,6 +16,7 @@ import type { Instruction } from './dockerfile/index.js';
 import { type BuildConfig, flagValue } from './image-settings.js';
 import { type LayerTarProgress, type WrittenLayer, layerFilesOf, writeLayerTar } from './layer-tar.js';
 import { type RootfsMount, mountRootfs } from './rootfs-mount.js';
+import { claimUpper, upperFolderOf } from './claim-upper.js';
 
 /**
  * Where COPY finds things: the context, other stages' results (by name or index), images of the engine.
@@ -86,7 +87,13 @@ export async function copyStep(
         const chown = chownText === undefined ? undefined : await chownIds(expand(chownText), target.merged);
         await applyCopy(plan, { ...request, chown }, target.merged);
         const file = join(ctx.workDir, `layer-${randomBytes(6).toString('hex')}.tar`);
-        const written = await writeLayerTar(target.upper, file, { mtime, linkInto: layerFilesOf(file), progress });
+        // The upper folder becomes the layer itself when it can be taken over (see claim-upper.ts).
+        const claimed = await claimUpper(target.merged, target.upper, upperFolderOf(file));
+        const written = await writeLayerTar(claimed ?? target.upper, file, {
+          mtime,
+          ...(claimed === undefined ? { linkInto: layerFilesOf(file) } : { settle: true }),
+          progress,
+        });
         return written.entries > 0 ? { ...written, file } : undefined;
       } finally {
         await target.close();

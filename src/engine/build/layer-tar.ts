@@ -5,6 +5,7 @@ import {
   createWriteStream,
   linkSync,
   lstatSync,
+  lutimesSync,
   mkdirSync,
   openSync,
   readSync,
@@ -21,7 +22,8 @@ import { setImmediate as turn } from 'node:timers/promises';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
 import type { Digest } from '../content/digest.js';
-import { runTool } from '../runtime/run-tool.js';
+import { type XattrScan, scanXattrs } from '../fs/xattr-scan.js';
+import { opaqueFoldersOf, settleUpper } from './settle-upper.js';
 
 type Headers = Partial<Header> & Pick<Header, 'name'>;
 
@@ -48,6 +50,12 @@ export interface LayerTarOptions {
   linkInto?: string;
   /** Counts what was written so far, for a progress line while a big layer is written. */
   progress?: LayerTarProgress;
+  /**
+   * The folder is given up once written (a step's upper folder, unmounted, that nothing else writes): leave it as
+   * the tar's unpack in the layer store's form (settle-upper.ts), for the layer store to take by renaming it.
+   * Not with `linkInto`. The tar is the same bytes either way.
+   */
+  settle?: boolean;
 }
 
 /** Entries and bytes of file content written so far; updated as the layer is written. */
@@ -72,6 +80,14 @@ export interface LayerTarResult {
   size: number;
   /** With `linkInto`: the tar's headers in order, for extractLayer's `headers` (unpacked without parsing the tar). */
   headers?: readonly Header[];
+  /** With `settle`, when the folder could be made so: the folder, now the tar's unpack, and its bytes of file content. */
+  settled?: SettledFolder;
+}
+
+/** A folder that is the unpack of a layer tar berthd wrote, in the layer store's form (LayerStore's `folder`). */
+export interface SettledFolder {
+  path: string;
+  size: number;
 }
 
 /** A layer tar berthd wrote, with the digest and size hashed as it was written (CommitInput's `layerDigest`). */
@@ -80,6 +96,7 @@ export interface WrittenLayer {
   digest: Digest;
   size: number;
   headers?: readonly Header[];
+  settled?: SettledFolder;
 }
 
 interface Node {
@@ -99,10 +116,17 @@ interface Node {
  * `<dir>/.wh..wh..opq`. Extended attributes other than the overlay's are not carried.
  */
 export async function writeLayerTar(upper: string, outFile: string, opts: LayerTarOptions): Promise<LayerTarResult> {
-  const opaque = await opaqueFolders(upper);
   const slicer = new Slicer();
-  const tree = await walk(upper, '', slicer);
+  const { tree, xattrs } = await readTree(upper, slicer);
+  const opaque = opaqueFoldersOf(xattrs);
   const kept = prune(tree, opts.skip ?? new Set());
+  // A folder that cannot be settled (a failing call included) is left for the layer store to ignore: the tar is
+  // unpacked instead, and the tar does not depend on what was done to the folder.
+  let settled =
+    opts.settle === true &&
+    opts.linkInto === undefined &&
+    (await settleUpper(upper, { tree, kept, xattrs }).catch(() => false));
+  let settledSize = 0;
   // Big buffers on both sides: with the default 16 KB, nearly every small file waited for a write to the file.
   const pack = tar.pack({ highWaterMark: STREAM_BUFFER });
   const hashed = hashing();
@@ -135,32 +159,22 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
       await new Promise<void>((res, rej) => pack.entry(header, body, (e) => (e ? rej(e) : res())));
     }
     progress.bytes += header.size ?? 0;
+    if (header.type === 'file') settledSize += header.size ?? 0;
+  };
+  // The unpack's times are the tar's: set once the entry is read (reading would not change mtime, but the order
+  // keeps atime too), and a folder's before its children's, which leaves its own alone.
+  const settleTime = (path: string): void => {
+    if (!settled) return;
+    try {
+      lutimesSync(join(upper, path), mtime, mtime);
+    } catch {
+      settled = false;
+    }
   };
   try {
     for (const node of kept) {
-      const { stat, path } = node;
-      const base = { uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777, mtime };
-      const slash = path.lastIndexOf('/');
-      if (stat.isCharacterDevice() && stat.rdev === 0) {
-        await add({ ...base, name: `${path.slice(0, slash + 1)}.wh.${path.slice(slash + 1)}`, type: 'file', size: 0 });
-      } else if (stat.isDirectory()) {
-        await add({ ...base, name: `${path}/`, type: 'directory' });
-        if (opaque.has(path)) await add({ ...base, name: `${path}/.wh..wh..opq`, type: 'file', size: 0, mode: 0 });
-      } else if (stat.isSymbolicLink()) {
-        await add({ ...base, name: path, type: 'symlink', linkname: readlinkSync(join(upper, path)) });
-      } else if (stat.isFile()) {
-        const key = `${stat.dev}:${stat.ino}`;
-        const first = stat.nlink > 1 ? links.get(key) : undefined;
-        if (first !== undefined) await add({ ...base, name: path, type: 'link', linkname: first });
-        else {
-          if (stat.nlink > 1) links.set(key, path);
-          await add({ ...base, name: path, type: 'file', size: stat.size }, join(upper, path));
-        }
-      } else if (stat.isFIFO()) await add({ ...base, name: path, type: 'fifo' });
-      else if (stat.isCharacterDevice() || stat.isBlockDevice()) {
-        const type = stat.isCharacterDevice() ? 'character-device' : 'block-device';
-        await add({ ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) });
-      } // sockets are not carried by tar, as in Docker
+      for (const entry of entriesOf(node, { upper, mtime, opaque, links })) await add(entry.header, entry.file);
+      if (!node.stat.isSocket()) settleTime(node.path);
     }
     pack.finalize();
     await written;
@@ -169,7 +183,58 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
     await written.catch(() => undefined);
     throw e;
   }
-  return { entries, ...hashed.result(), ...(opts.linkInto === undefined ? {} : { headers }) };
+  return {
+    entries,
+    ...hashed.result(),
+    ...(opts.linkInto === undefined ? {} : { headers }),
+    ...(settled ? { settled: { path: upper, size: settledSize } } : {}),
+  };
+}
+
+/** The tree under `upper` and its extended attributes: getfattr walks it in its own process while this one does. */
+async function readTree(upper: string, slicer: Slicer): Promise<{ tree: Node[]; xattrs: XattrScan }> {
+  const scanning = scanXattrs(upper);
+  const tree = await walk(upper, '', slicer).catch(async (e: unknown) => {
+    await scanning.catch(() => undefined);
+    throw e;
+  });
+  return { tree, xattrs: await scanning };
+}
+
+/** The tar entries of one walked node (none for a socket: tar does not carry them, as in Docker), with body files. */
+function entriesOf(
+  node: Node,
+  at: { upper: string; mtime: Date; opaque: ReadonlySet<string>; links: Map<string, string> },
+): Array<{ header: Headers; file?: string }> {
+  const { stat, path } = node;
+  const base = { uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777, mtime: at.mtime };
+  const slash = path.lastIndexOf('/');
+  if (stat.isCharacterDevice() && stat.rdev === 0) {
+    return [
+      { header: { ...base, name: `${path.slice(0, slash + 1)}.wh.${path.slice(slash + 1)}`, type: 'file', size: 0 } },
+    ];
+  }
+  if (stat.isDirectory()) {
+    const dir = { header: { ...base, name: `${path}/`, type: 'directory' as const } };
+    if (!at.opaque.has(path)) return [dir];
+    return [dir, { header: { ...base, name: `${path}/.wh..wh..opq`, type: 'file', size: 0, mode: 0 } }];
+  }
+  if (stat.isSymbolicLink()) {
+    return [{ header: { ...base, name: path, type: 'symlink', linkname: readlinkSync(join(at.upper, path)) } }];
+  }
+  if (stat.isFile()) {
+    const key = `${stat.dev}:${stat.ino}`;
+    const first = stat.nlink > 1 ? at.links.get(key) : undefined;
+    if (first !== undefined) return [{ header: { ...base, name: path, type: 'link', linkname: first } }];
+    if (stat.nlink > 1) at.links.set(key, path);
+    return [{ header: { ...base, name: path, type: 'file', size: stat.size }, file: join(at.upper, path) }];
+  }
+  if (stat.isFIFO()) return [{ header: { ...base, name: path, type: 'fifo' } }];
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) {
+    const type = stat.isCharacterDevice() ? 'character-device' : 'block-device';
+    return [{ header: { ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) } }];
+  }
+  return [];
 }
 
 /** A pass-through that hashes what goes through it: the tar's digest without reading the file again. */
@@ -252,33 +317,6 @@ function prune(nodes: readonly Node[], skip: ReadonlySet<string>): Node[] {
     out.push(node, ...inner);
   }
   return out;
-}
-
-/** The folders of `upper` that overlayfs marked opaque, by one getfattr over the tree. */
-async function opaqueFolders(upper: string): Promise<Set<string>> {
-  const r = await runTool('getfattr', [
-    '-R',
-    '-P',
-    '--absolute-names',
-    '-m',
-    '^trusted\\.overlay\\.opaque$',
-    '-d',
-    upper,
-  ]);
-  const out = new Set<string>();
-  let file: string | undefined;
-  for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('# file: ')) file = unescapeName(line.slice(8));
-    else if (file !== undefined && /^trusted\.overlay\.opaque="y"/.test(line) && file.startsWith(`${upper}/`)) {
-      out.add(file.slice(upper.length + 1));
-    }
-  }
-  return out;
-}
-
-// getfattr escapes unusual bytes in names as \ooo octal.
-function unescapeName(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
 }
 
 function major(rdev: number): number {

@@ -8,6 +8,7 @@ import { readLogs } from '../runtime/k8s-log.js';
 import type { BuildConfig } from './image-settings.js';
 import { type LayerTarProgress, type WrittenLayer, layerFilesOf, writeLayerTar } from './layer-tar.js';
 import { networkHint } from './network-hint.js';
+import { claimUpper, upperFolderOf } from './claim-upper.js';
 
 /** One RUN to execute. `env` is the image's environment plus the stage's build args; `argv` the whole command. */
 export interface RunStep {
@@ -93,9 +94,11 @@ export async function runStep(lifecycle: Lifecycle, step: RunStep): Promise<Writ
       );
     }
     const paths = lifecycle.paths(c);
-    const written = await writeLayerTar(paths.upper, step.layerFile, {
+    // The container's upper folder becomes the layer itself when it can be taken over (see claim-upper.ts).
+    const claimed = await claimUpper(paths.rootfs, paths.upper, upperFolderOf(step.layerFile));
+    const written = await writeLayerTar(claimed ?? paths.upper, step.layerFile, {
       mtime: step.mtime,
-      linkInto: layerFilesOf(step.layerFile),
+      ...(claimed === undefined ? { linkInto: layerFilesOf(step.layerFile) } : { settle: true }),
       progress: step.progress,
       skip: mountPoints(join(lifecycle.deps.store.dirOf(id), 'config.json')),
     });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Header } from 'tar-stream';
 import { EngineError } from '../errors.js';
 import type { Digest } from '../content/digest.js';
+import type { LayerFolder } from '../layers/layer-store.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig } from './image-config.js';
 import { hostArchitecture } from './image-config.js';
 import type { ImageRecord } from './image-index.js';
@@ -26,6 +27,11 @@ export interface CommitInput {
   layerHeaders?: readonly Header[];
   /** The layer's regular files as hard links, as writeLayerTar's `linkInto` left them: linked, not copied. */
   layerFiles?: string;
+  /**
+   * With `layerDigest`: a folder that is `layerTar` unpacked (a build step's upper folder, settled as the tar was
+   * written); the layer store takes it by renaming it instead of unpacking the tar. Never from outside.
+   */
+  layerFolder?: LayerFolder;
   config: ContainerConfig;
   history: HistoryEntry;
   author?: string;
@@ -47,6 +53,7 @@ export async function commitImage(stores: Stores, input: CommitInput): Promise<I
       linkFrom: input.layerFiles,
       trustDiffId: input.layerDigest !== undefined,
       headers: input.layerHeaders,
+      folder: input.layerFolder,
     });
     layer = { chainId: info.chainId, diffId: info.diffId, size: info.size, blob };
   }

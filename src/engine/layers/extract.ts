@@ -324,6 +324,11 @@ async function unpackWhiteout(ctx: Extraction, rel: string, header: Header): Pro
   await makeNode(path, { type: 'c', major: 0, minor: 0 });
   ctx.made.add(path);
   lchownSync(path, header.uid ?? 0, header.gid ?? 0);
+  // Mode 0 as overlayfs and moby make whiteouts (not mknod's umask default), at the entry's time: the same node
+  // as a whiteout in a step's upper folder that the layer store takes whole (build/settle-upper.ts).
+  chmodSync(path, 0);
+  const mtime = header.mtime ?? new Date(0);
+  lutimesSync(path, mtime, mtime);
 }
 
 /** Removes what a later entry replaces, and forgets the folders (metadata, realness) that went with it. */

@@ -9,8 +9,20 @@ import { type Digest, digestHex, parseDigest } from '../content/digest.js';
 import { syncDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { type Lock, createLock } from '../content/lock.js';
 import { EngineError } from '../errors.js';
+import { lstatOrNull } from '../fs/path-entry.js';
 import { chainIdOf } from './chain-id.js';
 import { extractLayer } from './extract.js';
+
+/**
+ * A folder that already is the layer's unpacked content in this store's form (overlayfs whiteouts and opaque
+ * markers, the tar's owners, modes and times, no other attributes), on the store's file system, given up by its
+ * maker: a build step's upper folder made so as its tar was written (build/settle-upper.ts). `size`: its bytes of
+ * file content. Only with a trusted diffID, i.e. for a tar berthd wrote itself from that folder.
+ */
+export interface LayerFolder {
+  path: string;
+  size: number;
+}
 
 /** One unpacked layer as `meta.json` records it. `users` are the ids of the images that hold it, sorted. */
 export interface LayerInfo {
@@ -75,16 +87,18 @@ export class LayerStore {
    * Makes the layer `source` (a blob path or a tar stream, plain or gzip) on top of `parentChainId` available and
    * records `user` as holding it. With `diffId` known and the layer present, nothing is read (a stream source is
    * destroyed); otherwise the layer is unpacked and, with `diffId`, verified (invalid ENGINE_DIFFID_MISMATCH),
-   * unless `trustDiffId`: berthd hashed this tar itself as it wrote it (extractLayer's `trustDiffId`).
+   * unless `trustDiffId`: berthd hashed this tar itself as it wrote it (extractLayer's `trustDiffId`). `folder`,
+   * with `trustDiffId`: the layer's content, renamed into place instead of unpacked (if the rename fails, e.g.
+   * across file systems, the tar is unpacked as without it); left where it is when the layer is present.
    */
   async ensure(
     source: string | Readable | Buffer,
     parentChainId: string | undefined,
-    opts: { diffId?: string; user: string; linkFrom?: string; trustDiffId?: boolean; headers?: readonly Header[] },
+    opts: UnpackOptions & { diffId?: string; user: string },
   ): Promise<LayerInfo> {
     const parent = parentChainId === undefined ? undefined : parseDigest(parentChainId, 'parent chainID');
     const user = opts.user;
-    const { linkFrom, trustDiffId, headers } = opts;
+    const { linkFrom, trustDiffId, headers, folder } = opts;
     if (opts.diffId === undefined) return this.#unpack(source, parent, { user, linkFrom });
     const chainId = chainIdOf(parent, opts.diffId);
     for (;;) {
@@ -103,7 +117,14 @@ export class LayerStore {
         return held;
       }
       // Checked and registered in one synchronous step, so that concurrent callers wait for this unpacking.
-      const unpacking = this.#unpack(source, parent, { user, diffId: opts.diffId, linkFrom, trustDiffId, headers });
+      const unpacking = this.#unpack(source, parent, {
+        user,
+        diffId: opts.diffId,
+        linkFrom,
+        trustDiffId,
+        headers,
+        folder,
+      });
       this.#unpacking.set(chainId, unpacking);
       try {
         return await unpacking;
@@ -149,14 +170,25 @@ export class LayerStore {
   async #unpack(
     source: string | Readable | Buffer,
     parent: Digest | undefined,
-    opts: { user: string; diffId?: string; linkFrom?: string; trustDiffId?: boolean; headers?: readonly Header[] },
+    opts: UnpackOptions & { user: string; diffId?: string },
   ): Promise<LayerInfo> {
-    const { user, diffId, ...rest } = opts;
+    const { user, diffId, folder, ...rest } = opts;
     const work = join(this.root, `.ingest-${randomBytes(8).toString('hex')}`);
     await mkdir(work, { mode: 0o755 });
     try {
-      const stream = typeof source === 'string' ? createReadStream(source) : source;
-      const result = await extractLayer(stream, join(work, 'diff'), { expectedDiffId: diffId, ...rest });
+      // The folder goes in under the ingest name like an unpacked one: a crash before the last rename leaves an
+      // `.ingest-*` that open() removes, never a layer that looks complete.
+      const movable = folder !== undefined && diffId !== undefined && rest.trustDiffId === true;
+      const moved =
+        movable && (await lstatOrNull(folder.path))?.isDirectory() === true // a folder, not a symlink to one
+          ? await rename(folder.path, join(work, 'diff')).then(
+              () => ({ diffId: parseDigest(diffId, 'diffID'), size: folder.size }),
+              () => undefined, // another file system, or it went away: unpacked from the tar instead
+            )
+          : undefined;
+      if (moved !== undefined && typeof source === 'object' && !Buffer.isBuffer(source)) source.destroy();
+      const stream = (): Readable | Buffer => (typeof source === 'string' ? createReadStream(source) : source);
+      const result = moved ?? (await extractLayer(stream(), join(work, 'diff'), { expectedDiffId: diffId, ...rest }));
       const chainId = chainIdOf(parent, result.diffId);
       return await this.#lock(async () => {
         const existing = this.#layers.get(chainId);
@@ -204,6 +236,14 @@ export class LayerStore {
     if (info !== undefined) return info;
     throw new EngineError('not-found', 'ENGINE_LAYER_NOT_FOUND', `layer "${chainId}" is not in the layer store`);
   }
+}
+
+/** How ensure may make a layer it has to make (see ensure). */
+interface UnpackOptions {
+  linkFrom?: string;
+  trustDiffId?: boolean;
+  headers?: readonly Header[];
+  folder?: LayerFolder;
 }
 
 function readMeta(dir: string): LayerInfo {
