@@ -96,7 +96,18 @@ function processContext(): CliContext {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    stdio: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    // getters: Node makes process.stdin when it is first read (a stream, a few ms), and few commands read it
+    stdio: {
+      get stdin() {
+        return process.stdin;
+      },
+      get stdout() {
+        return process.stdout;
+      },
+      get stderr() {
+        return process.stderr;
+      },
+    },
     readStdin: () => readFileSync(0, 'utf8'),
   };
 }
