@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   let berthd: Daemon | undefined;
   try {
     berthd = await startBerthd(dir);
-    const env = { ...process.env, BERTH_SOCKET: berthd.socket, BERTH_ROOT: join(dir, 'berth-root') };
+    const env: NodeJS.ProcessEnv = { ...process.env, BERTH_SOCKET: berthd.socket, BERTH_ROOT: join(dir, 'berth-root') };
     delete env.DOCKER_HOST;
     const tar = join(dir, 'busybox.tar');
     writeFileSync(tar, await makeBusyboxSaveTar({ tags: [image] }));

@@ -30,19 +30,21 @@ execFileSync(process.execPath, [new URL('./code-cache.mjs', import.meta.url).pat
 
 /**
  * Node's own modules that its bootstrap has not loaded already (fs, path, events, url, util are) cost 1-8 ms each to
- * load (http with net and stream ~8, child_process ~4), and the bundle required all of them at its top level, so
- * `berth --version` paid for http and `berth ps` for child_process. Each top-level `var x = require("node:m");`
- * (esbuild's form for a named or namespace import, used only as `x.name`) becomes a proxy that requires the module
- * on its first property read. The line count stays, so the source map still holds.
+ * load (http with net and stream ~8, crypto ~5, child_process ~4), and the bundle required all of them when its
+ * modules were evaluated, so `berth --version` paid for http and `berth ps` for child_process. Each
+ * `var x = require("node:m");` (or `x = require(...)` in a module esbuild evaluates on first use; its form for a named
+ * or namespace import, used only as `x.name`) becomes a proxy that requires the module on its first property read.
+ * The line count stays, so the source map still holds.
  */
 function lazyBuiltins(code) {
-  const lazy = /^(\s*)var ([\w$]+) = require\("(?:node:)?(child_process|crypto|fs\/promises|http|https|net|os|perf_hooks|readline|stream|stream\/promises|string_decoder|tty|v8|zlib)"\);$/gm;
+  const lazy =
+    /^(\s*(?:var )?)([\w$]+) = require\("(?:node:)?(child_process|crypto|fs\/promises|http|https|net|os|perf_hooks|readline|stream|stream\/promises|string_decoder|tty|v8|zlib)"\);$/gm;
   const helper =
     'var __lazyBuiltin = (id) => { let m; const get = () => (m ??= require(id)); ' +
     'return new Proxy({}, { get: (_, k) => get()[k], has: (_, k) => k in get(), ' +
     'ownKeys: () => Reflect.ownKeys(get()), getOwnPropertyDescriptor: (_, k) => { ' +
     'const d = Reflect.getOwnPropertyDescriptor(get(), k); return d && { ...d, configurable: true }; } }); };';
-  const out = code.replace(lazy, (_, indent, name, id) => `${indent}var ${name} = __lazyBuiltin("node:${id}");`);
+  const out = code.replace(lazy, (_, lead, name, id) => `${lead}${name} = __lazyBuiltin("node:${id}");`);
   // after the banner's line, so that line numbers below it move by none: the helper shares the first line
   const nl = out.indexOf('\n');
   return `${out.slice(0, nl)} ${helper}${out.slice(nl)}`;
@@ -51,8 +53,9 @@ function lazyBuiltins(code) {
 /**
  * bin/load-bundle.js reads the bundle as latin1, which is a copy where UTF-8 has to be decoded (1.3 MB: ~0.4 against
  * ~4 ms). esbuild escapes what is not ASCII in strings but not in regular expression literals (`µs` in a duration
- * pattern), so the few left become \u escapes, which mean the same in a string, a template and a pattern.
+ * pattern), so the few left (and any control character but tab and newlines) become \u escapes, which mean the same
+ * in a string, a template and a pattern.
  */
 function asciiOnly(code) {
-  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return code.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
