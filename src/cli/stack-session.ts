@@ -27,14 +27,19 @@ export interface StackSession {
   frozen?: boolean;
 }
 
+/**
+ * `observe: false` is for a command that acts on images only (`build`): the project is not looked at (three requests
+ * fewer) and `observed` is empty.
+ */
 export async function openSession(
   ctx: CliContext,
   opts: ProjectOptions,
   services: readonly string[] = [],
   lockMode: LockMode = 'ignore',
+  { observe = true }: { observe?: boolean } = {},
 ): Promise<StackSession> {
   const { stack, files, projectDir, client } = await openStack(ctx, opts, services);
-  const observed = await observeProject(client, stack.name);
+  const observed = observe ? await observeProject(client, stack.name) : { containers: [], networks: [], volumes: [] };
   const session: StackSession = { stack, files, projectDir, client, observed, env: ctx.env };
   try {
     await applyLock(ctx, session, lockMode, isFrozen(opts.frozen, ctx.env));
