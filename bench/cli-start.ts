@@ -5,7 +5,10 @@
 // and ratio to the floor.
 // Run from the repository root, as root: npm run build && npm run bench:cli-start
 // RUNS (default 21) measured rounds after WARMUP (default 3). CPU_PROF=DIR writes a V8 CPU profile of one extra run
-// of each berth command into DIR (not timed).
+// of each berth command into DIR (not timed). BEFORE_BIN=PATH/bin/berth.js adds the same berth commands run by
+// another build of berth (e.g. an older commit's) as rows of their own in the same rounds, for a before/after.
+// Each berth build keeps its stack cache in its own folder under the run's temporary folder (XDG_CACHE_HOME), so
+// they do not evict each other's entries and the user's cache is left alone.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -64,13 +67,18 @@ interface Cmd {
   label: string;
   argv: string[];
   cwd: string;
+  env: NodeJS.ProcessEnv;
   /** what the output must contain, so that a case measures what it says */
   expect?: RegExp;
 }
 
-function run(cmd: Cmd, env: NodeJS.ProcessEnv): number {
+function run(cmd: Cmd): number {
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd.argv[0] as string, cmd.argv.slice(1), { env, cwd: cmd.cwd, maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync(cmd.argv[0] as string, cmd.argv.slice(1), {
+    env: cmd.env,
+    cwd: cmd.cwd,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const took = Number(process.hrtime.bigint() - t) / 1e6;
   if (interrupted) throw new Error('interrupted');
   const out = `${r.stdout.toString()}${r.stderr.toString()}`;
@@ -116,26 +124,37 @@ async function main(): Promise<void> {
     });
     const stack = writeStack();
     const build = writeBuildStack();
-    const berth = (p: string, ...args: string[]): string[] => [process.execPath, berthBin, '-p', p, ...args];
-    run({ label: 'up -d (first)', argv: berth(project, 'up', '-d'), cwd: stack }, env);
-    run({ label: 'build (first)', argv: berth(buildProject, 'build'), cwd: build }, env);
+    // The berth commands of one build of berth (bin: its bin/berth.js), labelled with `suffix`.
+    const berthCmds = (bin: string, suffix: string, cache: string): Cmd[] => {
+      const benv = { ...env, XDG_CACHE_HOME: join(dir, cache) };
+      const berth = (p: string, ...args: string[]): string[] => [process.execPath, bin, '-p', p, ...args];
+      return [
+        { label: `berth --version${suffix}`, argv: [process.execPath, bin, '--version'], cwd: stack, env: benv },
+        { label: `berth ps${suffix}`, argv: berth(project, 'ps'), cwd: stack, env: benv, expect: /s03/ },
+        { label: `unchanged berth up -d${suffix}`, argv: berth(project, 'up', '-d'), cwd: stack, env: benv },
+        {
+          label: `cached berth build${suffix}`,
+          argv: berth(buildProject, 'build'),
+          cwd: build,
+          env: benv,
+          expect: /Using cache[\s\S]*Using cache/,
+        },
+      ];
+    };
+    const [, , up, cachedBuild] = berthCmds(berthBin, '', 'cache') as [Cmd, Cmd, Cmd, Cmd];
+    run({ ...up, label: 'up -d (first)' });
+    run({ ...cachedBuild, label: 'build (first)', expect: undefined });
+    const before = process.env.BEFORE_BIN;
     const cmds: Cmd[] = [
-      { label: "node -e ''", argv: [process.execPath, '-e', ''], cwd: stack },
-      { label: 'berth --version', argv: [process.execPath, berthBin, '--version'], cwd: stack },
-      { label: 'berth ps', argv: berth(project, 'ps'), cwd: stack, expect: /s03/ },
-      { label: 'unchanged berth up -d', argv: berth(project, 'up', '-d'), cwd: stack },
-      {
-        label: 'cached berth build',
-        argv: berth(buildProject, 'build'),
-        cwd: build,
-        expect: /Using cache[\s\S]*Using cache/,
-      },
+      { label: "node -e ''", argv: [process.execPath, '-e', ''], cwd: stack, env },
+      ...berthCmds(berthBin, '', 'cache'),
+      ...(before ? berthCmds(before, ' (before)', 'cache-before') : []),
     ];
     if (process.env.CPU_PROF) {
       mkdirSync(process.env.CPU_PROF, { recursive: true });
       for (const c of cmds.slice(1)) {
         const argv = [c.argv[0] as string, '--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF}`, ...c.argv.slice(1)];
-        run({ ...c, argv }, env);
+        run({ ...c, argv });
       }
     }
     const samples = new Map<string, number[]>(cmds.map((c) => [c.label, []]));
@@ -144,7 +163,7 @@ async function main(): Promise<void> {
       // rotate the order each round, so no command always follows the same one
       for (let j = 0; j < cmds.length; j++) {
         const c = cmds[(i + j) % cmds.length] as Cmd;
-        const took = run(c, env);
+        const took = run(c);
         if (i >= WARMUP) samples.get(c.label)?.push(took);
       }
       if (i >= WARMUP) loads.push(loadavg()[0] as number);
