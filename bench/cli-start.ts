@@ -145,14 +145,29 @@ async function main(): Promise<void> {
     run({ ...up, label: 'up -d (first)' });
     run({ ...cachedBuild, label: 'build (first)', expect: undefined });
     const before = process.env.BEFORE_BIN;
+    // The floor under `ps`: what any Node client pays to load node:http, and to make the one request ps needs
+    const oneGet = `require('node:http').get({ socketPath: process.env.BERTH_SOCKET, path: '/v1.41/containers/json' },
+      (r) => r.pipe(process.stdout))`;
     const cmds: Cmd[] = [
       { label: "node -e ''", argv: [process.execPath, '-e', ''], cwd: stack, env },
+      {
+        label: 'node -e "require(\'node:http\')"',
+        argv: [process.execPath, '-e', "require('node:http')"],
+        cwd: stack,
+        env,
+      },
+      {
+        label: 'node: one GET /containers/json over the socket',
+        argv: [process.execPath, '-e', oneGet],
+        cwd: stack,
+        env,
+      },
       ...berthCmds(berthBin, '', 'cache'),
       ...(before ? berthCmds(before, ' (before)', 'cache-before') : []),
     ];
     if (process.env.CPU_PROF) {
       mkdirSync(process.env.CPU_PROF, { recursive: true });
-      for (const c of cmds.slice(1)) {
+      for (const c of cmds.filter((x) => x.argv[1] !== '-e')) {
         const argv = [c.argv[0] as string, '--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF}`, ...c.argv.slice(1)];
         run({ ...c, argv });
       }

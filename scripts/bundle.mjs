@@ -4,9 +4,31 @@
 // compile on every run, which the code cache saves (measured: loading the bundle 110 → 34 ms).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const outfile = new URL('../dist/berth.cjs', import.meta.url).pathname;
+
+/**
+ * spec/load.js (the whole stack loader: YAML, the schema's validator, merge, normalize) is evaluated when a stack is
+ * first loaded, not when the bundle starts: `ps` or `up` on a stack the stack cache holds never loads one. Its two
+ * importers (read.js, load-cache.js) only call loadStack, so they get a stand-in that requires it on that call.
+ */
+const lazyStackLoader = {
+  name: 'lazy-stack-loader',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/load\.js$/ }, (args) =>
+      /\/dist\/spec\/(read|load-cache)\.js$/.test(args.importer)
+        ? { path: 'dist/spec/load.js', namespace: 'lazy-stack-loader', pluginData: join(args.resolveDir, 'load.js') }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-stack-loader' }, (args) => ({
+      contents: `let real;\nexport function loadStack(input) {\n  real ??= require(${JSON.stringify(args.pluginData)});\n  return real.loadStack(input);\n}\n`,
+      resolveDir: dirname(args.pluginData),
+      loader: 'js',
+    }));
+  },
+};
 await build({
   entryPoints: [new URL('../dist/cli/main.js', import.meta.url).pathname],
   outfile,
@@ -19,6 +41,7 @@ await build({
   // listr2 is loaded only when the tty progress display first draws (bundled, it cost ~10 ms on every start).
   // ink and react only when the dashboard draws, through bin/import-esm.js (src/cli/dashboard/load.ts says why).
   external: ['listr2', 'ink', 'react'],
+  plugins: [lazyStackLoader],
   // ...through require (listr2 ships CommonJS too): a vm.Script has no loader for import() on Node 20.
   supported: { 'dynamic-import': false },
   // import.meta has no meaning in CommonJS; the one use (finding bin/berthd.js) gets the bundle's own URL.
