@@ -4,8 +4,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { Build, Service } from '../spec/model.js';
-import { packBuildContext } from '../client/build-context.js';
-import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-images.js';
 import { readDockerConfig, withProxyArgs } from '../client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
@@ -45,6 +43,8 @@ const UNSUPPORTED_BUILD_KEYS = [
  * Builds the named services (those without `build:` are skipped) one after the other; returns each built
  * service's image ID. Progress goes to stderr, prefixed by the service; a failure names the service.
  */
+// The context packer (tar-stream) and the base-image bootstrap are imported when a build runs: every stack command
+// imports this file (through lock-use.ts and up.ts), and evaluating them cost each start for nothing.
 export async function buildServices(
   ctx: CliContext,
   session: StackSession,
@@ -52,6 +52,8 @@ export async function buildServices(
   settings: BuildSettings = {},
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  const { packBuildContext } = await import('../client/build-context.js');
+  const { ensureDebianBases, fromImages, readDockerfile } = await import('./bootstrap/base-images.js');
   const dockerConfig = readDockerConfig(ctx.env); // its "proxies", given to builds as the docker CLI gives them
   let berthd: Promise<boolean> | undefined;
   const isBerthd = (): Promise<boolean> => (berthd ??= session.client.info().then((i) => i.isBerthd));

@@ -8,7 +8,6 @@ import { observeProject } from '../client/observe.js';
 import { connectEngine } from './connect.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProjectFiles } from './load-project.js';
-import { pullImage } from './image-transfer.js';
 import type { Drift, LockFile } from '../lock/model.js';
 import { type LockMode, applyLock, isFrozen } from './lock-use.js';
 
@@ -111,6 +110,7 @@ export async function resolveImages(
           );
         }
         say(` ${service}  Pulling`);
+        const { pullImage } = await import('./image-transfer.js'); // registry code, only when there is a pull
         await pullImage(client, ref, { env: session.env });
         say(` ${service}  Pulled`);
         const pulled = await client.images.inspect(ref);
