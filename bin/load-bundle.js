@@ -15,7 +15,8 @@ function loadBundle(file, opts = { cache: true }) {
       cachedData = undefined; // not built yet: compile as usual
     }
   }
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  // latin1: the bundle is ASCII (scripts/bundle.mjs makes sure), and latin1 is a copy where UTF-8 needs decoding
+  const script = new Script(Module.wrap(readFileSync(file, 'latin1')), { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
   return { exports: module.exports, script };

@@ -1,9 +1,9 @@
 // Building the images of services that have `build:`: what `berth build` does, and what `up` does for images that
 // are missing (or for all, with --build). The context goes to the engine as a tar, so berthd and dockerd both build.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { Build, Service } from '../spec/model.js';
-import { packBuildContext } from '../client/build-context.js';
-import { ensureDebianBases, fromImages, readDockerfile } from './bootstrap/base-images.js';
 import { readDockerConfig, withProxyArgs } from '../client/docker-proxies.js';
 import type { CliContext } from './context.js';
 import type { StackSession } from './stack-session.js';
@@ -43,6 +43,8 @@ const UNSUPPORTED_BUILD_KEYS = [
  * Builds the named services (those without `build:` are skipped) one after the other; returns each built
  * service's image ID. Progress goes to stderr, prefixed by the service; a failure names the service.
  */
+// The context packer (tar-stream) and the base-image bootstrap are imported when a build runs: every stack command
+// imports this file (through lock-use.ts and up.ts), and evaluating them cost each start for nothing.
 export async function buildServices(
   ctx: CliContext,
   session: StackSession,
@@ -50,6 +52,8 @@ export async function buildServices(
   settings: BuildSettings = {},
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  const { packBuildContext } = await import('../client/build-context.js');
+  const { ensureDebianBases, fromImages, readDockerfile } = await import('./bootstrap/base-images.js');
   const dockerConfig = readDockerConfig(ctx.env); // its "proxies", given to builds as the docker CLI gives them
   let berthd: Promise<boolean> | undefined;
   const isBerthd = (): Promise<boolean> => (berthd ??= session.client.info().then((i) => i.isBerthd));
@@ -74,7 +78,7 @@ export async function buildServices(
     const epoch =
       args.SOURCE_DATE_EPOCH ??
       ctx.env.SOURCE_DATE_EPOCH ??
-      String(session.lock?.sourceDateEpoch ?? commitEpoch(build.context));
+      String(session.lock?.sourceDateEpoch ?? (mayBeInGit(build.context, ctx.env) ? commitEpoch(build.context) : 0));
     if (epoch !== '0' || session.lock !== undefined) args.SOURCE_DATE_EPOCH = epoch;
     if (dockerfile !== undefined) await ensureDebianBases(ctx, session.client, fromImages(dockerfile, args));
     if (pin !== undefined && !(await isBerthd())) await tagPinnedBases(ctx, session.client, pinnedFromOf(pin));
@@ -116,6 +120,18 @@ export async function buildServices(
     }
   }
   return out;
+}
+
+/**
+ * Whether git could find a repository for `dir`: a `.git` in it or a folder above it, or GIT_DIR set. When not, git
+ * would find no commit, and starting it to hear so cost a cached build ~5-10 ms.
+ */
+function mayBeInGit(dir: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  if (env.GIT_DIR) return true;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
 }
 
 /**

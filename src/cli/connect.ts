@@ -1,7 +1,7 @@
 // The engine a stack command talks to: the one --host, --context, DOCKER_HOST, DOCKER_CONTEXT or the docker CLI's
 // current context names (any Docker Engine API, e.g. a real dockerd), else the built-in berthd, started in the
 // background on first use so that a new user never has to.
-import { type EngineChoice, engineEndpoint, pingEngine } from '../client/endpoint.js';
+import { type EngineChoice, engineEndpoint, engineListens } from '../client/endpoint.js';
 import { dockerEngineClient } from '../client/docker/client.js';
 import type { EngineClient } from '../client/types.js';
 import { BerthError } from '../errors.js';
@@ -10,7 +10,7 @@ import type { CliContext } from './context.js';
 
 export async function connectEngine(ctx: CliContext, choice: EngineChoice = {}): Promise<EngineClient> {
   const endpoint = engineEndpoint(ctx.env, choice);
-  if (!(await pingEngine(endpoint.socketPath))) {
+  if (!(await engineListens(endpoint.socketPath))) {
     if (!endpoint.builtIn) {
       throw new BerthError(
         'ENGINE_UNREACHABLE',

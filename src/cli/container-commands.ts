@@ -1,17 +1,14 @@
 // The Compose commands that work inside the project's containers: exec, run, cp, wait and events. Registered
 // here rather than in main.ts, which only calls addContainerCommands; flags and wording are Compose's.
 import type { Command } from 'commander';
-import { cpCommand } from './commands/cp.js';
 import type { CpOptions } from './commands/cp.js';
-import { eventsCommand } from './commands/events.js';
 import type { EventsOptions } from './commands/events.js';
-import { execCommand } from './commands/exec.js';
 import type { ExecOptions } from './commands/exec.js';
-import { runCommand } from './commands/run.js';
 import type { RunOptions } from './commands/run-options.js';
-import { waitCommand } from './commands/wait.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { containerCommand } from './flag-rule.js';
+
+// Each command's module is imported when that command runs (issue 17: loading them all cost every start).
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -31,6 +28,7 @@ export function addContainerCommands(program: Command, ctx: CliContext): void {
     .argument('<service>')
     .argument('<command...>', 'the command and its arguments (flags after SERVICE belong to it; a first -- is dropped)')
     .action(async (service: string, command: string[], opts: ExecOptions) => {
+      const { execCommand } = await import('./commands/exec.js');
       await execCommand(ctx, global(), service, containerCommand(command), opts);
     });
   program
@@ -55,6 +53,7 @@ export function addContainerCommands(program: Command, ctx: CliContext): void {
     .argument('<service>')
     .argument('[command...]', 'the command and its arguments (flags after SERVICE belong to it; a first -- is dropped)')
     .action(async (service: string, command: string[], opts: RunOptions & { frozen?: boolean }) => {
+      const { runCommand } = await import('./commands/run.js');
       await runCommand(ctx, { ...global(), frozen: opts.frozen }, service, containerCommand(command), opts);
     });
   program
@@ -68,14 +67,16 @@ export function addContainerCommands(program: Command, ctx: CliContext): void {
     .argument('<source>')
     .argument('<destination>')
     .action(async (source: string, destination: string, opts: CpOptions) =>
-      cpCommand(ctx, global(), source, destination, opts),
+      (await import('./commands/cp.js')).cpCommand(ctx, global(), source, destination, opts),
     );
   program
     .command('wait')
     .description("block until the services' containers stop; exit with the last one's exit code")
     .option('--down-project', 'take the project down once they have stopped')
     .argument('<services...>')
-    .action(async (services: string[], opts: { downProject?: boolean }) => waitCommand(ctx, global(), services, opts));
+    .action(async (services: string[], opts: { downProject?: boolean }) =>
+      (await import('./commands/wait.js')).waitCommand(ctx, global(), services, opts),
+    );
   program
     .command('events')
     .description("stream the engine's events for the project's containers until Ctrl-C")
@@ -83,5 +84,7 @@ export function addContainerCommands(program: Command, ctx: CliContext): void {
     .option('--since <time>', 'events since a Unix time, an RFC 3339 date or a duration (10m)')
     .option('--until <time>', 'events until a Unix time, an RFC 3339 date or a duration')
     .argument('[services...]', 'only these services')
-    .action(async (services: string[], opts: EventsOptions) => eventsCommand(ctx, global(), services, opts));
+    .action(async (services: string[], opts: EventsOptions) =>
+      (await import('./commands/events.js')).eventsCommand(ctx, global(), services, opts),
+    );
 }

@@ -4,14 +4,10 @@ import { relative } from 'node:path';
 import { BerthError } from '../errors.js';
 import { withLockedImages } from '../lock/apply.js';
 import { computeDrift, driftText } from '../lock/drift.js';
-import { gatherLock } from '../lock/gather.js';
 import { commitEpoch, lockPathFor, readLockFile } from '../lock/lock-file.js';
 import type { Drift, LockFile } from '../lock/model.js';
 import type { Build } from '../spec/model.js';
-import { serviceBuildArgs } from './build-services.js';
 import type { CliContext } from './context.js';
-import { registryAuthFor } from './registry-auth.js';
-import { pullImage } from './image-transfer.js';
 import { splitReference } from '../client/docker/images.js';
 import type { StackSession } from './stack-session.js';
 
@@ -22,8 +18,14 @@ export function isFrozen(flag: boolean | undefined, env: Readonly<Record<string,
   return flag === true || env.BERTH_FROZEN === '1' || env.BERTH_FROZEN === 'true';
 }
 
-/** Today's facts of the session's stack in the lock's shape (what `berth lock` writes). */
-export function gatherSessionLock(ctx: CliContext, session: StackSession, epoch?: number): Promise<LockFile> {
+/**
+ * Today's facts of the session's stack in the lock's shape (what `berth lock` writes). What it needs (the context
+ * hasher, registry auth, the build args) is imported here: most commands read no lock and gather nothing.
+ */
+export async function gatherSessionLock(ctx: CliContext, session: StackSession, epoch?: number): Promise<LockFile> {
+  const { gatherLock } = await import('../lock/gather.js');
+  const { serviceBuildArgs } = await import('./build-services.js');
+  const { registryAuthFor } = await import('./registry-auth.js');
   return gatherLock(session.stack, {
     client: session.client,
     projectDir: session.projectDir,
@@ -97,6 +99,7 @@ export async function tagPinnedBases(
 ): Promise<void> {
   for (const [ref, pin] of Object.entries(pinned)) {
     if (!pin.startsWith('sha256:') && (await client.images.inspect(pin)) === undefined) {
+      const { pullImage } = await import('./image-transfer.js');
       await pullImage(client, pin, { env: ctx.env, signal: ctx.signal });
     }
     const { name, tag } = splitReference(ref);

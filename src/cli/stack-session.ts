@@ -8,7 +8,6 @@ import { observeProject } from '../client/observe.js';
 import { connectEngine } from './connect.js';
 import type { CliContext, ProjectOptions } from './context.js';
 import { loadProjectFiles } from './load-project.js';
-import { pullImage } from './image-transfer.js';
 import type { Drift, LockFile } from '../lock/model.js';
 import { type LockMode, applyLock, isFrozen } from './lock-use.js';
 
@@ -27,22 +26,19 @@ export interface StackSession {
   frozen?: boolean;
 }
 
+/**
+ * `observe: false` is for a command that acts on images only (`build`): the project is not looked at (three requests
+ * fewer) and `observed` is empty.
+ */
 export async function openSession(
   ctx: CliContext,
   opts: ProjectOptions,
   services: readonly string[] = [],
   lockMode: LockMode = 'ignore',
+  { observe = true }: { observe?: boolean } = {},
 ): Promise<StackSession> {
-  const { stack, files, projectDir } = loadProjectFiles(ctx, opts, services);
-  for (const s of services) {
-    if (!stack.services[s]) {
-      throw new BerthError('CLI_NO_SUCH_SERVICE', `no such service: ${s}`, {
-        hint: `the stack has: ${Object.keys(stack.services).sort().join(', ')}`,
-      });
-    }
-  }
-  const client = await connectEngine(ctx, opts);
-  const observed = await observeProject(client, stack.name);
+  const { stack, files, projectDir, client } = await openStack(ctx, opts, services);
+  const observed = observe ? await observeProject(client, stack.name) : { containers: [], networks: [], volumes: [] };
   const session: StackSession = { stack, files, projectDir, client, observed, env: ctx.env };
   try {
     await applyLock(ctx, session, lockMode, isFrozen(opts.frozen, ctx.env));
@@ -51,6 +47,26 @@ export async function openSession(
     throw e;
   }
   return session;
+}
+
+/**
+ * The stack and a client for its engine, without observing the project (three requests): for a command that only
+ * lists the project's containers, as `ps` does.
+ */
+export async function openStack(
+  ctx: CliContext,
+  opts: ProjectOptions,
+  services: readonly string[] = [],
+): Promise<{ stack: Stack; files: string[]; projectDir: string; client: EngineClient }> {
+  const { stack, files, projectDir } = loadProjectFiles(ctx, opts, services);
+  for (const s of services) {
+    if (!stack.services[s]) {
+      throw new BerthError('CLI_NO_SUCH_SERVICE', `no such service: ${s}`, {
+        hint: `the stack has: ${Object.keys(stack.services).sort().join(', ')}`,
+      });
+    }
+  }
+  return { stack, files, projectDir, client: await connectEngine(ctx, opts) };
 }
 
 /** The image a service runs: its `image:`, or `<project>-<service>` for a service that is built. */
@@ -67,7 +83,13 @@ export async function resolveImages(
   session: StackSession,
   services: readonly string[],
   say: (line: string) => void,
-  opts: { pull?: 'always' | 'missing' | 'never'; unbuilt?: ReadonlySet<string>; unpulled?: ReadonlySet<string> } = {},
+  opts: {
+    pull?: 'always' | 'missing' | 'never';
+    unbuilt?: ReadonlySet<string>;
+    unpulled?: ReadonlySet<string>;
+    /** Image IDs the caller has just read by reference (imageFacts), used instead of asking again. */
+    known?: ReadonlyMap<string, string>;
+  } = {},
 ): Promise<Record<string, { ref: string; id: string }>> {
   const { client, stack } = session;
   const out: Record<string, { ref: string; id: string }> = {};
@@ -76,6 +98,8 @@ export async function resolveImages(
     let p = byRef.get(ref);
     if (!p) {
       p = (async (): Promise<string> => {
+        const knownId = pull === 'always' ? undefined : opts.known?.get(ref);
+        if (knownId) return knownId;
         const found = pull === 'always' ? undefined : await client.images.inspect(ref);
         if (found) return found.id;
         if (pull === 'never') {
@@ -86,6 +110,7 @@ export async function resolveImages(
           );
         }
         say(` ${service}  Pulling`);
+        const { pullImage } = await import('./image-transfer.js'); // registry code, only when there is a pull
         await pullImage(client, ref, { env: session.env });
         say(` ${service}  Pulled`);
         const pulled = await client.images.inspect(ref);

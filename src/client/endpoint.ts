@@ -2,6 +2,7 @@
 // then the current context of the docker CLI's config; with none of them (or the context "default"), berthd's
 // socket (BERTH_SOCKET, default /run/berth/berth.sock). Plus a ping that says whether something answers there.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { BerthError } from '../errors.js';
 import { type ContextFiles, resolveContext } from './docker-context.js';
 
@@ -67,6 +68,24 @@ function unixSocketOf(host: string, source: string): string {
  */
 export function unixRequestOptions(socketPath: string): { socketPath: string; servername: string } {
   return { socketPath, servername: '' };
+}
+
+/**
+ * Whether something accepts a connection on the socket within `timeoutMs`. What a command checks before it talks to
+ * the engine: a connection costs a start ~10 ms less than pingEngine's request on a connection of its own, and a
+ * socket left by an engine that has gone refuses it all the same.
+ */
+export function engineListens(socketPath: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    const done = (up: boolean): void => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 /** GET /version on the socket; undefined when nothing answers within `timeoutMs`. */

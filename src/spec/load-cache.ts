@@ -3,17 +3,18 @@
 // an injected store (src/cli/stack-cache.ts keeps them under the user's cache folder).
 //
 // Never wrong, because loadStack is a pure function of its input and the entry is checked against all of it:
-// - the key hashes the code's identity and every input but the environment and readExtra: each file's path and
-//   text, the project folder, -p, the profiles and the services named;
+// - the key is the code's identity and every input but the environment and readExtra: each file's path and text,
+//   the project folder, -p, the profiles and the services named;
 // - the environment: loadStack reads it through a Proxy that records each name looked up with its value (or its
 //   absence); a hit needs the same value for each. If the loader enumerates the environment, the whole of it is
-//   hashed instead;
-// - readExtra (extends, include, env_file): each path read is recorded with the hash of its text (or its absence)
-//   and read again on a hit.
-// An entry lives in a slot named by the paths and options alone, so editing a file overwrites it instead of
-// adding one. Only valid stacks of plain data are kept (v8.serialize gives back plain objects, so a stack with
+//   kept instead;
+// - readExtra (extends, include, env_file): each path read is recorded with its text (or its absence) and read
+//   again on a hit.
+// All are kept as they are and compared for equality, not hashed: a hit then needs no node:crypto (loading it cost
+// `berth ps` ~4 ms), and equal texts are as sure as equal digests. An entry lives in a slot named by the paths and
+// options alone (a plain, non-cryptographic hash: two inputs sharing a slot only take turns in it), so editing a
+// file overwrites it instead of adding one. Only valid stacks of plain data are kept (v8.serialize gives back plain objects, so a stack with
 // another prototype would come back different); anything unreadable in the store is a miss.
-import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../errors.js';
 import type { LoadInput, LoadResult } from './load.js';
 import { loadStack } from './load.js';
@@ -40,13 +41,13 @@ export interface CachedLoad {
   hit: boolean;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Entry {
   format: number;
   key: string;
   env: [string, string | null][];
-  /** The hash of the whole environment, when the loader enumerated it. */
+  /** The whole environment, when the loader enumerated it. */
   allEnv: string | null;
   reads: [string, string | null][];
   warnings: Diagnostic[];
@@ -84,7 +85,7 @@ export function loadStackCached(input: LoadInput, cache: StackCache, load = load
     format: FORMAT,
     key,
     env: [...recorded.env],
-    allEnv: recorded.enumerated() ? envHash(input.env) : null,
+    allEnv: recorded.enumerated() ? envText(input.env) : null,
     reads: [...recorded.reads],
     warnings: result.warnings,
     stack: cache.store.serialize(result.stack),
@@ -106,16 +107,14 @@ function outputOf(store: CacheStore, slot: string, entry: Entry): CachedLoad['ou
 }
 
 function inputKey(input: LoadInput, codeId: string): string {
-  const h = createHash('sha256');
-  h.update(JSON.stringify([FORMAT, codeId, input.projectDir, input.projectName, input.profiles, input.services]));
-  for (const f of input.files) h.update(`\0${f.path}\0${f.text.length}\0`).update(f.text);
-  return h.digest('hex');
+  const files = input.files.map((f) => [f.path, f.text]);
+  return JSON.stringify([FORMAT, codeId, input.projectDir, input.projectName, input.profiles, input.services, files]);
 }
 
 function stillValid(entry: Entry, input: LoadInput): boolean {
   for (const [name, value] of entry.env) if ((input.env[name] ?? null) !== value) return false;
-  if (entry.allEnv !== null && entry.allEnv !== envHash(input.env)) return false;
-  for (const [path, textHash] of entry.reads) if (textHashOf(input.readExtra(path)) !== textHash) return false;
+  if (entry.allEnv !== null && entry.allEnv !== envText(input.env)) return false;
+  for (const [path, text] of entry.reads) if (textOf(input.readExtra(path)) !== text) return false;
   return true;
 }
 
@@ -141,7 +140,7 @@ function recordingInput(input: LoadInput): {
   });
   const readExtra = (path: string): string | undefined => {
     const text = input.readExtra(path);
-    if (!reads.has(path)) reads.set(path, textHashOf(text));
+    if (!reads.has(path)) reads.set(path, textOf(text));
     return text;
   };
   return { input: { ...input, env: proxy, readExtra }, env, reads, enumerated: () => enumerated };
@@ -172,16 +171,25 @@ function plainData(v: unknown): boolean {
   return true;
 }
 
-function textHashOf(text: string | undefined): string | null {
-  return text === undefined ? null : createHash('sha256').update(text).digest('hex');
+function textOf(text: string | undefined): string | null {
+  return text ?? null;
 }
 
-function envHash(env: Readonly<Record<string, string>>): string {
-  const h = createHash('sha256');
-  for (const k of Object.keys(env).sort()) h.update(`${k}\0${env[k]}\0`);
-  return h.digest('hex');
+function envText(env: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.keys(env)
+      .sort()
+      .map((k) => [k, env[k]]),
+  );
 }
 
+/** A slot's name: 128 bits of four FNV-1a hashes with different offsets, in hex (only names files; see above). */
 function hash(parts: readonly unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  const text = JSON.stringify(parts);
+  const h = [0x811c9dc5, 0x01000193, 0x050c5d1f, 0x7fb5d329];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    for (let j = 0; j < 4; j++) h[j] = Math.imul((h[j] as number) ^ c, 0x01000193) >>> 0;
+  }
+  return h.map((x) => x.toString(16).padStart(8, '0')).join('');
 }

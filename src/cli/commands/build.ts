@@ -19,7 +19,7 @@ export async function buildCommand(
   services: string[],
   opts: BuildOptions,
 ): Promise<void> {
-  const session = await openSession(ctx, global, services, 'use');
+  const session = await openSession(ctx, global, services, 'use', { observe: false });
   try {
     const all = Object.values(session.stack.services) as Service[];
     const named = services.length > 0 ? services : all.map((s) => s.name).sort();

@@ -3,8 +3,6 @@
 // the keys that do not translate as warnings on stderr.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Option } from 'commander';
-import type { Command } from 'commander';
 import { convertToKubernetes } from '../../convert/kubernetes/convert.js';
 import { objectFileNames, renderYamlDocument, renderYamlStream } from '../../convert/kubernetes/render.js';
 import type { Conversion } from '../../convert/kubernetes/types.js';
@@ -12,7 +10,6 @@ import type { Diagnostic } from '../../errors.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { loadProject } from '../load-project.js';
-import { renderDiagnostic } from '../render-error.js';
 
 export interface ConvertOptions {
   to: 'kubernetes';
@@ -80,20 +77,4 @@ function writeObjects(dir: string, conversion: Conversion): string[] {
   for (const stale of readdirSync(dir).filter((f) => OWN_FILE.test(f) && !names.includes(f))) rmSync(join(dir, stale));
   temps.forEach((temp, i) => renameSync(temp, join(dir, names[i] as string)));
   return names.map((n) => join(dir, n));
-}
-
-/** Registers `berth convert` on the program (main.ts calls this once). */
-export function addConvertCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('convert')
-    .description('translate the stack for another orchestrator; what does not translate is listed on stderr')
-    .addOption(new Option('--to <target>', 'the target orchestrator').choices(['kubernetes']).makeOptionMandatory())
-    .option('-o, --output <dir>', 'write one YAML file per object into this folder (default: all to stdout)')
-    .argument('[services...]', 'services to convert, with what they depend on (default: all)')
-    .action((services: string[], opts: ConvertOptions) => {
-      const report = convertCommand(ctx, program.opts<ProjectOptions>(), services, opts);
-      for (const w of report.warnings) ctx.stderr(`${renderDiagnostic(w, ctx.cwd)}\n`);
-      ctx.stdout(report.stdout);
-      if (report.written.length > 0) ctx.stderr(`wrote ${report.written.length} files to ${opts.output}\n`);
-    });
 }

@@ -2,7 +2,7 @@
 // PORTS), or as JSON lines with --format json.
 import type { CliContext, ProjectOptions } from '../context.js';
 import { LABEL } from '../../planner/labels.js';
-import { openSession } from '../stack-session.js';
+import { openStack } from '../stack-session.js';
 import { humanDuration } from '../human-duration.js';
 import { renderTable } from '../table.js';
 import { projectContainers } from '../../client/observe.js';
@@ -21,7 +21,7 @@ export async function psCommand(
   services: string[],
   opts: PsOptions,
 ): Promise<void> {
-  const session = await openSession(ctx, global, services);
+  const session = await openStack(ctx, global, services);
   try {
     const rows = await projectContainers(session.client, session.stack.name, {
       services,

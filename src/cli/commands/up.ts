@@ -117,14 +117,18 @@ async function makeUpPlan(
   const unbuilt = new Set(preview ? toBuild : []);
   if (unbuilt.size === 0 && toBuild.length > 0) await buildServices(ctx, session, toBuild, { pull: pull === 'always' });
   const refs = selected.map((s) => session.stack.services[s]?.image).filter((r): r is string => r !== undefined);
-  const facts = await imageFacts(session.client, refs);
+  const found = new Map<string, string>();
+  const facts = await imageFacts(session.client, refs, found);
   const pulls = planPulls({ stack: session.stack, services: selected, images: facts, now: Date.now(), override: pull });
-  if (!preview && pulls.length > 0) await runPulls(ctx, session, pulls, opts.sink);
+  const pulling = !preview && pulls.length > 0;
+  if (pulling) await runPulls(ctx, session, pulls, opts.sink);
   const unpulled = new Set(preview ? pulls.filter((p) => !facts[p.ref]?.present).map((p) => p.ref) : []);
   // After the pulls, what is still missing is pulled only where the policy allows (never stays never).
   const after = pull === undefined || pull === 'never' ? pull : 'missing';
   const say = (line: string): void => ctx.stderr(`${line}\n`);
-  const images = await resolveImages(session, selected, say, { pull: after, unbuilt, unpulled });
+  // Without pulls in between, the images just looked at are still the ones the tags name.
+  const known = pulling ? undefined : found;
+  const images = await resolveImages(session, selected, say, { pull: after, unbuilt, unpulled, known });
   const imageIds = Object.fromEntries(
     Object.entries(images).map(([k, v]) => [k, unpulled.has(v.ref) ? undefined : v.id]),
   );

@@ -2,10 +2,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { ConfigOptions } from '../commands/config.js';
-import { configCommand } from '../commands/config.js';
-import { lockOverrideCommand } from '../commands/lock.js';
 import type { UpOptions } from '../commands/up.js';
-import { planCommand } from '../commands/up.js';
 import type { CliContext, ProjectOptions } from '../context.js';
 import { loadProjectFiles } from '../load-project.js';
 import { collectScale } from './up-commands.js';
@@ -24,12 +21,14 @@ export function addConfigCommands(program: Command, ctx: CliContext): void {
     .option('--hash <services>', 'print "service hash" for these services (comma-separated, or "*" for all)')
     .option('--lock-image-digests', "print Compose's override pinning each service image by its berth.lock digest")
     .argument('[services...]', 'services to enable whatever their profiles (with what they depend on)')
-    .action((services: string[], opts: ConfigOptions & { lockImageDigests?: boolean }) => {
+    .action(async (services: string[], opts: ConfigOptions & { lockImageDigests?: boolean }) => {
       const project = global();
       if (opts.lockImageDigests) {
+        const { lockOverrideCommand } = await import('../commands/lock.js');
         ctx.stdout(lockOverrideCommand(ctx, project));
         return;
       }
+      const { configCommand } = await import('../commands/config.js');
       ctx.stdout(
         configCommand(loadProjectFiles(ctx, opts.profiles ? { ...project, profile: ['*'] } : project, services), opts),
       );
@@ -43,6 +42,7 @@ export function addConfigCommands(program: Command, ctx: CliContext): void {
     .option('--scale <service=n>', 'plan with n containers of a service (repeatable)', collectScale, [])
     .argument('[services...]', 'services to plan for (with what they depend on)')
     .action(async (services: string[], opts: UpOptions) => {
+      const { planCommand } = await import('../commands/up.js');
       await planCommand(ctx, global(), services, opts);
     });
 }

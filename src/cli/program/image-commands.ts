@@ -2,17 +2,13 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { BuildOptions } from '../commands/build.js';
-import { buildCommand } from '../commands/build.js';
 import type { ImageBootstrapOptions } from '../commands/image-bootstrap.js';
-import { imageBootstrapCommand } from '../commands/image-bootstrap.js';
 import type { PullOptions } from '../commands/pull.js';
-import { pullCommand } from '../commands/pull.js';
 import type { PushOptions } from '../commands/push.js';
-import { pushCommand } from '../commands/push.js';
 import type { LockOptions } from '../commands/lock.js';
-import { lockCommand } from '../commands/lock.js';
-import { lockVerifyCommand } from '../commands/lock-verify.js';
 import type { CliContext, ProjectOptions } from '../context.js';
+
+// Each command's module is imported when that command runs (issue 17: loading them all cost every start).
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -24,7 +20,9 @@ export function addLockCommand(program: Command, ctx: CliContext): void {
     .option('--check', 'compare with berth.lock and exit non-zero on any drift; change nothing')
     .option('--verify', 'build each built service again without the cache and report what is not reproducible')
     .action(async (opts: LockOptions & { verify?: boolean }) =>
-      opts.verify ? lockVerifyCommand(ctx, global()) : lockCommand(ctx, global(), opts),
+      opts.verify
+        ? (await import('../commands/lock-verify.js')).lockVerifyCommand(ctx, global())
+        : (await import('../commands/lock.js')).lockCommand(ctx, global(), opts),
     );
 }
 
@@ -46,6 +44,7 @@ export function addImageCommands(program: Command, ctx: CliContext): void {
     .argument('[services...]', 'only these services')
     .action(async (services: string[], opts: BuildOptions & { cache?: boolean; frozen?: boolean }) => {
       const project = { ...global(), frozen: opts.frozen };
+      const { buildCommand } = await import('../commands/build.js');
       await buildCommand(ctx, project, services, { ...opts, noCache: opts.cache === false });
     });
   program
@@ -58,6 +57,7 @@ export function addImageCommands(program: Command, ctx: CliContext): void {
     .option('--frozen', 'refuse to act when anything differs from berth.lock (also BERTH_FROZEN=1)')
     .argument('[services...]', 'only these services')
     .action(async (services: string[], opts: PullOptions & { frozen?: boolean }) => {
+      const { pullCommand } = await import('../commands/pull.js');
       await pullCommand(ctx, { ...global(), frozen: opts.frozen }, services, opts);
     });
   program
@@ -67,6 +67,7 @@ export function addImageCommands(program: Command, ctx: CliContext): void {
     .option('-q, --quiet', 'push without printing progress')
     .argument('[services...]', 'only these services')
     .action(async (services: string[], opts: PushOptions) => {
+      const { pushCommand } = await import('../commands/push.js');
       await pushCommand(ctx, global(), services, opts);
     });
   program
@@ -79,5 +80,7 @@ export function addImageCommands(program: Command, ctx: CliContext): void {
     .option('--suite <suite>', 'the Debian suite (default: the tag of debian:<suite>[-slim])')
     .addOption(new Option('--variant <variant>', "mmdebstrap's variant").choices(['minbase', 'apt']))
     .option('--mirror <uri>', "a Debian mirror (default: the host's, from /etc/apt/sources.list(.d))")
-    .action(async (name: string, opts: ImageBootstrapOptions) => imageBootstrapCommand(ctx, global(), name, opts));
+    .action(async (name: string, opts: ImageBootstrapOptions) =>
+      (await import('../commands/image-bootstrap.js')).imageBootstrapCommand(ctx, global(), name, opts),
+    );
 }

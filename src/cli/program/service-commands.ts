@@ -3,13 +3,11 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { LogsOptions } from '../commands/logs.js';
-import { logsCommand } from '../commands/logs.js';
 import type { PsOptions } from '../commands/ps.js';
-import { psCommand } from '../commands/ps.js';
-import { startCommand } from '../commands/start.js';
 import type { Verb, VerbOptions } from '../commands/verbs.js';
-import { imagesCommand, lsCommand, portCommand, topCommand, verbCommand } from '../commands/verbs.js';
 import type { CliContext, ProjectOptions } from '../context.js';
+
+// Each command's module is imported when that command runs (issue 17: loading them all cost every start).
 
 export function addServiceQueries(program: Command, ctx: CliContext): void {
   const global = (): ProjectOptions => program.opts<ProjectOptions>();
@@ -22,6 +20,7 @@ export function addServiceQueries(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .argument('[services...]', 'only these services')
     .action(async (services: string[], opts: PsOptions) => {
+      const { psCommand } = await import('../commands/ps.js');
       await psCommand(ctx, global(), services, opts);
     });
   program
@@ -35,6 +34,7 @@ export function addServiceQueries(program: Command, ctx: CliContext): void {
     .option('--no-color', 'no colors')
     .argument('[services...]', 'only these services')
     .action(async (services: string[], opts: LogsOptions & { logPrefix?: boolean }) => {
+      const { logsCommand } = await import('../commands/logs.js');
       await logsCommand(ctx, global(), services, { ...opts, prefix: opts.logPrefix });
     });
   program
@@ -45,24 +45,29 @@ export function addServiceQueries(program: Command, ctx: CliContext): void {
     .option('--index <n>', 'container number of the service', '1')
     .option('--protocol <proto>', 'tcp or udp', 'tcp')
     .action(async (service: string, port: string, opts: { index?: string; protocol?: string }) => {
+      const { portCommand } = await import('../commands/verbs.js');
       await portCommand(ctx, global(), service, port, opts);
     });
   program
     .command('top')
     .description("the processes of the stack's running containers")
     .argument('[services...]', 'only these services')
-    .action(async (services: string[]) => topCommand(ctx, global(), services));
+    .action(async (services: string[]) => (await import('../commands/verbs.js')).topCommand(ctx, global(), services));
   program
     .command('images')
     .description("the images the stack's containers use")
     .argument('[services...]', 'only these services')
-    .action(async (services: string[]) => imagesCommand(ctx, global(), services));
+    .action(async (services: string[]) =>
+      (await import('../commands/verbs.js')).imagesCommand(ctx, global(), services),
+    );
   program
     .command('ls')
     .description('the projects on the engine')
     .option('-a, --all', 'also projects with no running container')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (opts: { all?: boolean; format?: string }) => lsCommand(ctx, global(), opts));
+    .action(async (opts: { all?: boolean; format?: string }) =>
+      (await import('../commands/verbs.js')).lsCommand(ctx, global(), opts),
+    );
 }
 
 export function addServiceVerbs(program: Command, ctx: CliContext): void {
@@ -73,13 +78,14 @@ export function addServiceVerbs(program: Command, ctx: CliContext): void {
       .description(description)
       .argument('[services...]', 'only these services')
       .action(async (services: string[], opts: VerbOptions) => {
+        const { verbCommand } = await import('../commands/verbs.js');
         await verbCommand(ctx, global(), name, services, opts);
       });
   program
     .command('start')
     .description("start the stack's stopped containers, in depends_on order and waiting for its conditions")
     .argument('[services...]', 'only these services (and what they depend on)')
-    .action(async (services: string[]) => startCommand(ctx, global(), services));
+    .action(async (services: string[]) => (await import('../commands/start.js')).startCommand(ctx, global(), services));
   verb('stop', "stop the stack's running containers").option('-t, --timeout <seconds>', 'seconds before SIGKILL');
   verb('restart', "restart the stack's containers").option('-t, --timeout <seconds>', 'seconds before SIGKILL');
   verb('kill', "send a signal to the stack's running containers").option(

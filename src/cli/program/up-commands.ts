@@ -1,13 +1,11 @@
 // The commands that change what runs: `up` (and `up --watch`), `watch`, `down`.
 import type { Command } from 'commander';
 import type { DownOptions } from '../commands/down.js';
-import { downCommand } from '../commands/down.js';
 import type { UpOptions } from '../commands/up.js';
-import { upCommand } from '../commands/up.js';
-import { upWatchCommand } from '../commands/up-watch.js';
 import type { WatchOptions } from '../commands/watch.js';
-import { watchCommand } from '../commands/watch.js';
 import type { CliContext, ProjectOptions } from '../context.js';
+
+// Each command's module is imported when that command runs (issue 17: loading them all cost every start).
 
 export const collectScale = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -42,7 +40,10 @@ export function addUpCommands(program: Command, ctx: CliContext): void {
     .action(async (services: string[], opts: UpOptions & { recreate?: boolean; deps?: boolean; frozen?: boolean }) => {
       // commander folds --build and --no-build into one `build` value; --no-build alone leaves it false.
       const noBuild = opts.build === false;
-      await (opts.watch ? upWatchCommand : upCommand)(
+      const run = opts.watch
+        ? (await import('../commands/up-watch.js')).upWatchCommand
+        : (await import('../commands/up.js')).upCommand;
+      await run(
         ctx,
         { ...global(), frozen: opts.frozen },
         services,
@@ -65,6 +66,7 @@ export function addUpCommands(program: Command, ctx: CliContext): void {
     .option('--no-dashboard', 'on a terminal: print what watch does as lines instead of the live dashboard')
     .argument('[services...]', 'only these services (default: every service with develop.watch)')
     .action(async (services: string[], opts: WatchOptions) => {
+      const { watchCommand } = await import('../commands/watch.js');
       await watchCommand(ctx, global(), services, opts);
     });
   program
@@ -75,6 +77,7 @@ export function addUpCommands(program: Command, ctx: CliContext): void {
     .option('--remove-orphans', 'also remove containers of services no longer in the stack file')
     .option('-t, --timeout <seconds>', 'seconds to wait for a container to stop before killing it')
     .action(async (opts: DownOptions) => {
+      const { downCommand } = await import('../commands/down.js');
       await downCommand(ctx, global(), opts);
     });
 }
