@@ -9,37 +9,16 @@ import * as packet from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NameServer } from '../../../src/engine/dns/name-server.js';
 import { nameView } from '../../../src/engine/dns/names.js';
-import type { ActiveContainer, NetworkRecord } from '../../../src/engine/networks/types.js';
+import type { ActiveContainer } from '../../../src/engine/networks/types.js';
 import { until } from '../../until.js';
+import { container, network } from './records.js';
 
 const base = `127.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 const [gateway, asker, other, upstream] = [`${base}.1`, `${base}.2`, `${base}.3`, `${base}.4`];
 
-const net: NetworkRecord = {
-  id: 'n1',
-  name: 'n1',
-  driver: 'bridge',
-  created: '2026-12-03T00:00:00Z',
-  internal: false,
-  attachable: false,
-  labels: {},
-  options: {},
-  ipamRequest: [],
-  gateway,
-  subnet: `${base}.0/24`,
-  dnsEnabled: true,
-};
-
-function entry(id: string, name: string, ip: string, dns: string[] = []): ActiveContainer {
-  const input = JSON.stringify({ container_name: name, dns_servers: dns });
-  const e = { networkId: 'n1', interfaceName: 'eth0', endpointId: id, ip, prefixLen: 24, gateway, mac: '' };
-  return {
-    containerId: id,
-    netns: '',
-    published: [],
-    endpoints: [{ ...e, aliases: [], dnsServers: [], netavarkInput: input }],
-  };
-}
+const net = network('n1', gateway);
+const entry = (id: string, name: string, ip: string, dns: string[] = []): ActiveContainer =>
+  container(id, name, [[net, ip, []]], dns);
 
 /** dns-packet decodes the response code and record data, which its types leave out. */
 const rcode = (p: packet.DecodedPacket | undefined): unknown => (p as { rcode?: string } | undefined)?.rcode;

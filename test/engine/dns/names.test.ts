@@ -1,43 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerName, nameView } from '../../../src/engine/dns/names.js';
-import type { ActiveContainer, NetworkRecord } from '../../../src/engine/networks/types.js';
-
-function network(name: string, gateway: string, dnsEnabled = true): NetworkRecord {
-  return {
-    id: `id-${name}`,
-    name,
-    driver: 'bridge',
-    created: '2026-12-03T00:00:00Z',
-    internal: false,
-    attachable: false,
-    labels: {},
-    options: {},
-    ipamRequest: [],
-    gateway,
-    subnet: `${gateway.replace(/\.1$/, '.0')}/24`,
-    dnsEnabled,
-  };
-}
-
-function container(id: string, name: string, on: [NetworkRecord, string, string[]][], dns: string[] = []) {
-  return {
-    containerId: id,
-    netns: `/ns/${id}`,
-    published: [],
-    endpoints: on.map(([n, ip, aliases]) => ({
-      networkId: n.id,
-      interfaceName: 'eth0',
-      endpointId: 'e',
-      ip,
-      prefixLen: 24,
-      gateway: n.gateway as string,
-      mac: '',
-      aliases,
-      dnsServers: [],
-      netavarkInput: JSON.stringify({ container_id: id, container_name: name, dns_servers: dns }),
-    })),
-  } satisfies ActiveContainer;
-}
+import { container, network } from './records.js';
 
 // b (10.2) sorts after a (10.1): an asker on both looks a name up on a first.
 const a = network('a', '10.1.0.1');
