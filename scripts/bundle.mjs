@@ -13,22 +13,10 @@ const outfile = new URL('../dist/berth.cjs', import.meta.url).pathname;
  * spec/load.js (the whole stack loader: YAML, the schema's validator, merge, normalize) is evaluated when a stack is
  * first loaded, not when the bundle starts: `ps` or `up` on a stack the stack cache holds never loads one. Its two
  * importers (read.js, load-cache.js) only call loadStack, so they get a stand-in that requires it on that call.
- * read.js also takes one number from spec/parse.js (which loads the YAML parser): it gets that constant alone, read
- * from parse.js; should that line change shape, parse.js is bundled as before.
  */
 const lazyStackLoader = {
   name: 'lazy-stack-loader',
   setup(b) {
-    b.onResolve({ filter: /^\.\/parse\.js$/ }, (args) => {
-      if (!/\/dist\/spec\/read\.js$/.test(args.importer)) return undefined;
-      const real = join(args.resolveDir, 'parse.js');
-      const max = /^export const MAX_STACK_FILE_BYTES = ([\d *]+);$/m.exec(readFileSync(real, 'utf8'))?.[1];
-      return max ? { path: 'dist/spec/parse.js', namespace: 'stack-file-limit', pluginData: max } : undefined;
-    });
-    b.onLoad({ filter: /.*/, namespace: 'stack-file-limit' }, (args) => ({
-      contents: `export const MAX_STACK_FILE_BYTES = ${args.pluginData};\n`,
-      loader: 'js',
-    }));
     b.onResolve({ filter: /^\.\/load\.js$/ }, (args) =>
       /\/dist\/spec\/(read|load-cache)\.js$/.test(args.importer)
         ? { path: 'dist/spec/load.js', namespace: 'lazy-stack-loader', pluginData: join(args.resolveDir, 'load.js') }

@@ -24,8 +24,7 @@ import {
   deepestFlowOffset,
   findAliasBomb,
 } from './parse-guards.js';
-
-export const MAX_STACK_FILE_BYTES = 10 * 1024 * 1024;
+import { MAX_STACK_FILE_BYTES } from './stack-file-limit.js';
 
 export type ParseResult =
   | { ok: true; documents: TreeMap[]; /** some value carries !reset or !override */ hasMergeTags: boolean }

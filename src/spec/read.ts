@@ -8,7 +8,7 @@ import type { LoadInput, LoadResult, SourceText } from './load.js';
 import { loadStack } from './load.js';
 import type { CachedLoad, StackCache } from './load-cache.js';
 import { loadStackCached } from './load-cache.js';
-import { MAX_STACK_FILE_BYTES } from './parse.js';
+import { MAX_STACK_FILE_BYTES } from './stack-file-limit.js';
 
 export const STACK_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const OVERRIDE_NAMES = [
