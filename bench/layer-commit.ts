@@ -80,10 +80,7 @@ async function commitTimed(
   const t1 = process.hrtime.bigint();
   const { file, written, linked } = layer;
   const image = await images.commit({
-    layerTar: file,
-    layerDigest: written,
-    ...(linked ? { layerFiles: layerFilesOf(file), layerHeaders: written.headers } : {}),
-    layerFolder: written.settled,
+    layer: { ...written, file, ...(linked ? { files: layerFilesOf(file) } : {}) },
     config: {},
     history: { created: '1970-01-01T00:00:00Z', created_by: 'bench' },
   });

@@ -342,11 +342,7 @@ async function cachedOrRun(
     const created = new Date(epoch === undefined ? Date.now() : epoch * 1000).toISOString().replace('.000Z', 'Z');
     image = await deps.images.commit({
       parent: state.image,
-      layerTar: made.layer?.file,
-      layerDigest: made.layer,
-      layerHeaders: made.layer?.headers,
-      layerFiles: made.layer === undefined ? undefined : layerFilesOf(made.layer.file),
-      layerFolder: made.layer?.settled,
+      layer: made.layer === undefined ? undefined : { ...made.layer, files: layerFilesOf(made.layer.file) },
       config: made.config,
       history: { created, created_by: stepDef.createdBy },
       author: made.author ?? state.image?.config.author,

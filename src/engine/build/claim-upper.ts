@@ -1,8 +1,8 @@
 // A build step's overlay upper folder taken over by the build once the step is done (its RUN container exited,
 // its COPY written): unmounted, and moved into the build's work folder, so that it outlives the container and can
 // become the layer itself (writeLayerTar's `settle`, then the layer store's rename) instead of being copied.
-import { readFile, realpath, rename } from 'node:fs/promises';
-import { isMounted } from '../runtime/overlay.js';
+import { realpath, rename } from 'node:fs/promises';
+import { hasMountsUnder, isMounted } from '../runtime/overlay.js';
 import { runTool } from '../runtime/run-tool.js';
 
 /** Where a layer tar's upper folder is kept until the commit takes it: beside the tar, in the build's work folder. */
@@ -20,21 +20,11 @@ export async function claimUpper(merged: string, upper: string, to: string): Pro
   // A plain umount or nothing: after a lazy one, a process could still write through the overlay into the folder.
   if ((await isMounted(merged)) && (await runTool('umount', [merged])).code !== 0) return undefined;
   const real = await realpath(upper).catch(() => undefined);
-  if (real === undefined || (await hasMountsIn(real))) return undefined;
+  if (real === undefined || (await hasMountsUnder(real))) return undefined;
   try {
     await rename(real, to);
     return to;
   } catch {
     return undefined;
   }
-}
-
-async function hasMountsIn(dir: string): Promise<boolean> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
-  return info.split('\n').some((line) => {
-    const point = (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) =>
-      String.fromCharCode(Number.parseInt(o, 8)),
-    );
-    return point === dir || point.startsWith(`${dir}/`);
-  });
 }

@@ -14,14 +14,14 @@ import {
   readlinkSync,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as turn } from 'node:timers/promises';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
-import type { Digest } from '../content/digest.js';
+import { type Digest, sha256Tap } from '../content/digest.js';
+import type { CommitLayer } from '../images/commit-image.js';
+import type { LayerFolder } from '../layers/layer-store.js';
 import { type XattrScan, scanXattrs } from '../fs/xattr-scan.js';
 import { opaqueFoldersOf, settleUpper } from './settle-upper.js';
 
@@ -81,23 +81,11 @@ export interface LayerTarResult {
   /** With `linkInto`: the tar's headers in order, for extractLayer's `headers` (unpacked without parsing the tar). */
   headers?: readonly Header[];
   /** With `settle`, when the folder could be made so: the folder, now the tar's unpack, and its bytes of file content. */
-  settled?: SettledFolder;
+  settled?: LayerFolder;
 }
 
-/** A folder that is the unpack of a layer tar berthd wrote, in the layer store's form (LayerStore's `folder`). */
-export interface SettledFolder {
-  path: string;
-  size: number;
-}
-
-/** A layer tar berthd wrote, with the digest and size hashed as it was written (CommitInput's `layerDigest`). */
-export interface WrittenLayer {
-  file: string;
-  digest: Digest;
-  size: number;
-  headers?: readonly Header[];
-  settled?: SettledFolder;
-}
+/** A layer tar berthd wrote, with the digest and size hashed as it was written (CommitInput's `layer`). */
+export type WrittenLayer = Omit<CommitLayer, 'files'>;
 
 interface Node {
   path: string; // relative to the upper folder, '/'-separated
@@ -129,7 +117,7 @@ export async function writeLayerTar(upper: string, outFile: string, opts: LayerT
   let settledSize = 0;
   // Big buffers on both sides: with the default 16 KB, nearly every small file waited for a write to the file.
   const pack = tar.pack({ highWaterMark: STREAM_BUFFER });
-  const hashed = hashing();
+  const hashed = sha256Tap(STREAM_BUFFER);
   const out = createWriteStream(outFile, { mode: 0o600, highWaterMark: STREAM_BUFFER });
   const written = pipeline(pack, hashed.tap, out);
   const links = new Map<string, string>(); // dev:ino → first path, for hard links
@@ -235,21 +223,6 @@ function entriesOf(
     return [{ header: { ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) } }];
   }
   return [];
-}
-
-/** A pass-through that hashes what goes through it: the tar's digest without reading the file again. */
-function hashing(): { tap: Transform; result: () => { digest: Digest; size: number } } {
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    highWaterMark: STREAM_BUFFER,
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  return { tap, result: () => ({ digest: `sha256:${hash.digest('hex')}`, size }) };
 }
 
 async function walk(root: string, rel: string, slicer: Slicer): Promise<Node[]> {

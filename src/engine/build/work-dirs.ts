@@ -1,9 +1,9 @@
 // Scratch folders of builds, under <root>/build: the unpacked context, layer tars, overlay mounts of steps. One
 // per build, removed when it ends; what a crash leaves (folders, mounts) is removed when berthd starts.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { unmount } from '../runtime/overlay.js';
+import { mountPoints, unmount } from '../runtime/overlay.js';
 
 export async function newWorkDir(root: string): Promise<string> {
   const dir = join(root, 'build', randomBytes(8).toString('hex'));
@@ -14,14 +14,7 @@ export async function newWorkDir(root: string): Promise<string> {
 /** Unmounts whatever is mounted below `dir` (deepest first), then deletes it. */
 export async function removeWorkDir(given: string): Promise<void> {
   const dir = await realpath(given).catch(() => given);
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
-  const below = info
-    .split('\n')
-    .map((line) =>
-      (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))),
-    )
-    .filter((p) => p.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
+  const below = (await mountPoints()).filter((p) => p.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
   for (const target of below) await unmount(target).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 // Content digests as OCI writes them: `sha256:<64 lowercase hex>`. Other algorithms are refused, not guessed at.
 import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
 import { EngineError } from '../errors.js';
 
 /** A digest string known to match DIGEST_PATTERN. */
@@ -26,4 +27,22 @@ export function digestHex(digest: Digest): string {
 
 export function sha256Of(data: string | Uint8Array): Digest {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/**
+ * A pass-through that hashes what streams through it: the digest and size of bytes on their way elsewhere (a tar
+ * as it is written, a layer as it is unpacked), without reading them again. `result` once the stream has ended.
+ */
+export function sha256Tap(highWaterMark?: number): { tap: Transform; result: () => { digest: Digest; size: number } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    ...(highWaterMark === undefined ? {} : { highWaterMark }),
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { tap, result: () => ({ digest: `sha256:${hash.digest('hex')}`, size }) };
 }

@@ -11,27 +11,28 @@ import type { ImageRecord } from './image-index.js';
 import { type Stores, layerMediaType } from './install-image.js';
 
 /**
- * What to commit. `parent`: the image below (none for a step on `scratch`). `layerTar`: a plain tar changeset file (moved into the content store),
+ * What to commit. `parent`: the image below (none for a step on `scratch`). `layer`: a plain tar changeset file (moved into the content store),
  * or none when the step changed no file (its history entry is then `empty_layer`). `config`: the new image's
  * container settings, whole (not a change to the parent's). `buildKey`: what a build's cache finds the image by.
  */
+/**
+ * A layer tar berthd wrote itself (writeLayerTar), never one from outside: its sha256 and size as hashed while it
+ * was written (neither store reads it again to hash it), and what lets the layer store skip the unpack: `headers`
+ * with `files` (the tar's regular files as hard links, `linkInto`: unpacked without parsing the tar), or `settled`
+ * (a build step's upper folder made the tar's unpack: renamed into place).
+ */
+export interface CommitLayer {
+  file: string;
+  digest: Digest;
+  size: number;
+  headers?: readonly Header[];
+  files?: string;
+  settled?: LayerFolder;
+}
+
 export interface CommitInput {
   parent?: ImageRecord;
-  layerTar?: string;
-  /**
-   * The sha256 and size of `layerTar` as writeLayerTar computed them while writing it (a file berthd wrote
-   * itself): the tar is then not hashed again by the content store nor by the layer store. Never from outside.
-   */
-  layerDigest?: { digest: Digest; size: number };
-  /** With `layerDigest` and `layerFiles`: writeLayerTar's headers, so the layer is unpacked without parsing the tar. */
-  layerHeaders?: readonly Header[];
-  /** The layer's regular files as hard links, as writeLayerTar's `linkInto` left them: linked, not copied. */
-  layerFiles?: string;
-  /**
-   * With `layerDigest`: a folder that is `layerTar` unpacked (a build step's upper folder, settled as the tar was
-   * written); the layer store takes it by renaming it instead of unpacking the tar. Never from outside.
-   */
-  layerFolder?: LayerFolder;
+  layer?: CommitLayer;
   config: ContainerConfig;
   history: HistoryEntry;
   author?: string;
@@ -45,15 +46,16 @@ export async function commitImage(stores: Stores, input: CommitInput): Promise<I
   const parentChain = parent?.chainIds ?? [];
   const token = `commit-${randomBytes(8).toString('hex')}`; // holds a new layer until the image ID is known
   let layer: { chainId: Digest; diffId: Digest; size: number; blob: { digest: Digest; size: number } } | undefined;
-  if (input.layerTar !== undefined) {
-    const blob = await stores.content.ingestFile(input.layerTar, input.layerDigest);
+  if (input.layer !== undefined) {
+    const written = input.layer;
+    const blob = await stores.content.ingestFile(written.file, written);
     const info = await stores.layers.ensure(stores.content.path(blob.digest), parentChain.at(-1), {
       diffId: blob.digest, // an uncompressed layer's diffID is its digest
       user: token,
-      linkFrom: input.layerFiles,
-      trustDiffId: input.layerDigest !== undefined,
-      headers: input.layerHeaders,
-      folder: input.layerFolder,
+      linkFrom: written.files,
+      trustDiffId: true,
+      headers: written.headers,
+      folder: written.settled,
     });
     layer = { chainId: info.chainId, diffId: info.diffId, size: info.size, blob };
   }

@@ -1,5 +1,5 @@
 // Unpacks one layer changeset (OCI image-spec layer.md) into a folder in overlayfs form, safely and atomically.
-import { type Hash, createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -16,10 +16,10 @@ import { chmod, lchown, lutimes, open, realpath } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Stats } from 'node:fs';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
-import { type Digest, parseDigest } from '../content/digest.js';
+import { type Digest, parseDigest, sha256Tap } from '../content/digest.js';
 import { publishDir, writeAll } from '../fs/atomic-write.js';
 import { EngineError } from '../errors.js';
 import { decompressLayer } from './decompress.js';
@@ -90,9 +90,9 @@ export async function extractLayer(
   const dir = temp();
   return publishDir(dir, target, async () => {
     const ctx = await newExtraction(dir, linkFrom);
-    const hash = createHash('sha256');
-    await unpackEntries(await decompressLayer(source), ctx, trusted === undefined ? hash : undefined);
-    const diffId: Digest = trusted ?? `sha256:${hash.digest('hex')}`;
+    const hashed = trusted === undefined ? sha256Tap() : undefined;
+    await unpackEntries(await decompressLayer(source), ctx, hashed?.tap);
+    const diffId: Digest = hashed === undefined ? (trusted as Digest) : hashed.result().digest;
     await applyFolderMetadata(ctx);
     if (expected !== undefined && diffId !== expected) {
       throw new EngineError(
@@ -156,18 +156,12 @@ function listedEntry(header: Header): Entry {
   };
 }
 
-/** Unpacks the entries of the tar `stream`, feeding its bytes to `hash` if given. */
-async function unpackEntries(stream: Readable, ctx: Extraction, hash: Hash | undefined): Promise<void> {
+/** Unpacks the entries of the tar `stream`, through `tap` (which hashes it) if given. */
+async function unpackEntries(stream: Readable, ctx: Extraction, tap: Transform | undefined): Promise<void> {
   const extract = tar.extract();
   stream.on('error', (e) => extract.destroy(e));
-  if (hash === undefined) stream.pipe(extract);
+  if (tap === undefined) stream.pipe(extract);
   else {
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
     tap.on('error', (e) => extract.destroy(e));
     stream.pipe(tap).pipe(extract);
   }

@@ -80,11 +80,24 @@ export async function unmount(target: string): Promise<void> {
   }
 }
 
-/** Whether `target` is a mount point, by /proc/self/mountinfo (symlinks in `target` are resolved first). */
+/** Every mount point of this process's namespace, by /proc/self/mountinfo. */
+export async function mountPoints(): Promise<string[]> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  return info.split('\n').flatMap((line) => {
+    const point = line.split(' ')[4];
+    return point === undefined ? [] : [unescapeMountPath(point)];
+  });
+}
+
+/** Whether `target` is a mount point (symlinks in `target` are resolved first). */
 export async function isMounted(target: string): Promise<boolean> {
   const path = await realpath(target).catch(() => resolve(target));
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
-  return info.split('\n').some((line) => unescapeMountPath(line.split(' ')[4] ?? '') === path);
+  return (await mountPoints()).includes(path);
+}
+
+/** Whether anything is mounted at `path` or below it, so that deleting or moving it would reach further. */
+export async function hasMountsUnder(path: string): Promise<boolean> {
+  return (await mountPoints()).some((p) => p === path || p.startsWith(`${path}/`));
 }
 
 // mountinfo escapes space, tab, newline and backslash as \ooo octal.

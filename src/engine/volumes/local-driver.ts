@@ -1,7 +1,6 @@
 // Docker's "local" volume driver options (DriverOpts type, device, o): a volume with options is a mount of
 // `device` on its _data folder, as `mount -t <type> -o <o> <device> <_data>`; one without options is a plain
 // folder. Mounting goes through util-linux `mount`, as Node has no mount(2).
-import { readFile } from 'node:fs/promises';
 import { EngineError } from '../errors.js';
 import { isMounted, unmount } from '../runtime/overlay.js';
 import { runTool } from '../runtime/run-tool.js';
@@ -57,17 +56,6 @@ export async function mountDevice(opts: Readonly<Record<string, string>>, target
 
 export async function unmountDevice(target: string): Promise<void> {
   await unmount(target);
-}
-
-/** Whether anything is mounted at `path` or below it (per /proc/self/mountinfo), so deleting it would reach further. */
-export async function hasMountsUnder(path: string): Promise<boolean> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
-  return info.split('\n').some((line) => {
-    const at = (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) =>
-      String.fromCharCode(Number.parseInt(o, 8)),
-    );
-    return at === path || at.startsWith(`${path}/`);
-  });
 }
 
 /** Only the local driver exists; "" means it. Volume plugins are not supported. */

@@ -9,7 +9,8 @@ import { publishDir, writeFileAtomic } from '../fs/atomic-write.js';
 import type { Lock } from '../content/lock.js';
 import { createLock } from '../content/lock.js';
 import { EngineError } from '../errors.js';
-import { hasMountsUnder, unmountDevice } from './local-driver.js';
+import { hasMountsUnder } from '../runtime/overlay.js';
+import { unmountDevice } from './local-driver.js';
 import { checkVolumeName } from './volume-name.js';
 
 /**
