@@ -1,6 +1,7 @@
 // Setting one network up in a container's namespace and tearing it down: an address from the network's pool
-// (or the static one asked for), netavark's setup with aliases, published ports and DNS upstreams, and the
-// bridge's upkeep afterwards. Callers hold NetworkService.exclusive().
+// (or the static one asked for), then netavark's setup with aliases, published ports and DNS upstreams, or, for a
+// container joining a network netavark already set up, berthd's own veth pair (veth.ts); and the bridge's upkeep
+// afterwards. Callers hold NetworkService.exclusive().
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { ContainerRecord } from '../containers/container-store.js';
@@ -11,6 +12,7 @@ import type { PortMapping } from './netavark.js';
 import { netavarkInput, setup, teardown } from './netavark.js';
 import type { NetworkService } from './network-service.js';
 import { conflictingPort } from './ports.js';
+import { addVeth, containerMac, deleteInterface, newHostName } from './veth.js';
 import type { ActiveContainer, ActiveEndpoint, ContainerNetworks, EndpointRequest, NetworkRecord } from './types.js';
 
 /** The address for `req` on `n`: the static one if free, else the lowest free one of the pool. */
@@ -135,8 +137,32 @@ export async function setupEndpoint(opts: {
     dnsServers: [],
     netavarkInput: input,
   };
+  // The container's first network only (the one with the default route), without published ports, on a network
+  // whose rules netavark has already made.
+  const direct = active.endpoints.length === 0 && opts.ports.length === 0 && networkIsUp(service, n, c.id);
   active.endpoints.push(e);
   await service.store.saveActive(active);
+  if (direct) {
+    // netavark set the network up with its first container and keeps it up while any remains: only the pair is new.
+    await addVeth({
+      hostName: newHostName(),
+      netns: active.netns,
+      interfaceName: opts.interfaceName,
+      bridge: n.bridge as string,
+      mtu: n.mtu,
+      ip,
+      prefixLen: e.prefixLen,
+      gateway: e.gateway,
+      mac: containerMac(ip),
+      internal: n.internal,
+    }).catch(async (err: unknown) => {
+      active.endpoints = active.endpoints.filter((x) => x !== e);
+      await service.store.saveActive(active);
+      throw err;
+    });
+    e.mac = containerMac(ip);
+    return finishSetup(opts, e);
+  }
   const where = { aardvarkDir: service.store.aardvarkDir, netns: active.netns, input };
   // A failed setup may have left rules or links half made: teardown with the same input undoes what exists.
   const result = await setup({ ...where, interfaceName: opts.interfaceName }).catch(async (err: unknown) => {
@@ -148,6 +174,25 @@ export async function setupEndpoint(opts: {
     throw err;
   });
   e.mac = result.mac;
+  return finishSetup(opts, e);
+}
+
+/**
+ * Whether netavark's rules for `n` are in place: another container has a finished endpoint on it (netavark removes
+ * them only with the bridge's last interface, and a network's last container is always torn down by netavark).
+ */
+function networkIsUp(service: NetworkService, n: NetworkRecord, containerId: string): boolean {
+  return service.store
+    .allActive()
+    .some((a) => a.containerId !== containerId && a.endpoints.some((x) => x.networkId === n.id && x.mac !== ''));
+}
+
+/** Records the finished endpoint and makes sure the name server listens on the network's gateway. */
+async function finishSetup(
+  opts: { service: NetworkService; n: NetworkRecord; active: ActiveContainer; log: (line: string) => void },
+  e: ActiveEndpoint,
+): Promise<ActiveEndpoint> {
+  const { service, n, active } = opts;
   e.dnsServers = n.dnsEnabled ? [n.gateway as string] : [];
   await service.store.saveActive(active);
   if (n.dnsEnabled && !(await service.names.listen(n.gateway as string))) {
@@ -170,9 +215,17 @@ export async function teardownEndpoint(opts: {
   log: (line: string) => void;
 }): Promise<void> {
   const { service, active, e } = opts;
-  await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
-    (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),
-  );
+  const othersOn = service.store
+    .allActive()
+    .some((a) => a.containerId !== active.containerId && a.endpoints.some((x) => x.networkId === e.networkId));
+  // netavark is needed for published ports (its DNAT rules) and for the network's last container (its NAT and
+  // forwarding rules, which go with the bridge's last interface); otherwise deleting the interface is all it does.
+  const direct = othersOn && !hasPorts(e) && (await deleteInterface(active.netns, e.interfaceName));
+  if (!direct) {
+    await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
+      (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),
+    );
+  }
   const n = service.store.find(e.networkId);
   if (!n) return;
   const stillUsed = service.store
@@ -181,4 +234,12 @@ export async function teardownEndpoint(opts: {
   await service
     .settle(n, stillUsed || active.endpoints.some((x) => x.networkId === n.id))
     .catch((err: unknown) => opts.log(`bridge of network ${n.name}: ${String(err)}`));
+}
+
+function hasPorts(e: ActiveEndpoint): boolean {
+  try {
+    return ((JSON.parse(e.netavarkInput) as { port_mappings?: unknown[] }).port_mappings ?? []).length > 0;
+  } catch {
+    return true; // unreadable: netavark decides
+  }
 }
