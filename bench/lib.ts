@@ -62,7 +62,13 @@ export async function startBerthd(dir: string): Promise<Daemon> {
   // BERTHD_PROFILE=DIR: a V8 CPU profile of berthd, written into DIR when it stops (Node refuses --cpu-prof in
   // NODE_OPTIONS, so it is passed here)
   const profile = process.env.BERTHD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BERTHD_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, join(process.cwd(), 'bin/berthd.js')], {
+  // BERTHD_STRACE=FILE: berthd under strace, which logs every process start and end (the process census in
+  // BENCHMARKS.md; strace slows every start, so only shares count)
+  const trace = process.env.BERTHD_STRACE
+    ? ['strace', '-f', '-tt', '-e', 'trace=execve,exit_group', '-qq', '-o', process.env.BERTHD_STRACE]
+    : [];
+  const argv = [...trace, process.execPath, ...profile, join(process.cwd(), 'bin/berthd.js')];
+  const child = spawn(argv[0] as string, argv.slice(1), {
     env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

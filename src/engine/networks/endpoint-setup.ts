@@ -108,7 +108,10 @@ export async function setupEndpoint(opts: {
   reserved: readonly string[];
 }): Promise<ActiveEndpoint> {
   const { service, c, n, req, active } = opts;
-  await service.materialize(n);
+  // With other containers on it, the network's bridge is up and isolated: checking the host again (an `ip` and an
+  // `nft` process) is for its first container.
+  const up = networkIsUp(service, n, c.id);
+  if (!up) await service.materialize(n);
   const ip = allocateAddress({ n, req, active: service.store.allActive(), reserved: opts.reserved });
   const hostname = c.config.Hostname as string | undefined;
   const aliases = n.dnsEnabled
@@ -139,30 +142,10 @@ export async function setupEndpoint(opts: {
   };
   // The container's first network only (the one with the default route), without published ports, on a network
   // whose rules netavark has already made.
-  const direct = active.endpoints.length === 0 && opts.ports.length === 0 && networkIsUp(service, n, c.id);
+  const direct = active.endpoints.length === 0 && opts.ports.length === 0 && up;
   active.endpoints.push(e);
   await service.store.saveActive(active);
-  if (direct) {
-    // netavark set the network up with its first container and keeps it up while any remains: only the pair is new.
-    await addVeth({
-      hostName: newHostName(),
-      netns: active.netns,
-      interfaceName: opts.interfaceName,
-      bridge: n.bridge as string,
-      mtu: n.mtu,
-      ip,
-      prefixLen: e.prefixLen,
-      gateway: e.gateway,
-      mac: containerMac(ip),
-      internal: n.internal,
-    }).catch(async (err: unknown) => {
-      active.endpoints = active.endpoints.filter((x) => x !== e);
-      await service.store.saveActive(active);
-      throw err;
-    });
-    e.mac = containerMac(ip);
-    return finishSetup(opts, e);
-  }
+  if (direct) return setupOwnVeth(opts, e);
   const where = { aardvarkDir: service.store.aardvarkDir, netns: active.netns, input };
   // A failed setup may have left rules or links half made: teardown with the same input undoes what exists.
   const result = await setup({ ...where, interfaceName: opts.interfaceName }).catch(async (err: unknown) => {
@@ -174,6 +157,32 @@ export async function setupEndpoint(opts: {
     throw err;
   });
   e.mac = result.mac;
+  return finishSetup(opts, e);
+}
+
+/** The direct path of setupEndpoint: berthd's own veth pair (veth.ts); `e` is saved in `active` already. */
+async function setupOwnVeth(
+  opts: { service: NetworkService; n: NetworkRecord; active: ActiveContainer; log: (line: string) => void },
+  e: ActiveEndpoint,
+): Promise<ActiveEndpoint> {
+  const { service, n, active } = opts;
+  await addVeth({
+    hostName: newHostName(),
+    netns: active.netns,
+    interfaceName: e.interfaceName,
+    bridge: n.bridge as string,
+    mtu: n.mtu,
+    ip: e.ip,
+    prefixLen: e.prefixLen,
+    gateway: e.gateway,
+    mac: containerMac(e.ip),
+    internal: n.internal,
+  }).catch(async (err: unknown) => {
+    active.endpoints = active.endpoints.filter((x) => x !== e);
+    await service.store.saveActive(active);
+    throw err;
+  });
+  e.mac = containerMac(e.ip);
   return finishSetup(opts, e);
 }
 
