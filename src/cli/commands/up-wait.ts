@@ -1,6 +1,8 @@
 // `up --wait`: after the plan is applied, wait until every container of the services brought up runs, and is
 // healthy if it has a healthcheck, as `docker compose up --wait` does; fail naming the service as soon as one
-// exits or turns unhealthy, or when --wait-timeout passes.
+// exits or turns unhealthy, or when --wait-timeout passes. A container without a healthcheck counts once it has run
+// for SETTLE_MS: Compose takes the first "running" it sees, so a command that fails at once (`exit 4`, a missing
+// file) passes its --wait or not depending on which poll comes first.
 import type { EngineClient } from '../../client/types.js';
 import { BerthError } from '../../errors.js';
 import type { ProgressRow, ProgressSink } from '../progress/sink.js';
@@ -15,10 +17,14 @@ export interface WaitOptions {
   /** Fail after this long; undefined waits as long as it takes. */
   timeoutMs?: number;
   pollMs?: number;
+  /** How long a container without a healthcheck must have run to count as up; SETTLE_MS unless given. */
+  settleMs?: number;
   /** Services that may exit 0: something depends on them with condition service_completed_successfully. */
   mayComplete: ReadonlySet<string>;
   signal?: AbortSignal;
 }
+
+export const SETTLE_MS = 500;
 
 /** The word a failed row shows; the error itself says the rest once, at the end. */
 const SHORT: Record<string, string> = { CLI_WAIT_UNHEALTHY: 'Unhealthy', CLI_WAIT_EXITED: 'Exited' };
@@ -70,6 +76,7 @@ async function waitForOne(
   opts: WaitOptions,
   signal: AbortSignal,
 ): Promise<string> {
+  const seen = Date.now();
   for (;;) {
     if (signal.aborted) throw new BerthError('CLI_WAIT_CANCELLED', 'cancelled');
     const c = await client.containers.inspect(t.containerId);
@@ -90,7 +97,7 @@ async function waitForOne(
       );
     }
     if (c.state.status === 'running') {
-      if (health === undefined || health === 'none') return 'Running';
+      if ((health === undefined || health === 'none') && settled(c.state.startedAt, seen, opts)) return 'Running';
       if (health === 'healthy') return 'Healthy';
       if (health === 'unhealthy') {
         throw new BerthError('CLI_WAIT_UNHEALTHY', `service "${t.service}": container ${t.name} is unhealthy`, {
@@ -100,4 +107,15 @@ async function waitForOne(
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
   }
+}
+
+/**
+ * Whether a running container has run for the settle time: since the engine's start time, or, when the engine's
+ * clock is ahead of ours (a remote dockerd), since this wait began, so a skewed clock adds at most one settle time.
+ */
+export function settled(startedAt: string, waitBegan: number, opts: Pick<WaitOptions, 'settleMs'>, now = Date.now()) {
+  const settle = opts.settleMs ?? SETTLE_MS;
+  const started = Date.parse(startedAt);
+  if (Number.isFinite(started) && now - started >= settle) return true;
+  return now - waitBegan >= settle;
 }
