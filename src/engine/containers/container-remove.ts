@@ -2,9 +2,10 @@
 // state, the rootfs and /dev/shm mounts, and the network endpoints.
 import { setTimeout as delay } from 'node:timers/promises';
 import { EngineError } from '../errors.js';
-import { unmount } from '../runtime/overlay.js';
+import { unmountAll } from '../runtime/overlay.js';
 import type { ContainerRecord } from './container-store.js';
 import { labelsOf } from './container-labels.js';
+import { signalContainer } from './container-signal.js';
 import type { Lifecycle } from './lifecycle.js';
 import { shmDir } from './start-bundle.js';
 
@@ -12,9 +13,8 @@ import { shmDir } from './start-bundle.js';
 export async function releaseProcess(lifecycle: Lifecycle, c: ContainerRecord): Promise<void> {
   const { runc, log } = lifecycle.deps;
   await Promise.all([
-    runc.hasState(c.id) ? runc.delete(c.id, { force: true }).catch(() => undefined) : undefined,
-    unmount(lifecycle.paths(c).rootfs).catch(() => undefined),
-    unmount(shmDir(lifecycle, c.id)).catch(() => undefined),
+    runc.release(c.id).catch((e: unknown) => log(`releasing ${c.id}: ${String(e)}`)),
+    unmountAll([lifecycle.paths(c).rootfs, shmDir(lifecycle, c.id)]).catch(() => undefined),
     lifecycle.networks.disconnect(c).catch((e: unknown) => log(`disconnect ${c.id}: ${String(e)}`)),
   ]);
 }
@@ -40,7 +40,7 @@ export async function removeContainer(
     }
     await lifecycle.hooks.stopping(c, 'SIGKILL');
     const exited = lifecycle.waitExit(c.id);
-    await runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
+    await signalContainer(runc, c, 'SIGKILL').catch(() => undefined);
     // A frozen process cannot act on SIGKILL until its cgroup thaws (Docker unpauses after the kill too).
     if (c.state.Paused) await runc.resume(c.id).catch(() => undefined);
     await Promise.race([exited, delay(5000)]);

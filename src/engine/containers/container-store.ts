@@ -46,6 +46,8 @@ export interface ContainerRecord {
   manuallyStopped?: boolean;
   /** Set while berthd runs a process for it under conmon. */
   conmonPid?: number;
+  /** When the running process started (runtime/process-signal.ts), so that a signal never reaches a reused pid. */
+  pidStartTime?: string;
   /** What the volume and network modules keep for the container (see attachments.ts), by module. */
   attachments?: { volumes?: unknown; network?: unknown };
 }

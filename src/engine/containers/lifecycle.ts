@@ -9,11 +9,13 @@ import type { EventBus } from '../events/event-bus.js';
 import type { ImageStore } from '../images/image-store.js';
 import { conmonLogSizeMax } from '../runtime/log-options.js';
 import { createWithConmon } from '../runtime/conmon.js';
+import { processStartTime } from '../runtime/process-signal.js';
 import type { Runc } from '../runtime/runc.js';
 import type { SeccompSettings } from '../runtime/oci-security.js';
 import type { ContainerRecord } from './container-store.js';
 import { labelsOf } from './container-labels.js';
 import { signalName } from './signals.js';
+import { signalContainer } from './container-signal.js';
 import type { ContainerStore } from './container-store.js';
 import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
 import { summaryPorts } from './docker-json.js';
@@ -191,6 +193,7 @@ export class Lifecycle {
       await runc.delete(c.id, { force: true }).catch(() => undefined);
       throw e;
     }
+    const startTime = processStartTime(started.pid); // runc init's, which exec keeps: read while it surely runs
     await runc.start(c.id);
     c.state = {
       ...c.state,
@@ -205,6 +208,7 @@ export class Lifecycle {
       StartedAt: new Date().toISOString(),
     };
     c.conmonPid = started.conmonPid;
+    c.pidStartTime = startTime;
     await store.save(c);
     events.emit('container', 'start', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
     this.hooks.started(c);
@@ -230,6 +234,7 @@ export class Lifecycle {
       FinishedAt: new Date().toISOString(),
     };
     c.conmonPid = undefined;
+    c.pidStartTime = undefined;
     const restarting = this.hooks.exiting(c); // a restart policy may leave it `restarting`
     const recording = this.finishExit(c, exitCode, oomKilled);
     this.exiting.set(c.id, recording);
@@ -259,7 +264,7 @@ export class Lifecycle {
       throw new EngineError('conflict', 'ENGINE_NOT_RUNNING', `Container ${c.id} is not running`);
     }
     if (await this.hooks.stopping(c, signalName(signal))) return; // waiting to restart: no process to signal
-    await this.deps.runc.kill(c.id, signal, { all: true });
+    await signalContainer(this.deps.runc, c, signal);
     // As dockerd does: a paused container is thawed after SIGKILL or its stop signal, so that the signal acts.
     const stopSignal = (c.config.StopSignal as string | undefined) ?? 'SIGTERM';
     if (c.state.Paused && [signalName('SIGKILL'), signalName(stopSignal)].includes(signalName(signal))) {
@@ -320,11 +325,11 @@ export class Lifecycle {
     // Ends a wait to restart at once; the kill and wait below then find no process and return.
     await this.hooks.stopping(c, signalName(signal));
     const exited = this.waitExit(c.id);
-    await this.deps.runc.kill(c.id, signal, { all: true }).catch(() => undefined);
+    await signalContainer(this.deps.runc, c, signal).catch(() => undefined);
     if (c.state.Paused) await this.deps.runc.resume(c.id).catch(() => undefined); // so the signal is acted on
     const timedOut = await Promise.race([exited.then(() => false), delay(grace * 1000).then(() => true)]);
     if (timedOut) {
-      await this.deps.runc.kill(c.id, 'SIGKILL', { all: true }).catch(() => undefined);
+      await signalContainer(this.deps.runc, c, 'SIGKILL').catch(() => undefined);
       await exited;
     }
     this.deps.events.emit('container', 'stop', c.id, { name: c.name, image: c.image, ...labelsOf(c) });

@@ -67,17 +67,36 @@ export async function mountOverlay(opts: OverlayOptions): Promise<void> {
 
 /** Unmounts `target`; does nothing when it is not a mount point. A busy mount is detached lazily (umount -l). */
 export async function unmount(target: string): Promise<void> {
-  if (!(await isMounted(target))) return;
-  const r = await runTool('umount', [target]);
+  await unmountAll([target]);
+}
+
+/**
+ * Unmounts each of `targets` that is a mount point, with one `umount` process for all of them (a container's
+ * rootfs and /dev/shm go together); what that leaves mounted is detached lazily (umount -l), one by one.
+ */
+export async function unmountAll(targets: readonly string[]): Promise<void> {
+  const mounted = await mountedOf(targets);
+  if (mounted.length === 0) return;
+  const r = await runTool('umount', mounted);
   if (r.code === 0) return;
-  const lazy = await runTool('umount', ['-l', target]);
-  if (lazy.code !== 0 && (await isMounted(target))) {
-    throw new EngineError(
-      'internal',
-      'ENGINE_UNMOUNT_FAILED',
-      `unmounting "${target}" failed: ${lazy.stderr.trim() || r.stderr.trim()}`,
-    );
+  const left = await mountedOf(mounted);
+  for (const target of left) {
+    const lazy = await runTool('umount', ['-l', target]);
+    if (lazy.code !== 0 && (await isMounted(target))) {
+      throw new EngineError(
+        'internal',
+        'ENGINE_UNMOUNT_FAILED',
+        `unmounting "${target}" failed: ${lazy.stderr.trim() || r.stderr.trim()}`,
+      );
+    }
   }
+}
+
+/** Those of `targets` that are mount points (symlinks resolved), by one read of the mount table. */
+async function mountedOf(targets: readonly string[]): Promise<string[]> {
+  const points = new Set(await mountPoints());
+  const resolved = await Promise.all(targets.map((t) => realpath(t).catch(() => resolve(t))));
+  return resolved.filter((p) => points.has(p));
 }
 
 /** Every mount point of this process's namespace, by /proc/self/mountinfo. */
@@ -91,8 +110,7 @@ export async function mountPoints(): Promise<string[]> {
 
 /** Whether `target` is a mount point (symlinks in `target` are resolved first). */
 export async function isMounted(target: string): Promise<boolean> {
-  const path = await realpath(target).catch(() => resolve(target));
-  return (await mountPoints()).includes(path);
+  return (await mountedOf([target])).length > 0;
 }
 
 /** Whether anything is mounted at `path` or below it, so that deleting or moving it would reach further. */

@@ -3,10 +3,12 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { EngineError } from '../errors.js';
 import { startByExecFifo } from './exec-fifo.js';
+import { processStartTime } from './process-signal.js';
 import { runcError } from './runc-errors.js';
 import type { RuncStats } from './runc-stats.js';
 import { runTool } from './run-tool.js';
@@ -112,6 +114,23 @@ export class Runc {
     await this.run('delete', id, [...(opts.force ? ['--force'] : []), id]);
   }
 
+  /**
+   * Forgets a container whose process has ended, as `runc delete` does for a stopped one: its cgroups, then runc's
+   * state folder; without a runc process, from runc's state.json. `runc delete --force` does it instead when that
+   * file says anything else could be left (processes of a shared pid namespace, a live init, hooks to run) or a
+   * cgroup does not go.
+   */
+  async release(id: string): Promise<void> {
+    if (!isPlainId(id) || !this.hasState(id)) return;
+    const state = await readState(join(this.root, id, 'state.json'));
+    const paths = state === undefined ? undefined : releasablePaths(state);
+    if (paths === undefined || !(await removeCgroups(paths))) {
+      await this.delete(id, { force: true });
+      return;
+    }
+    await rm(join(this.root, id), { recursive: true, force: true });
+  }
+
   async pause(id: string): Promise<void> {
     await this.run('pause', id, [id]);
   }
@@ -173,6 +192,55 @@ export class Runc {
     if (result.code !== 0) throw runcError(command, id, result);
     return result.stdout;
   }
+}
+
+async function readState(path: string): Promise<RuncStateFile | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RuncStateFile;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The fields of runc's own state.json (libcontainer's State) that `release` reads. */
+export interface RuncStateFile {
+  init_process_pid?: number;
+  init_process_start?: number | string;
+  cgroup_paths?: Record<string, string>;
+  config?: { namespaces?: Array<{ type?: string; path?: string }>; hooks?: Record<string, unknown[]> | null };
+}
+
+/**
+ * The cgroup folders to remove for a stopped container, or undefined when `runc delete` must do it: the container
+ * joined a pid namespace or has none of its own (its processes may outlive its init), its init still runs, it has
+ * hooks, or the file lacks what is needed.
+ */
+export function releasablePaths(state: RuncStateFile, startTimeOf = processStartTime): string[] | undefined {
+  const ns = state.config?.namespaces;
+  const pidns = ns?.find((n) => n.type === 'NEWPID');
+  if (pidns === undefined || (pidns.path ?? '') !== '') return undefined;
+  if (Object.values(state.config?.hooks ?? {}).some((list) => Array.isArray(list) && list.length > 0)) return undefined;
+  const pid = state.init_process_pid;
+  if (typeof pid !== 'number' || state.init_process_start === undefined) return undefined;
+  if (startTimeOf(pid) === String(state.init_process_start)) return undefined; // still running (or not reaped)
+  const paths = Object.values(state.cgroup_paths ?? {});
+  if (paths.length === 0 || !paths.every((p) => typeof p === 'string' && p.startsWith('/sys/fs/cgroup/'))) {
+    return undefined;
+  }
+  return [...new Set(paths)];
+}
+
+/** Removes each (empty) cgroup folder; false when one is still there for another reason than being gone. */
+async function removeCgroups(paths: readonly string[]): Promise<boolean> {
+  const results = await Promise.all(
+    paths.map((p) =>
+      rmdir(p).then(
+        () => true,
+        (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+      ),
+    ),
+  );
+  return results.every(Boolean);
 }
 
 // runc's own rule for ids (^[\w+-\.]+$); anything else is left to runc to refuse, and never joined to a path.

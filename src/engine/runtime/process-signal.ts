@@ -1,0 +1,56 @@
+// Signals a container's first process from berthd itself, without a `runc kill` process (two of them for a stop
+// with `-t 0`, ~10 ms of CPU each): by its host pid, once /proc/<pid>/stat shows that the pid still names the
+// process that was started. That start time check is runc's own guard against a pid the kernel has since given to
+// another process.
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+
+/**
+ * When process `pid` started (field 22 of /proc/<pid>/stat: clock ticks since boot), or undefined when there is no
+ * such process. Read once at a container's start and compared before each signal.
+ */
+export function processStartTime(pid: number): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return startTimeOfStat(stat);
+}
+
+/** Field 22 of a /proc/<pid>/stat line. The name (field 2) is in parentheses and may hold spaces and ")". */
+export function startTimeOfStat(stat: string): string | undefined {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const fields = stat.slice(close + 2).split(' '); // fields[0] is field 3
+  const start = fields[22 - 3];
+  return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+}
+
+/** The number of a signal named as Docker takes it ("SIGTERM", "TERM", "15"), or undefined for one Node lacks. */
+export function signalNumber(signal: string | number): number | undefined {
+  const text = String(signal).toUpperCase();
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n >= 1 && n <= 64 ? n : undefined;
+  }
+  const name = (text.startsWith('SIG') ? text : `SIG${text}`) as keyof typeof constants.signals;
+  return Object.hasOwn(constants.signals, name) ? constants.signals[name] : undefined;
+}
+
+/**
+ * Sends `signal` (a number) to `pid` if it is still the process that started at `startTime`: "sent", or "gone"
+ * when that process has ended (its pid free or another process's).
+ */
+export function signalProcess(pid: number, startTime: string, signal: number): 'sent' | 'gone' {
+  if (processStartTime(pid) !== startTime) return 'gone';
+  try {
+    process.kill(pid, signal);
+    return 'sent';
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return 'gone';
+    throw e;
+  }
+}
