@@ -70,11 +70,11 @@ describe.runIf(hasTools)('berthd networks with the docker CLI as client', () => 
   const docker = (...args: string[]): Promise<DockerResult> => runDocker(daemon.socket, args);
   const inspect = async <T>(what: string, format: string): Promise<T> =>
     JSON.parse((await docker('inspect', '--format', `{{json ${format}}}`, what)).stdout) as T;
-  /** A busybox httpd answering `body` on port 80. */
+  /** A busybox httpd answering `body` on port 80, also when started again. */
   const httpd = (body: string): string[] => [
     'sh',
     '-c',
-    `mkdir /www && echo ${body} > /www/index.html && exec httpd -f -p 80 -h /www`,
+    `mkdir -p /www && echo ${body} > /www/index.html && exec httpd -f -p 80 -h /www`,
   ];
   /** wget from a new container on `network`; `tries` > 1 waits for a server that is still starting. */
   const fetch = async (network: string, url: string, tries = 1): Promise<{ stdout: string; code: number }> => {
@@ -263,6 +263,73 @@ describe.runIf(hasTools)('berthd networks with the docker CLI as client', () => 
     expect((await look()).code).toBe(0);
     await docker('rm', '-f', name);
     expect((await look()).code).not.toBe(0);
+  });
+
+  it('containers that leave a network at once go side by side; a joining one still gets through, the last takes the rules', async () => {
+    const netL = `${tag}-l`;
+    expect((await docker('network', 'create', netL)).code).toBe(0);
+    await track(netL);
+    const [bridge] = [...mine.bridges].filter((b) => b.startsWith('br-')).slice(-1);
+    const subnet = [...mine.subnets].at(-1) as string;
+    const members = (): string[] =>
+      (JSON.parse(spawnSync('ip', ['-j', 'link']).stdout.toString()) as { ifname: string; master?: string }[])
+        .filter((l) => l.master === bridge)
+        .map((l) => l.ifname);
+    const rules = (): string[] =>
+      spawnSync('iptables-save')
+        .stdout.toString()
+        .split('\n')
+        .filter((l) => l.includes(subnet));
+    const srv = `${tag}-lsrv`;
+    const run = await docker(
+      'run',
+      '-d',
+      '--name',
+      srv,
+      '--network',
+      netL,
+      '--dns',
+      '127.0.0.1',
+      image,
+      ...httpd('stay'),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const names = Array.from({ length: 8 }, (_, i) => `${tag}-l${i}`);
+    for (const name of names) {
+      const r = await docker(
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        netL,
+        '--dns',
+        '127.0.0.1',
+        image,
+        'sleep',
+        '600',
+      );
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(members()).toHaveLength(9);
+    const [stopped, joined] = await Promise.all([
+      docker('stop', '-t', '0', ...names),
+      fetch(netL, `http://${srv}/`, 10),
+    ]);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(joined.stdout).toBe('stay\n');
+    expect(members()).toHaveLength(1); // the server's; the 8 and the joining one are gone
+    expect(rules().length).toBeGreaterThan(0);
+    // the server and the 8 leave together: whoever is last removes the network's rules once the others' links are gone
+    expect((await docker('start', ...names)).code).toBe(0);
+    expect((await docker('stop', '-t', '0', srv, ...names)).code).toBe(0);
+    expect(members()).toEqual([]);
+    expect(rules()).toEqual([]);
+    // and the network comes back whole for the next ones
+    expect((await docker('start', srv, names[0] as string)).code).toBe(0);
+    expect((await fetch(netL, `http://${srv}/`, 10)).stdout).toBe('stay\n');
+    expect((await docker('rm', '-f', srv, ...names)).code).toBe(0);
+    expect((await docker('network', 'rm', netL)).code).toBe(0);
   });
 
   it('docker network rm of a network in use fails clearly', async () => {

@@ -11,7 +11,7 @@ import { removeAllWorkDirs } from '../build/work-dirs.js';
 import { removeStepContainers } from '../build/run-step.js';
 import { type HostTrust, hostTrustFromEnv } from '../build/host-trust.js';
 import { networkRoutes } from '../api/routes/networks.js';
-import { openNetworking } from '../networks/container-networking.js';
+import { openNetworking } from '../networks/open-networking.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { containerExtraRoutes } from '../api/routes/container-extras.js';

@@ -10,11 +10,12 @@ import { containerNetworks, endpointRequest } from './container-request.js';
 import type { EndpointSettings } from './container-request.js';
 import { choosePorts, reservedAddresses, setupEndpoint, teardownEndpoint } from './endpoint-setup.js';
 import { hostsFile, resolvConf } from './etc-files.js';
+import { canLeaveDirectly, startLeave } from './leave.js';
 import { createNetns, hostLinkNames, removeNetns } from './host-net.js';
 import type { AttachedContainer } from './network-json.js';
 import { settingsJson } from './network-json.js';
 import { stopAardvark, waitForNetavark } from './netavark-processes.js';
-import { NetworkService } from './network-service.js';
+import type { NetworkService } from './network-service.js';
 import { portMappings } from './ports.js';
 import type { ActiveContainer, ContainerNetworks, NetworkRecord } from './types.js';
 
@@ -194,9 +195,13 @@ export class ContainerNetworking implements NetworkAttachments {
       return;
     }
     const networks = active.endpoints.map((e) => e.networkId);
-    await this.service.exclusive(async () => {
-      if (this.service.store.activeOf(c.id)) await this.teardownAll(active);
+    const leave = await this.service.exclusive(async () => {
+      if (!this.service.store.activeOf(c.id)) return undefined;
+      if (canLeaveDirectly(this.service, active)) return startLeave(this.service, active, this.log);
+      await this.teardownAll(active);
+      return undefined;
     });
+    await leave?.left; // outside the lock: the interfaces of many containers go side by side (leave.ts)
     for (const id of networks) this.emit('disconnect', c, id);
   }
 
@@ -215,7 +220,8 @@ export class ContainerNetworking implements NetworkAttachments {
     const { store } = this.service;
     const swept: string[] = [];
     for (const a of store.allActive()) {
-      if (this.attached.has(a.containerId) || this.containers.find(a.containerId)?.state.Running) continue;
+      if (this.attached.has(a.containerId) || this.service.leaving.has(a.containerId)) continue;
+      if (this.containers.find(a.containerId)?.state.Running) continue;
       await this.teardownAll(a);
       swept.push(a.containerId);
     }
@@ -377,24 +383,4 @@ export class ContainerNetworking implements NetworkAttachments {
       type: 'bridge',
     });
   }
-}
-
-/**
- * Opens the network store under `root` (adding the predefined networks to a new one) and the seam on top, and brings
- * the host's isolation table in line (a crash may have left bridges in it that are gone).
- */
-export async function openNetworking(opts: {
-  root: string;
-  containers: ContainerStore;
-  events: NetworkService['events'];
-  log: (line: string) => void;
-}): Promise<ContainerNetworking> {
-  const service = new NetworkService({ root: opts.root, events: opts.events, log: opts.log });
-  await service.ensurePredefined();
-  // Without a working nft, containers without networks still run; creating a bridge then fails with the hint.
-  await service.sweepIsolation().catch((e: unknown) => {
-    if (!(e instanceof EngineError)) throw e;
-    opts.log(`network isolation not swept at start: ${e.message}`);
-  });
-  return new ContainerNetworking({ service, containers: opts.containers, log: opts.log });
 }

@@ -152,8 +152,7 @@ export async function setupEndpoint(opts: {
     await teardown(where).catch(() => undefined);
     active.endpoints = active.endpoints.filter((x) => x !== e);
     await service.store.saveActive(active);
-    const stillUsed = service.store.allActive().some((a) => a.endpoints.some((x) => x.networkId === n.id));
-    await service.settle(n, stillUsed).catch(() => undefined);
+    await service.settle(n, service.usedByOthers(n.id, undefined)).catch(() => undefined);
     throw err;
   });
   e.mac = result.mac;
@@ -191,9 +190,7 @@ async function setupOwnVeth(
  * them only with the bridge's last interface, and a network's last container is always torn down by netavark).
  */
 function networkIsUp(service: NetworkService, n: NetworkRecord, containerId: string): boolean {
-  return service.store
-    .allActive()
-    .some((a) => a.containerId !== containerId && a.endpoints.some((x) => x.networkId === n.id && x.mac !== ''));
+  return service.usedByOthers(n.id, containerId, { finished: true });
 }
 
 /** Records the finished endpoint and makes sure the name server listens on the network's gateway. */
@@ -224,28 +221,28 @@ export async function teardownEndpoint(opts: {
   log: (line: string) => void;
 }): Promise<void> {
   const { service, active, e } = opts;
-  const othersOn = service.store
-    .allActive()
-    .some((a) => a.containerId !== active.containerId && a.endpoints.some((x) => x.networkId === e.networkId));
+  const othersOn = service.usedByOthers(e.networkId, active.containerId);
   // netavark is needed for published ports (its DNAT rules) and for the network's last container (its NAT and
   // forwarding rules, which go with the bridge's last interface); otherwise deleting the interface is all it does.
   const direct = othersOn && !hasPorts(e) && (await deleteInterface(active.netns, e.interfaceName));
   if (!direct) {
+    // netavark removes the network's rules only when the bridge has no other interface: those of containers
+    // leaving outside the lock go first
+    if (!othersOn) await service.leftFrom(e.networkId);
     await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
       (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),
     );
   }
   const n = service.store.find(e.networkId);
   if (!n) return;
-  const stillUsed = service.store
-    .allActive()
-    .some((a) => a.containerId !== active.containerId && a.endpoints.some((x) => x.networkId === n.id));
+  const stillUsed = service.usedByOthers(n.id, active.containerId);
   await service
     .settle(n, stillUsed || active.endpoints.some((x) => x.networkId === n.id))
     .catch((err: unknown) => opts.log(`bridge of network ${n.name}: ${String(err)}`));
 }
 
-function hasPorts(e: ActiveEndpoint): boolean {
+/** Whether the endpoint publishes ports (netavark's DNAT rules, which only netavark removes). */
+export function hasPorts(e: ActiveEndpoint): boolean {
   try {
     return ((JSON.parse(e.netavarkInput) as { port_mappings?: unknown[] }).port_mappings ?? []).length > 0;
   } catch {

@@ -40,6 +40,11 @@ export class NetworkService {
   readonly events: EventBus;
   /** Answers the names of the networks with DNS on their gateways (src/engine/dns). */
   readonly names: NameServer;
+  /**
+   * Containers leaving their networks outside the lock (leave.ts), by id, with the deletion of their interfaces
+   * and namespace. Their records stay (their addresses stay taken) until that ends, but no decision counts them.
+   */
+  readonly leaving = new Map<string, Promise<void>>();
   private readonly lock: Lock = createLock();
   private readonly hostLock: string;
   /** Sections called and not finished; the host lock is held while there are any. */
@@ -101,6 +106,29 @@ export class NetworkService {
         }
       }
     });
+  }
+
+  /**
+   * Whether a container other than `except` has an endpoint on network `networkId` and is not leaving it;
+   * `finished`: an endpoint whose setup has ended. Call inside exclusive().
+   */
+  usedByOthers(networkId: string, except: string | undefined, opts: { finished?: boolean } = {}): boolean {
+    return this.store
+      .allActive()
+      .some(
+        (a) =>
+          a.containerId !== except &&
+          !this.leaving.has(a.containerId) &&
+          a.endpoints.some((x) => x.networkId === networkId && (opts.finished !== true || x.mac !== '')),
+      );
+  }
+
+  /** Resolves once the interfaces of the containers leaving network `networkId` are gone (leave.ts). */
+  async leftFrom(networkId: string): Promise<void> {
+    const on = [...this.leaving].filter(([id]) =>
+      this.store.activeOf(id)?.endpoints.some((e) => e.networkId === networkId),
+    );
+    await Promise.all(on.map(([, gone]) => gone));
   }
 
   /** POST /networks/create. Throws EngineError `invalid` for a bad request, `conflict` for a taken name or subnet. */

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ContainerStore, newState } from '../../../src/engine/containers/container-store.js';
 import { EventBus } from '../../../src/engine/events/event-bus.js';
 import type { ContainerNetworking } from '../../../src/engine/networks/container-networking.js';
-import { openNetworking } from '../../../src/engine/networks/container-networking.js';
+import { openNetworking } from '../../../src/engine/networks/open-networking.js';
 import { createNetns, removeNetns } from '../../../src/engine/networks/host-net.js';
 
 const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['--version']).status === 0;

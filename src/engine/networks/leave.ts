@@ -1,0 +1,51 @@
+// A container leaving its networks without holding the network lock while processes run. When each of its
+// endpoints can go by deleting its interface (no published ports, and another container on the network that stays),
+// the decision is made under the lock, the interfaces and the namespace are deleted outside it, and the record is
+// dropped under the lock again. So a down of many containers deletes their interfaces side by side instead of one
+// after another (two processes each, ~20 ms). Until the record goes the container's addresses stay taken, but it
+// counts as gone for every decision (NetworkService.usedByOthers): a network's last container, torn down by
+// netavark, first waits for the interfaces of those leaving (NetworkService.leftFrom).
+import { hasPorts } from './endpoint-setup.js';
+import { removeNetns } from './host-net.js';
+import type { NetworkService } from './network-service.js';
+import type { ActiveContainer } from './types.js';
+import { deleteInterface } from './veth.js';
+
+/** Whether every endpoint of `active` can go by deleting its interface. Call inside exclusive(). */
+export function canLeaveDirectly(service: NetworkService, active: ActiveContainer): boolean {
+  return active.endpoints.every((e) => !hasPorts(e) && service.usedByOthers(e.networkId, active.containerId));
+}
+
+/**
+ * Starts the leave of `active` (canLeaveDirectly said yes); call inside exclusive(), and await the returned
+ * promise outside it (it takes the lock again at its end). A crash in between leaves the record, which the next
+ * sweep tears down. A deletion that fails is logged: the namespace goes anyway, and its interfaces with it.
+ */
+export function startLeave(
+  service: NetworkService,
+  active: ActiveContainer,
+  log: (line: string) => void,
+): { left: Promise<void> } {
+  const id = active.containerId;
+  const gone = (async () => {
+    for (const e of active.endpoints) {
+      if (!(await deleteInterface(active.netns, e.interfaceName))) log(`deleting ${e.interfaceName} of ${id} failed`);
+    }
+    await removeNetns(active.netns);
+  })().catch((err: unknown) => log(`leaving the networks of ${id}: ${String(err)}`));
+  service.leaving.set(id, gone);
+  const left = gone.then(() =>
+    service.exclusive(async () => {
+      service.leaving.delete(id);
+      if (service.store.activeOf(id) !== active) return;
+      const networks = active.endpoints.map((e) => e.networkId);
+      active.endpoints = [];
+      service.store.deleteActive(id);
+      for (const networkId of new Set(networks)) {
+        const n = service.store.find(networkId);
+        if (n) await service.settle(n, service.usedByOthers(n.id, id)).catch((err: unknown) => log(String(err)));
+      }
+    }),
+  );
+  return { left };
+}
