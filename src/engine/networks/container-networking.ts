@@ -115,7 +115,13 @@ export class ContainerNetworking implements NetworkAttachments {
       return { netns: `/proc/${target.state.Pid}/ns/net`, hosts: shared?.hosts, resolvConf: shared?.resolvConf };
     }
     this.attached.add(c.id);
-    const active = await this.service.exclusive(() => this.connectBridge(c, desired));
+    let makeVeth: (() => Promise<unknown>) | undefined;
+    const active = await this.service.exclusive(() => this.connectBridge(c, desired, (make) => (makeVeth = make)));
+    // outside the lock, so that many containers joining a network make their pairs side by side
+    await makeVeth?.().catch(async (e: unknown) => {
+      await this.service.exclusive(() => this.teardownAll(active));
+      throw e;
+    });
     const first = active.endpoints[0];
     active.hosts = hostsFile({ hostname, ip: first?.ip, extraHosts, gateway: first?.gateway });
     active.resolvConf = resolver([...new Set(active.endpoints.flatMap((e) => e.dnsServers))], false);
@@ -137,7 +143,11 @@ export class ContainerNetworking implements NetworkAttachments {
     return target;
   }
 
-  private async connectBridge(c: ContainerRecord, desired: ContainerNetworks): Promise<ActiveContainer> {
+  private async connectBridge(
+    c: ContainerRecord,
+    desired: ContainerNetworks,
+    deferVeth: (make: () => Promise<unknown>) => void,
+  ): Promise<ActiveContainer> {
     const { store } = this.service;
     const made = this.madeNamespaces.delete(c.id);
     let active = store.activeOf(c.id);
@@ -166,6 +176,8 @@ export class ContainerNetworking implements NetworkAttachments {
           interfaceName: `eth${active.endpoints.length}`,
           ports: active.endpoints.length === 0 ? active.published : [],
           reserved: reservedAddresses(n, this.containers.all(), c.id),
+          // one network: its pair can be made after the lock (with more, each setup follows the one before)
+          ...(desired.endpoints.length === 1 ? { deferVeth } : {}),
         });
       }
     } catch (e) {

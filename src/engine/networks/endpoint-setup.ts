@@ -92,7 +92,8 @@ export async function choosePorts(
 }
 
 /**
- * Sets `n` up in the container's namespace as `interfaceName` and adds the endpoint to `active`. Write-ahead: the
+ * Sets `n` up in the container's namespace as `interfaceName` and adds the endpoint to `active` (or leaves the
+ * making of berthd's own veth pair to the caller, see `deferVeth`). Write-ahead: the
  * endpoint (with the exact netavark input) is saved in `active` before netavark runs, so that whatever a crash
  * leaves half made (veth, DNAT rules) is torn down with that input after a restart.
  */
@@ -106,6 +107,11 @@ export async function setupEndpoint(opts: {
   interfaceName: string;
   ports: readonly PortMapping[];
   reserved: readonly string[];
+  /**
+   * Given, berthd's own veth pair is not made here but handed over as `make`, to be awaited outside the network
+   * lock (the endpoint is saved, with its address, and counts for every decision already).
+   */
+  deferVeth?: (make: () => Promise<ActiveEndpoint>) => void;
 }): Promise<ActiveEndpoint> {
   const { service, c, n, req, active } = opts;
   // With other containers on it, the network's bridge is up and isolated: checking the host again (an `ip` and an
@@ -145,6 +151,10 @@ export async function setupEndpoint(opts: {
   const direct = active.endpoints.length === 0 && opts.ports.length === 0 && up;
   active.endpoints.push(e);
   await service.store.saveActive(active);
+  if (direct && opts.deferVeth) {
+    opts.deferVeth(() => setupOwnVeth(opts, e));
+    return e;
+  }
   if (direct) return setupOwnVeth(opts, e);
   const where = { aardvarkDir: service.store.aardvarkDir, netns: active.netns, input };
   // A failed setup may have left rules or links half made: teardown with the same input undoes what exists.
