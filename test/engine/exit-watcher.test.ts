@@ -16,6 +16,8 @@ describe('ExitWatcher', () => {
   let most: number;
   /** A recording's teardown takes this long (a real one runs runc delete, unmounts and netavark). */
   let recordMs: number;
+  /** Containers whose recording takes 300 ms. */
+  let slow: Set<string>;
   const id = 'ab'.repeat(32);
 
   beforeEach(() => {
@@ -24,12 +26,14 @@ describe('ExitWatcher', () => {
     inFlight = 0;
     most = 0;
     recordMs = 0;
+    slow = new Set();
     const lifecycle = {
       exitDir: dir,
       deps: { log: (line: string) => recorded.push([line, -1]) },
       recordExit: async (cid: string, code: number) => {
         most = Math.max(most, ++inFlight);
-        if (recordMs > 0) await new Promise((r) => setTimeout(r, recordMs));
+        const ms = slow.has(cid) ? 300 : recordMs;
+        if (ms > 0) await new Promise((r) => setTimeout(r, ms));
         inFlight--;
         recorded.push([cid, code]);
       },
@@ -75,5 +79,23 @@ describe('ExitWatcher', () => {
       'd4=3',
     ]);
     for (const cid of ids) expect(existsSync(join(dir, cid))).toBe(false);
+  });
+
+  it('an exit that comes while another is being recorded is recorded at once, and neither twice', async () => {
+    const [first, second] = ['e5', 'f6'].map((p) => p.repeat(32)) as [string, string];
+    slow.add(first);
+    writeFileSync(join(dir, first), '1');
+    const firstScan = watcher.scan();
+    await new Promise((r) => setTimeout(r, 20)); // the first recording is under way
+    writeFileSync(join(dir, second), '2');
+    await watcher.scan();
+    expect(recorded).toEqual([[second, 2]]); // without waiting for the first's 300 ms
+    await firstScan;
+    await watcher.scan();
+    expect(recorded).toEqual([
+      [second, 2],
+      [first, 1],
+    ]);
+    expect(existsSync(join(dir, first))).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ export class ExitWatcher {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private scanning = Promise.resolve();
+  /** Exits being recorded, by container id: a scan leaves their files to the recording under way. */
+  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(lifecycle: Lifecycle) {
     this.lifecycle = lifecycle;
@@ -32,25 +34,31 @@ export class ExitWatcher {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /**
+   * Reads the exit directory (never two reads at once) and starts recording each exit found that is not being
+   * recorded already; resolves once the recordings this scan started have settled. A scan does not wait for the
+   * recordings of earlier scans: each exit's teardown starts as its file appears, not after those before it.
+   */
   scan(): Promise<void> {
-    this.scanning = this.scanning
-      .then(() => this.scanOnce())
-      .catch((e: unknown) => this.lifecycle.deps.log(`exit scan: ${String(e)}`));
-    return this.scanning;
+    const started = this.scanning.then(() => this.startRecordings());
+    this.scanning = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    return started.then(settle).catch((e: unknown) => this.lifecycle.deps.log(`exit scan: ${String(e)}`));
   }
 
   /**
-   * Records every exit file found, all at once: each recording waits for its container's teardown (runc delete,
-   * unmounts, network), and one after another that made a `down` of N containers N teardowns long. Containers are
-   * independent here (what they share, the network store, serializes itself and batches the host lock); one
-   * container's exit is recorded once, since scans never overlap and a scan lists each file once.
+   * Starts recording every exit file found that no recording is under way for. Each recording waits for its
+   * container's teardown (unmounts, runc state, network); containers are independent here (what they share, the
+   * network store, serializes itself and batches the host lock).
    */
-  private async scanOnce(): Promise<void> {
+  private startRecordings(): Promise<void>[] {
     const recordings: Promise<void>[] = [];
     for (const id of readdirSync(this.lifecycle.exitDir)) {
       // conmon writes with g_file_set_contents: a temporary `<id>.XXXXXX` renamed over `<id>`. Touching the
       // temporary file would make the rename fail and lose the exit.
-      if (!/^[0-9a-f]{64}$/.test(id)) continue;
+      if (!/^[0-9a-f]{64}$/.test(id) || this.recording.has(id)) continue;
       const file = join(this.lifecycle.exitDir, id);
       let text: string;
       try {
@@ -60,15 +68,17 @@ export class ExitWatcher {
       }
       if (text === '') continue; // conmon has created but not yet written it
       const code = Number.parseInt(text, 10);
-      // The memory cgroup still exists here: runc removes it only at delete, which recordExit does after this.
+      // The memory cgroup still exists here: it is removed only when the exit's teardown releases the container.
       const oom = wasOomKilled(`/berth/${id}`);
-      recordings.push(
-        this.lifecycle.recordExit(id, Number.isNaN(code) ? 255 : code, oom).then(() => rmSync(file, { force: true })),
-      );
+      // A failed recording keeps its file, which a later scan tries again.
+      const recording = this.lifecycle
+        .recordExit(id, Number.isNaN(code) ? 255 : code, oom)
+        .then(() => rmSync(file, { force: true }))
+        .finally(() => this.recording.delete(id));
+      this.recording.set(id, recording);
+      recordings.push(recording);
     }
-    // Every recording settles before the scan ends (a failed one is logged and its file kept, to be tried again)
-    const failed = (await Promise.allSettled(recordings)).flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-    if (failed.length > 0) throw failed[0];
+    return recordings;
   }
 
   /**
@@ -76,7 +86,7 @@ export class ExitWatcher {
    * recorded as running lose what a start cut short left (runc state, rootfs mount).
    */
   private async recover(): Promise<void> {
-    await this.scanOnce();
+    await settle(this.startRecordings());
     const { store, runc } = this.lifecycle.deps;
     for (const c of store.all()) {
       if (!c.state.Running) {
@@ -90,4 +100,10 @@ export class ExitWatcher {
       await this.lifecycle.recordExit(c.id, 255, false);
     }
   }
+}
+
+/** Waits for every recording; throws the first failure (after all have settled). */
+async function settle(recordings: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(recordings)).flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  if (failed.length > 0) throw failed[0];
 }
