@@ -10,6 +10,7 @@ import { formatIp, parseCidr, parseIp, pickAddress } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import type { PortMapping } from './netavark.js';
 import { netavarkInput, setup, teardown } from './netavark.js';
+import { removeNetworkRules } from './nat-rules.js';
 import type { NetworkService } from './network-service.js';
 import { conflictingPort } from './ports.js';
 import { addVeth, containerMac, deleteInterface, newHostName } from './veth.js';
@@ -232,18 +233,21 @@ export async function teardownEndpoint(opts: {
 }): Promise<void> {
   const { service, active, e } = opts;
   const othersOn = service.usedByOthers(e.networkId, active.containerId);
-  // netavark is needed for published ports (its DNAT rules) and for the network's last container (its NAT and
-  // forwarding rules, which go with the bridge's last interface); otherwise deleting the interface is all it does.
-  const direct = othersOn && !hasPorts(e) && (await deleteInterface(active.netns, e.interfaceName));
+  const n = service.store.find(e.networkId);
+  // the containers leaving outside the lock go first: the network's rules go only once no other interface is left
+  if (!othersOn) await service.leftFrom(e.networkId);
+  // netavark is needed for published ports (its DNAT rules); otherwise deleting the interface is all it does, and
+  // for the network's last container berthd removes the network's rules itself, in one transaction (nat-rules.ts)
+  const last = !othersOn && !active.endpoints.some((x) => x.networkId === e.networkId);
+  const direct =
+    !hasPorts(e) &&
+    (othersOn || (last && n?.subnet !== undefined && (await removeNetworkRules(n.subnet)))) &&
+    (await deleteInterface(active.netns, e.interfaceName));
   if (!direct) {
-    // netavark removes the network's rules only when the bridge has no other interface: those of containers
-    // leaving outside the lock go first
-    if (!othersOn) await service.leftFrom(e.networkId);
     await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
       (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),
     );
   }
-  const n = service.store.find(e.networkId);
   if (!n) return;
   const stillUsed = service.usedByOthers(n.id, active.containerId);
   await service
