@@ -55,8 +55,11 @@ async function transfer(
   }
 }
 
-function transferError(verb: 'pull' | 'push', ref: string, registry: string, why: string): BerthError {
-  const denied = /unauthorized|denied|authentication required|no basic auth credentials|401|403/i.test(why);
+/** The error of a failed pull or push, with a hint from what the engine said (`why`). */
+export function transferError(verb: 'pull' | 'push', ref: string, registry: string, why: string): BerthError {
+  // a status code as a word of its own: the 401 in a registry's port (127.0.0.1:40133) is no refusal
+  const denied =
+    /unauthorized|denied|authentication required|no basic auth credentials|(?<![\w.:])(401|403)(?!\w)/i.test(why);
   const unknown = /not found|manifest unknown|does not exist|name unknown/i.test(why);
   const parsed = parseImageReference(ref);
   const hint = denied
