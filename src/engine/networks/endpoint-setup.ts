@@ -239,10 +239,9 @@ export async function teardownEndpoint(opts: {
   // netavark is needed for published ports (its DNAT rules); otherwise deleting the interface is all it does, and
   // for the network's last container berthd removes the network's rules itself, in one transaction (nat-rules.ts)
   const last = !othersOn && !active.endpoints.some((x) => x.networkId === e.networkId);
-  const direct =
-    !hasPorts(e) &&
-    (othersOn || (last && n?.subnet !== undefined && (await removeNetworkRules(n.subnet)))) &&
-    (await deleteInterface(active.netns, e.interfaceName));
+  const rulesRemoved =
+    !hasPorts(e) && !othersOn && last && n?.subnet !== undefined && (await removeNetworkRules(n.subnet));
+  const direct = !hasPorts(e) && (othersOn || rulesRemoved) && (await deleteInterface(active.netns, e.interfaceName));
   if (!direct) {
     await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
       (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),
@@ -251,7 +250,7 @@ export async function teardownEndpoint(opts: {
   if (!n) return;
   const stillUsed = service.usedByOthers(n.id, active.containerId);
   await service
-    .settle(n, stillUsed || active.endpoints.some((x) => x.networkId === n.id))
+    .settle(n, stillUsed || active.endpoints.some((x) => x.networkId === n.id), { bridgeKept: direct })
     .catch((err: unknown) => opts.log(`bridge of network ${n.name}: ${String(err)}`));
 }
 

@@ -34,17 +34,14 @@ export function startLeave(
     await removeNetns(active.netns);
   })().catch((err: unknown) => log(`leaving the networks of ${id}: ${String(err)}`));
   service.leaving.set(id, gone);
+  // Nothing to settle at the end: a network this container left had another container that stayed, and the last
+  // of those is torn down under the lock (after waiting for this one) and settles the network's bridge.
   const left = gone.then(() =>
     service.exclusive(async () => {
       service.leaving.delete(id);
       if (service.store.activeOf(id) !== active) return;
-      const networks = active.endpoints.map((e) => e.networkId);
       active.endpoints = [];
       service.store.deleteActive(id);
-      for (const networkId of new Set(networks)) {
-        const n = service.store.find(networkId);
-        if (n) await service.settle(n, service.usedByOthers(n.id, id)).catch((err: unknown) => log(String(err)));
-      }
     }),
   );
   return { left };

@@ -243,10 +243,13 @@ export class NetworkService {
 
   /**
    * After netavark tore down a network's last container (and with it the bridge): a user network gets its bridge
-   * back, to keep holding its subnet; the default network gives subnet and bridge up. Call inside exclusive().
+   * back, to keep holding its subnet; the default network gives subnet and bridge up. `bridgeKept`: the last
+   * container left without netavark (nat-rules.ts), so a user network's bridge is still there. Call inside
+   * exclusive().
    */
-  async settle(n: NetworkRecord, stillUsed: boolean): Promise<void> {
+  async settle(n: NetworkRecord, stillUsed: boolean, opts: { bridgeKept?: boolean } = {}): Promise<void> {
     if (n.driver !== 'bridge' || stillUsed || !n.bridge) return;
+    if (opts.bridgeKept && n.name !== 'bridge') return; // berthd removed the rules itself: the bridge is there
     if (n.name === 'bridge') {
       await this.dropBridge(n);
       delete n.subnet;
