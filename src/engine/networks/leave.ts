@@ -19,7 +19,8 @@ export function canLeaveDirectly(service: NetworkService, active: ActiveContaine
 /**
  * Starts the leave of `active` (canLeaveDirectly said yes); call inside exclusive(), and await the returned
  * promise outside it (it takes the lock again at its end). A crash in between leaves the record, which the next
- * sweep tears down. A deletion that fails is logged: the namespace goes anyway, and its interfaces with it.
+ * sweep tears down, and so does one after a namespace that could not be removed. An interface that cannot be
+ * deleted is logged: the namespace goes anyway, and its interfaces with it.
  */
 export function startLeave(
   service: NetworkService,
@@ -32,17 +33,29 @@ export function startLeave(
       if (!(await deleteInterface(active.netns, e.interfaceName))) log(`deleting ${e.interfaceName} of ${id} failed`);
     }
     await removeNetns(active.netns);
-  })().catch((err: unknown) => log(`leaving the networks of ${id}: ${String(err)}`));
-  service.leaving.set(id, gone);
+    return true;
+  })().catch((err: unknown) => {
+    log(`leaving the networks of ${id}: ${String(err)}`);
+    return false; // the record stays, naming the namespace, for the next sweep
+  });
+  service.leaving.set(
+    id,
+    gone.then(() => undefined),
+  );
   // Nothing to settle at the end: a network this container left had another container that stayed, and the last
   // of those is torn down under the lock (after waiting for this one) and settles the network's bridge.
-  const left = gone.then(() =>
-    service.exclusive(async () => {
-      service.leaving.delete(id);
-      if (service.store.activeOf(id) !== active) return;
-      active.endpoints = [];
-      service.store.deleteActive(id);
-    }),
-  );
+  const left = gone
+    .then((ok) =>
+      service.exclusive(async () => {
+        service.leaving.delete(id);
+        if (!ok || service.store.activeOf(id) !== active) return;
+        active.endpoints = [];
+        service.store.deleteActive(id);
+      }),
+    )
+    .catch((err: unknown) => {
+      service.leaving.delete(id); // the record stays, as after a crash, for the next sweep
+      throw err;
+    });
   return { left };
 }
