@@ -71,6 +71,9 @@ export async function startBerthd(dir: string): Promise<Daemon> {
   const child = spawn(argv[0] as string, argv.slice(1), {
     env: { ...process.env, BERTH_ROOT: join(dir, 'berth-root'), BERTH_SOCKET: socket },
     stdio: ['ignore', 'ignore', 'inherit'],
+    // strace and berthd in a process group of their own: stopProcess signals both (strace alone detaches and
+    // leaves berthd running)
+    detached: trace.length > 0,
   });
   await waitForSocket(socket, 'berthd');
   return { name: 'berthd', socket, process: child };
@@ -100,9 +103,14 @@ export async function startDockerd(dir: string, flags: readonly string[] = ['--i
 export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
+  // a traced berthd (BERTHD_STRACE) is the whole group that startBerthd made
+  const kill = (signal: NodeJS.Signals): void => {
+    if (child.spawnargs[0] === 'strace' && child.pid !== undefined) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  };
+  kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) kill('SIGKILL');
 }
 
 /**
