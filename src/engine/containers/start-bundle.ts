@@ -26,14 +26,23 @@ export async function writeStartBundle(
 ): Promise<{ bundle: string }> {
   // First: a pid or ipc namespace that cannot be joined fails the start before anything is mounted or attached.
   const namespaces = resolveNamespaces(c, (ref) => lc.deps.store.find(ref));
-  if (!(await isMounted(p.rootfs))) {
-    await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
-  }
+  // The root file system, /dev/shm and the network namespace are a process each (mount, mount, unshare) and
+  // independent: made side by side, and all settled before a failure is thrown, so that the failed start's
+  // cleanup finds each one made or not, never under way.
+  const [rootfs, shmMade, netnsMade] = await Promise.allSettled([
+    (async () => {
+      if (await isMounted(p.rootfs)) return;
+      await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
+    })(),
+    shmMount(lc, c, namespaces.shm),
+    lc.networks.namespace(c),
+  ]);
+  for (const r of [rootfs, shmMade, netnsMade]) if (r.status === 'rejected') throw r.reason;
+  const shm = (shmMade as PromiseFulfilledResult<ResolvedMount | undefined>).value;
+  const netns = (netnsMade as PromiseFulfilledResult<string | undefined>).value;
   const hostname = hostnameOf(c);
   const mounts = [...(await lc.volumes.mounts(c, p.rootfs))];
-  const shm = await shmMount(lc, c, namespaces.shm);
   if (shm && !mounts.some((m) => m.destination.replace(/\/+$/, '') === '/dev/shm')) mounts.push(shm);
-  const netns = await lc.networks.namespace(c);
   writeFileSync(p.hostnamePath, `${hostname}\n`);
   // The runtime binds these files at create; writeEtcFiles fills them in place once the network is set up.
   for (const file of [p.hostsPath, p.resolvConfPath]) if (!existsSync(file)) writeFileSync(file, '');
