@@ -4,10 +4,12 @@
 // init's end: O_CLOEXEC), and removes the fifo, which is how runc tells a created container from a running one.
 // This leans on a runc internal that has not changed from 1.0 to 1.2; whenever its files are not as expected the
 // caller runs `runc start` instead, so the result is never worse than runc's own.
-import { constants, openSync, readFileSync, readSync } from 'node:fs';
+import { constants, openSync, readSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
+import { readProcStat } from './process-signal.js';
+import { initProcess, readRuncStateFile } from './runc-state-file.js';
 
 /** How often a start that waits on the fifo checks that init is still alive (runc checks every 100 ms). */
 const WATCH_MS = 50;
@@ -84,33 +86,16 @@ function drain(fd: number): number {
   }
 }
 
-interface InitProcess {
-  pid: number;
-  /** Start time in clock ticks (/proc/<pid>/stat field 22), so a reused pid is not taken for init. */
-  start: string;
-}
+type InitProcess = NonNullable<ReturnType<typeof initProcess>>;
 
 // runc's state.json (libcontainer's State): init_process_pid and init_process_start.
 function readInit(stateDir: string): InitProcess | undefined {
-  try {
-    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as Record<string, unknown>;
-    const pid = Number(state.init_process_pid);
-    const start = state.init_process_start;
-    if (!Number.isInteger(pid) || pid <= 0 || start === undefined) return undefined;
-    return { pid, start: String(start) };
-  } catch {
-    return undefined;
-  }
+  const state = readRuncStateFile(stateDir);
+  return state === undefined ? undefined : initProcess(state);
 }
 
+/** Whether init still runs: the same start time (a reused pid is not init) and neither a zombie nor dead. */
 function isAlive(init: InitProcess): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${init.pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // The command name (field 2) is in parentheses and may hold spaces: fields are counted after its ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[0] !== 'Z' && fields[0] !== 'X' && fields[19] === init.start;
+  const stat = readProcStat(init.pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.startTime === init.start;
 }

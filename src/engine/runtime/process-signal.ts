@@ -5,28 +5,39 @@
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 
+/** What berthd reads of /proc/<pid>/stat: the process state (field 3) and its start time (field 22). */
+export interface ProcStat {
+  /** "R", "S", ...; "Z" for a zombie, "X" for a dead one. */
+  state: string;
+  /** Clock ticks since boot. */
+  startTime: string;
+}
+
 /**
- * When process `pid` started (field 22 of /proc/<pid>/stat: clock ticks since boot), or undefined when there is no
- * such process. Read once at a container's start and compared before each signal.
+ * /proc/<pid>/stat of `pid`, or undefined when there is no such process. A container's start time is read once
+ * at its start and compared before each signal.
  */
-export function processStartTime(pid: number): string | undefined {
+export function readProcStat(pid: number): ProcStat | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
-  return startTimeOfStat(stat);
 }
 
-/** Field 22 of a /proc/<pid>/stat line. The name (field 2) is in parentheses and may hold spaces and ")". */
-export function startTimeOfStat(stat: string): string | undefined {
+/** When process `pid` started (field 22 of /proc/<pid>/stat), or undefined when there is no such process. */
+export function processStartTime(pid: number): string | undefined {
+  return readProcStat(pid)?.startTime;
+}
+
+/** Fields 3 and 22 of a /proc/<pid>/stat line. The name (field 2) is in parentheses and may hold spaces and ")". */
+export function parseProcStat(stat: string): ProcStat | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
   const fields = stat.slice(close + 2).split(' '); // fields[0] is field 3
-  const start = fields[22 - 3];
-  return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+  const [state, startTime] = [fields[0], fields[22 - 3]];
+  return state !== undefined && startTime !== undefined && /^\d+$/.test(startTime) ? { state, startTime } : undefined;
 }
 
 /** The number of a signal named as Docker takes it ("SIGTERM", "TERM", "15"), or undefined for one Node lacks. */

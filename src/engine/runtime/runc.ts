@@ -3,13 +3,15 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { EngineError } from '../errors.js';
 import { startByExecFifo } from './exec-fifo.js';
 import { processStartTime } from './process-signal.js';
 import { runcError } from './runc-errors.js';
+import type { RuncStateFile } from './runc-state-file.js';
+import { initProcess, readRuncStateFile } from './runc-state-file.js';
 import type { RuncStats } from './runc-stats.js';
 import { runTool } from './run-tool.js';
 import type { OciProcess } from './oci-types.js';
@@ -122,7 +124,7 @@ export class Runc {
    */
   async release(id: string): Promise<void> {
     if (!isPlainId(id) || !this.hasState(id)) return;
-    const state = await readState(join(this.root, id, 'state.json'));
+    const state = readRuncStateFile(join(this.root, id));
     const paths = state === undefined ? undefined : releasablePaths(state);
     if (paths === undefined || !(await removeCgroups(paths))) {
       await this.delete(id, { force: true });
@@ -194,22 +196,6 @@ export class Runc {
   }
 }
 
-async function readState(path: string): Promise<RuncStateFile | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as RuncStateFile;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The fields of runc's own state.json (libcontainer's State) that `release` reads. */
-export interface RuncStateFile {
-  init_process_pid?: number;
-  init_process_start?: number | string;
-  cgroup_paths?: Record<string, string>;
-  config?: { namespaces?: Array<{ type?: string; path?: string }>; hooks?: Record<string, unknown[]> | null };
-}
-
 /**
  * The cgroup folders to remove for a stopped container, or undefined when `runc delete` must do it: the container
  * joined a pid namespace or has none of its own (its processes may outlive its init), its init still runs, it has
@@ -220,9 +206,8 @@ export function releasablePaths(state: RuncStateFile, startTimeOf = processStart
   const pidns = ns?.find((n) => n.type === 'NEWPID');
   if (pidns === undefined || (pidns.path ?? '') !== '') return undefined;
   if (Object.values(state.config?.hooks ?? {}).some((list) => Array.isArray(list) && list.length > 0)) return undefined;
-  const pid = state.init_process_pid;
-  if (typeof pid !== 'number' || state.init_process_start === undefined) return undefined;
-  if (startTimeOf(pid) === String(state.init_process_start)) return undefined; // still running (or not reaped)
+  const init = initProcess(state);
+  if (init === undefined || startTimeOf(init.pid) === init.start) return undefined; // still running (or not reaped)
   const paths = Object.values(state.cgroup_paths ?? {});
   if (paths.length === 0 || !paths.every((p) => typeof p === 'string' && p.startsWith('/sys/fs/cgroup/'))) {
     return undefined;

@@ -6,22 +6,22 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  parseProcStat,
   processStartTime,
   signalNumber,
   signalProcess,
-  startTimeOfStat,
 } from '../../../src/engine/runtime/process-signal.js';
 import { releasablePaths } from '../../../src/engine/runtime/runc.js';
-import type { RuncStateFile } from '../../../src/engine/runtime/runc.js';
+import type { RuncStateFile } from '../../../src/engine/runtime/runc-state-file.js';
 import { RuntimeSandbox, waitForExit } from './sandbox.js';
 
 describe('start times and signal numbers', () => {
   it('reads field 22 of a stat line whose name holds spaces and parentheses', () => {
     const fields = Array.from({ length: 50 }, (_, i) => String(i + 3)); // fields[i] is field i + 3
     fields[22 - 3] = '987654';
-    expect(startTimeOfStat(`4242 (a) b (c) ${fields.join(' ')}`)).toBe('987654');
-    expect(startTimeOfStat('4242 (sleep) S 1')).toBeUndefined();
-    expect(startTimeOfStat('garbage')).toBeUndefined();
+    expect(parseProcStat(`4242 (a) b (c) ${fields.join(' ')}`)?.startTime).toBe('987654');
+    expect(parseProcStat('4242 (sleep) S 1')).toBeUndefined();
+    expect(parseProcStat('garbage')).toBeUndefined();
   });
 
   it('names signals as Docker takes them, and leaves what Node has no number for to runc', () => {
