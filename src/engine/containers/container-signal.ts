@@ -4,8 +4,9 @@
 // remains for a container in another's or the host's pid namespace, a signal Node has no number for (real-time
 // ones), and a record from a berthd that did not keep start times.
 import type { Runc } from '../runtime/runc.js';
-import { signalNumber, signalProcess } from '../runtime/process-signal.js';
+import { signalProcess } from '../runtime/process-signal.js';
 import type { ContainerRecord } from './container-store.js';
+import { signalNumber } from './signals.js';
 
 /** Sends `signal` to `c`; a process that has just ended is not an error (its exit is recorded as usual). */
 export async function signalContainer(runc: Runc, c: ContainerRecord, signal: string): Promise<void> {
@@ -18,7 +19,7 @@ export async function signalContainer(runc: Runc, c: ContainerRecord, signal: st
 }
 
 /** Whether `c` runs in a pid namespace of its own (PidMode neither "host" nor "container:<id>"). */
-export function ownPidNamespace(c: Pick<ContainerRecord, 'hostConfig'>): boolean {
+function ownPidNamespace(c: Pick<ContainerRecord, 'hostConfig'>): boolean {
   const mode = String(c.hostConfig.PidMode ?? '');
   return mode !== 'host' && !mode.startsWith('container:');
 }

@@ -13,8 +13,8 @@ export class ExitWatcher {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private scanning = Promise.resolve();
-  /** Exits being recorded, by container id: a scan leaves their files to the recording under way. */
-  private readonly recording = new Map<string, Promise<void>>();
+  /** Ids of the containers whose exit is being recorded: a scan leaves their files to the recording under way. */
+  private readonly recording = new Set<string>();
 
   constructor(lifecycle: Lifecycle) {
     this.lifecycle = lifecycle;
@@ -75,7 +75,7 @@ export class ExitWatcher {
         .recordExit(id, Number.isNaN(code) ? 255 : code, oom)
         .then(() => rmSync(file, { force: true }))
         .finally(() => this.recording.delete(id));
-      this.recording.set(id, recording);
+      this.recording.add(id);
       recordings.push(recording);
     }
     return recordings;

@@ -10,3 +10,9 @@ export function signalName(s: string | number): string {
   }
   return text.startsWith('SIG') ? text : `SIG${text}`;
 }
+
+/** The number of a signal as Docker names it, or undefined for one Node has no number for (real-time ones). */
+export function signalNumber(s: string | number): number | undefined {
+  const name = signalName(s) as keyof typeof constants.signals;
+  return Object.hasOwn(constants.signals, name) ? constants.signals[name] : undefined;
+}

@@ -29,17 +29,16 @@ export async function writeStartBundle(
   // The root file system, /dev/shm and the network namespace are a process each (mount, mount, unshare) and
   // independent: made side by side, and all settled before a failure is thrown, so that the failed start's
   // cleanup finds each one made or not, never under way.
-  const [rootfs, shmMade, netnsMade] = await Promise.allSettled([
+  const made = [
     (async () => {
       if (await isMounted(p.rootfs)) return;
       await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
     })(),
     shmMount(lc, c, namespaces.shm),
     lc.networks.namespace(c),
-  ]);
-  for (const r of [rootfs, shmMade, netnsMade]) if (r.status === 'rejected') throw r.reason;
-  const shm = (shmMade as PromiseFulfilledResult<ResolvedMount | undefined>).value;
-  const netns = (netnsMade as PromiseFulfilledResult<string | undefined>).value;
+  ] as const;
+  await Promise.allSettled(made);
+  const [, shm, netns] = await Promise.all(made);
   const hostname = hostnameOf(c);
   const mounts = [...(await lc.volumes.mounts(c, p.rootfs))];
   if (shm && !mounts.some((m) => m.destination.replace(/\/+$/, '') === '/dev/shm')) mounts.push(shm);

@@ -238,10 +238,10 @@ export async function teardownEndpoint(opts: {
   if (!othersOn) await service.leftFrom(e.networkId);
   // netavark is needed for published ports (its DNAT rules); otherwise deleting the interface is all it does, and
   // for the network's last container berthd removes the network's rules itself, in one transaction (nat-rules.ts)
+  const ports = hasPorts(e);
   const last = !othersOn && !active.endpoints.some((x) => x.networkId === e.networkId);
-  const rulesRemoved =
-    !hasPorts(e) && !othersOn && last && n?.subnet !== undefined && (await removeNetworkRules(n.subnet));
-  const direct = !hasPorts(e) && (othersOn || rulesRemoved) && (await deleteInterface(active.netns, e.interfaceName));
+  const rulesRemoved = !ports && last && n?.subnet !== undefined && (await removeNetworkRules(n.subnet));
+  const direct = !ports && (othersOn || rulesRemoved) && (await deleteInterface(active.netns, e.interfaceName));
   if (!direct) {
     await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
       (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),

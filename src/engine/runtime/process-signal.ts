@@ -3,7 +3,6 @@
 // process that was started. That start time check is runc's own guard against a pid the kernel has since given to
 // another process.
 import { readFileSync } from 'node:fs';
-import { constants } from 'node:os';
 
 /** What berthd reads of /proc/<pid>/stat: the process state (field 3) and its start time (field 22). */
 export interface ProcStat {
@@ -38,17 +37,6 @@ export function parseProcStat(stat: string): ProcStat | undefined {
   const fields = stat.slice(close + 2).split(' '); // fields[0] is field 3
   const [state, startTime] = [fields[0], fields[22 - 3]];
   return state !== undefined && startTime !== undefined && /^\d+$/.test(startTime) ? { state, startTime } : undefined;
-}
-
-/** The number of a signal named as Docker takes it ("SIGTERM", "TERM", "15"), or undefined for one Node lacks. */
-export function signalNumber(signal: string | number): number | undefined {
-  const text = String(signal).toUpperCase();
-  if (/^\d+$/.test(text)) {
-    const n = Number(text);
-    return n >= 1 && n <= 64 ? n : undefined;
-  }
-  const name = (text.startsWith('SIG') ? text : `SIG${text}`) as keyof typeof constants.signals;
-  return Object.hasOwn(constants.signals, name) ? constants.signals[name] : undefined;
 }
 
 /**

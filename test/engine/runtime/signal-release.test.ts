@@ -5,12 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  parseProcStat,
-  processStartTime,
-  signalNumber,
-  signalProcess,
-} from '../../../src/engine/runtime/process-signal.js';
+import { signalNumber } from '../../../src/engine/containers/signals.js';
+import { parseProcStat, processStartTime, signalProcess } from '../../../src/engine/runtime/process-signal.js';
 import { releasablePaths } from '../../../src/engine/runtime/runc.js';
 import type { RuncStateFile } from '../../../src/engine/runtime/runc-state-file.js';
 import { RuntimeSandbox, waitForExit } from './sandbox.js';
