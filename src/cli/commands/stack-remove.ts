@@ -53,12 +53,29 @@ export async function stackRemove(
     opts.say(`Removing network ${n.name}`);
     await gone(() => swarm.networks.remove(n.id));
   }
+  await networksGone(swarm, labels, opts.timeoutMs);
   return {
     services: services.map((s) => s.spec.Name),
     secrets: secrets.map((o) => o.name),
     configs: configs.map((o) => o.name),
     networks: networks.map((n) => n.name),
   };
+}
+
+/**
+ * Waits until no network of the stack is listed: the manager accepts a removal while the node still holds its
+ * copy of the network for a moment (the removed tasks' containers detaching), and a deploy right after would meet it.
+ */
+async function networksGone(swarm: SwarmClient, labels: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await swarm.networks.list({ labels })).length > 0) {
+    if (Date.now() > deadline) {
+      throw new BerthError('CLI_SWARM_NETWORKS_LEFT', 'the networks of the stack are still being removed', {
+        hint: "run `berth stack rm` again once the stack's containers are gone (docker ps)",
+      });
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** A removal where "already gone" is as good as done. */
