@@ -6,11 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { NetworkAttachments, NetworkSetup } from '../containers/attachments.js';
 import type { ContainerRecord, ContainerStore } from '../containers/container-store.js';
 import { EngineError } from '../errors.js';
-import { containerNetworks, endpointRequest } from './container-request.js';
+import { containerNetworks } from './container-request.js';
 import type { EndpointSettings } from './container-request.js';
 import { choosePorts, reservedAddresses, setupEndpoint, teardownEndpoint } from './endpoint-setup.js';
+import { connectNetwork, disconnectNetwork } from './network-connect.js';
+import type { NetworkEditing } from './network-connect.js';
 import { hostsFile, resolvConf } from './etc-files.js';
-import { canLeaveDirectly, startLeave } from './leave.js';
+import { canLeaveDirectly, clearLastRules, startLeave } from './leave.js';
 import { createNetns, hostLinkNames, removeNetns } from './host-net.js';
 import type { AttachedContainer } from './network-json.js';
 import { settingsJson } from './network-json.js';
@@ -75,6 +77,7 @@ export class ContainerNetworking implements NetworkAttachments {
       return `/proc/${this.joinedContainer(desired.container as string).state.Pid}/ns/net`;
     const { store } = this.service;
     this.attached.add(c.id);
+    await this.service.leaveEnded(c.id); // the interfaces of its last run, if they are still going
     const left = store.activeOf(c.id);
     if (left) await this.service.exclusive(() => this.teardownAll(left)); // what a crash left behind
     const path = store.netnsPath(c.id);
@@ -115,6 +118,7 @@ export class ContainerNetworking implements NetworkAttachments {
       return { netns: `/proc/${target.state.Pid}/ns/net`, hosts: shared?.hosts, resolvConf: shared?.resolvConf };
     }
     this.attached.add(c.id);
+    await this.service.leaveEnded(c.id);
     let makeVeth: (() => Promise<unknown>) | undefined;
     const active = await this.service.exclusive(() => this.connectBridge(c, desired, (make) => (makeVeth = make)));
     // outside the lock, so that many containers joining a network make their pairs side by side
@@ -207,14 +211,27 @@ export class ContainerNetworking implements NetworkAttachments {
       return;
     }
     const networks = active.endpoints.map((e) => e.networkId);
-    const leave = await this.service.exclusive(async () => {
-      if (!this.service.store.activeOf(c.id)) return undefined;
-      if (canLeaveDirectly(this.service, active)) return startLeave(this.service, active, this.log);
-      await this.teardownAll(active);
-      return undefined;
+    const emitAll = (): void => networks.forEach((id) => this.emit('disconnect', c, id));
+    const current = (): boolean => this.service.store.activeOf(c.id) === active && !this.service.leaving.has(c.id);
+    // Deciding touches only berthd's records (no host lock). A leave's interfaces and namespace go after the
+    // exit is recorded (leave.ts): deleting an interface waits for the kernel (~15-30 ms), and nothing about the
+    // stopped container needs it gone before its next start, its removal or its network's (which wait for it).
+    const decided = await this.service.local(async () => {
+      if (!current()) return 'done';
+      return canLeaveDirectly(this.service, active) ? startLeave(this.service, active, this.log) : 'locked';
     });
-    await leave?.left; // outside the lock: the interfaces of many containers go side by side (leave.ts)
-    for (const id of networks) this.emit('disconnect', c, id);
+    // The last container on a network: the network's rules go first, under the host lock (leave.ts)
+    const leave =
+      decided !== 'locked'
+        ? decided
+        : await this.service.exclusive(async () => {
+            if (!current()) return 'done';
+            if (await clearLastRules(this.service, active)) return startLeave(this.service, active, this.log);
+            await this.teardownAll(active);
+            emitAll();
+            return 'done';
+          });
+    if (leave !== 'done') void leave.left.then(emitAll, () => undefined);
   }
 
   /**
@@ -248,6 +265,7 @@ export class ContainerNetworking implements NetworkAttachments {
    * left on the network neither block its removal nor outlive it.
    */
   async removeNetwork(ref: string): Promise<void> {
+    await this.service.leaveEnded();
     await this.service.exclusive(async () => {
       await this.sweepLocked();
       await this.service.removeLocked(ref, (n) => this.attachedTo(n).map((c) => c.name));
@@ -275,12 +293,14 @@ export class ContainerNetworking implements NetworkAttachments {
 
   /** At berthd's stop: sweeps, and the name server lets go of the gateways (running containers outlive berthd). */
   async shutdown(): Promise<void> {
+    await this.service.leaveEnded();
     await this.sweep();
     await this.service.names.closeAll();
   }
 
   async remove(c: ContainerRecord): Promise<void> {
     await this.disconnect(c);
+    await this.service.leaveEnded(c.id);
   }
 
   inspect(c: ContainerRecord): unknown {
@@ -293,9 +313,14 @@ export class ContainerNetworking implements NetworkAttachments {
     });
   }
 
-  /** The running containers on `n`, for the network's inspect and for refusing its removal. */
+  /**
+   * The running containers on `n`, for the network's inspect and for refusing its removal. A container leaving
+   * has let go of the network as far as clients can see (as dockerd has once the container is marked stopped):
+   * only its address stays taken until its interface is gone.
+   */
   attachedTo(n: NetworkRecord): AttachedContainer[] {
     return this.service.store.allActive().flatMap((a) => {
+      if (this.service.leaving.has(a.containerId)) return [];
       const endpoint = a.endpoints.find((e) => e.networkId === n.id);
       const c = this.containers.find(a.containerId);
       return endpoint && c ? [{ id: c.id, name: c.name, endpoint }] : [];
@@ -310,77 +335,20 @@ export class ContainerNetworking implements NetworkAttachments {
   ): Promise<void> {
     const n = this.service.store.get(networkRef);
     const c = this.containers.get(containerRef);
-    const desired = this.desiredOf(c);
-    if (desired.mode !== 'bridge' || n.driver !== 'bridge') {
-      throw new EngineError(
-        'invalid',
-        'ENGINE_NETWORK_MODE',
-        n.driver === 'host' || desired.mode === 'host'
-          ? 'container cannot be disconnected from host network or connected to host network'
-          : 'container sharing network namespace with another container or host cannot be connected to any other network',
-      );
-    }
-    if (desired.endpoints.some((e) => e.networkId === n.id)) {
-      throw new EngineError(
-        'conflict',
-        'ENGINE_ENDPOINT_EXISTS',
-        `endpoint with name ${c.name} already exists in network ${n.name}`,
-      );
-    }
-    const req = endpointRequest(n, settings);
-    await this.service.exclusive(async () => {
-      const active = this.service.store.activeOf(c.id);
-      if (c.state.Running && active) {
-        const used = new Set(active.endpoints.map((e) => e.interfaceName));
-        let i = 0;
-        while (used.has(`eth${i}`)) i++;
-        await setupEndpoint({
-          service: this.service,
-          c,
-          n,
-          log: this.log,
-          req,
-          active,
-          interfaceName: `eth${i}`,
-          ports: [],
-          reserved: reservedAddresses(n, this.containers.all(), c.id),
-        });
-      }
-      c.attachments = { ...c.attachments, network: { ...desired, endpoints: [...desired.endpoints, req] } };
-      await this.containers.save(c);
-    });
-    if (c.state.Running) this.emit('connect', c, n.id);
+    await this.service.leaveEnded(c.id);
+    if (await connectNetwork(this.editing(), n, c, settings)) this.emit('connect', c, n.id);
   }
 
   /** POST /networks/{id}/disconnect. */
   async disconnectNetwork(networkRef: string, containerRef: string): Promise<void> {
     const n = this.service.store.get(networkRef);
     const c = this.containers.get(containerRef);
-    const desired = this.desiredOf(c);
-    if (!desired.endpoints.some((e) => e.networkId === n.id)) {
-      throw new EngineError(
-        'conflict',
-        'ENGINE_NOT_CONNECTED',
-        `container ${c.id} is not connected to network ${n.name}`,
-      );
-    }
-    let wasActive = false;
-    await this.service.exclusive(async () => {
-      const active = this.service.store.activeOf(c.id);
-      const e = active?.endpoints.find((x) => x.networkId === n.id);
-      if (active && e) {
-        wasActive = true;
-        active.endpoints = active.endpoints.filter((x) => x !== e);
-        await teardownEndpoint({ service: this.service, active, e, log: this.log });
-        await this.service.store.saveActive(active); // only now: a crash before re-runs the teardown
-      }
-      c.attachments = {
-        ...c.attachments,
-        network: { ...desired, endpoints: desired.endpoints.filter((x) => x.networkId !== n.id) },
-      };
-      await this.containers.save(c);
-    });
-    if (wasActive) this.emit('disconnect', c, n.id);
+    await this.service.leaveEnded(c.id);
+    if (await disconnectNetwork(this.editing(), n, c)) this.emit('disconnect', c, n.id);
+  }
+
+  private editing(): NetworkEditing {
+    return { service: this.service, containers: this.containers, log: this.log, desired: (c) => this.desiredOf(c) };
   }
 
   private exposed(c: ContainerRecord): string[] {

@@ -45,6 +45,11 @@ export class NetworkService {
    * and namespace. Their records stay (their addresses stay taken) until that ends, but no decision counts them.
    */
   readonly leaving = new Map<string, Promise<void>>();
+  /**
+   * The same leaves until their records are dropped too. A container's exit does not wait for its leave; what
+   * needs the leave done waits here: the container's next start or its removal, a network's removal, berthd's stop.
+   */
+  private readonly leaves = new Map<string, Promise<void>>();
   private readonly lock: Lock = createLock();
   private readonly hostLock: string;
   /** Sections called and not finished; the host lock is held while there are any. */
@@ -106,6 +111,29 @@ export class NetworkService {
         }
       }
     });
+  }
+
+  /**
+   * Runs `section` after every other section of this berthd, without the host-wide lock: for sections that read
+   * and change only this berthd's records (deciding a leave, dropping its record), not the host's links or rules.
+   */
+  local<T>(section: () => Promise<T>): Promise<T> {
+    return this.lock(section);
+  }
+
+  /** Records a leave (leave.ts) until it ends, failed or not. */
+  trackLeave(id: string, left: Promise<void>): void {
+    const tracked = left
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.leaves.get(id) === tracked) this.leaves.delete(id);
+      });
+    this.leaves.set(id, tracked);
+  }
+
+  /** Resolves once the leave of container `id`, or with no id every leave under way, has ended. Call outside any section. */
+  async leaveEnded(id?: string): Promise<void> {
+    await (id === undefined ? Promise.all(this.leaves.values()) : this.leaves.get(id));
   }
 
   /**
@@ -267,10 +295,15 @@ export class NetworkService {
     await isolateBridge(n.bridge as string);
   }
 
+  /**
+   * Deletes the bridge and takes it out of the isolation table side by side: the deletion waits for the kernel
+   * (~50 ms), and a bridge being dropped has no container left to isolate. A bridge whose deletion failed is
+   * isolated again when a container next joins its network (materialize).
+   */
   private async dropBridge(n: NetworkRecord): Promise<void> {
     if (!n.bridge) return;
-    await deleteLink(n.bridge);
-    await releaseBridge(n.bridge);
+    const done = await Promise.allSettled([deleteLink(n.bridge), releaseBridge(n.bridge)]);
+    for (const r of done) if (r.status === 'rejected') throw r.reason;
   }
 
   /** The host's subnets and those of this berthd's networks (some may have no bridge yet). */

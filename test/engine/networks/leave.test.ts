@@ -1,14 +1,17 @@
 // Leaving outside the network lock (leave.ts), as decisions on records: which containers may leave by deleting
 // their interfaces, that one leaving counts as gone for every decision while its addresses stay taken, and that
-// a network's last container waits for the interfaces of those leaving before netavark removes the rules.
-import { mkdtempSync, rmSync } from 'node:fs';
+// a network's last container waits for the interfaces of those leaving before netavark removes the rules; and, with
+// a real namespace, that a leave runs after the exit and what waits for it (NetworkService.leaveEnded).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/engine/events/event-bus.js';
-import { canLeaveDirectly } from '../../../src/engine/networks/leave.js';
+import { createNetns } from '../../../src/engine/networks/host-net.js';
+import { canLeaveDirectly, clearLastRules, startLeave } from '../../../src/engine/networks/leave.js';
 import { NetworkService } from '../../../src/engine/networks/network-service.js';
-import type { ActiveContainer, ActiveEndpoint } from '../../../src/engine/networks/types.js';
+import type { ActiveContainer, ActiveEndpoint, NetworkRecord } from '../../../src/engine/networks/types.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -78,4 +81,78 @@ describe('leaving a network outside the lock', () => {
     await wait;
     expect(waited).toBe(true);
   });
+
+  it("lets a network's last container leave the same way once berthd has removed the network's rules", async () => {
+    const s = service();
+    const net = (id: string, name: string, subnet: string): NetworkRecord => ({
+      id,
+      name,
+      driver: 'bridge',
+      created: '',
+      internal: false,
+      attachable: false,
+      labels: {},
+      options: {},
+      ipamRequest: [],
+      subnet,
+      dnsEnabled: false,
+    });
+    // subnets of TEST-NET-3 that no rule on the host names: removing their rules finds nothing and succeeds
+    await s.store.save(net('n1', 'user', '203.0.113.0/25'));
+    await s.store.save(net('n2', 'bridge', '203.0.113.128/25'));
+    const last = container('last', endpoint('n1', '203.0.113.2'));
+    const onDefault = container('d', endpoint('n2', '203.0.113.130'));
+    const withPorts = container('p', endpoint('n1', '203.0.113.3', [{ host_port: 8080, container_port: 80 }]));
+    expect(await clearLastRules(s, last)).toBe(true);
+    expect(await clearLastRules(s, onDefault)).toBe(false); // the default network gives its bridge up: netavark
+    expect(await clearLastRules(s, withPorts)).toBe(false); // its DNAT rules are netavark's
+  });
+
+  it('runs after the exit: the record and the namespace go in the background, and leaveEnded waits for that', async () => {
+    const s = service();
+    const netns = s.store.netnsPath('a');
+    await createNetns(netns);
+    const a = { ...container('a', endpoint('n1', '10.1.0.2')), netns };
+    const b = container('b', endpoint('n1', '10.1.0.3'));
+    for (const c of [a, b]) await s.store.saveActive(c);
+    expect(
+      spawnSync('nsenter', [`--net=${netns}`, 'ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1'])
+        .status,
+    ).toBe(0);
+    const logged: string[] = [];
+    const leave = await s.local(async () => startLeave(s, a, (l) => logged.push(l)));
+    expect(s.usedByOthers('n1', 'b')).toBe(false);
+    expect(s.store.activeOf('a')).toBe(a); // its address stays taken until the leave ends
+    await s.leaveEnded('a');
+    await leave.left;
+    expect(s.store.activeOf('a')).toBeUndefined();
+    expect(mounted(netns)).toBe(false);
+    expect(logged).toEqual([]);
+    await s.leaveEnded(); // none under way: at once
+  });
+
+  it('keeps the record of a leave whose namespace cannot be removed, and still ends the wait for it', async () => {
+    const s = service();
+    const dir = mkdtempSync(join(tmpdir(), 'berth-leave-busy-'));
+    dirs.push(dir);
+    // a folder with a file in it stands for a namespace that cannot be removed (rmSync without recursive fails)
+    const netns = join(dir, 'ns');
+    mkdirSync(netns);
+    writeFileSync(join(netns, 'x'), '');
+    const a = { ...container('a', endpoint('n1', '10.1.0.2')), netns };
+    await s.store.saveActive(a);
+    const logged: string[] = [];
+    const leave = await s.local(async () => startLeave(s, a, (l) => logged.push(l)));
+    await s.leaveEnded();
+    await leave.left;
+    expect(s.store.activeOf('a')).toBe(a); // for the next sweep
+    expect(s.leaving.has('a')).toBe(false);
+    expect(logged.join('\n')).toContain('leaving the networks of a');
+  });
 });
+
+function mounted(path: string): boolean {
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[1] === path);
+}
