@@ -31,6 +31,7 @@ const READ = constants.O_RDONLY | constants.O_NOFOLLOW;
 /** The container's rootfs, mounted first when the container is stopped (it stays mounted until removal). */
 export async function mountedRootfs(lifecycle: Lifecycle, c: ContainerRecord): Promise<string> {
   const p = lifecycle.paths(c);
+  await lifecycle.unmounts.done(c.id); // an exit's unmount still going would take the mount found below away
   if (!(await isMounted(p.rootfs))) {
     await mountOverlay({ lowerdirs: p.lowerdirs, upperdir: p.upper, workdir: p.work, target: p.rootfs });
   }

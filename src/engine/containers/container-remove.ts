@@ -9,12 +9,40 @@ import { signalContainer } from './container-signal.js';
 import type { Lifecycle } from './lifecycle.js';
 import { shmDir } from './start-bundle.js';
 
-/** Lets go of what a process that ended held: its runc state, its mounts and its network endpoints. */
+/**
+ * The rootfs and /dev/shm unmounts that exits started, by container id. An exit does not wait for them (an `umount`
+ * process, ~5 ms, on every stop of a chain's `down`): what uses the rootfs again waits here first, the container's
+ * next start, its removal and a copy out of it; so does berthd's stop. A crash before they ran leaves mounts that
+ * berthd's start unmounts (exits.ts).
+ */
+export class PendingUnmounts {
+  private readonly pending = new Map<string, Promise<void>>();
+
+  track(id: string, unmounts: Promise<void>): void {
+    const all = Promise.all([this.pending.get(id), unmounts]).then(() => {
+      if (this.pending.get(id) === all) this.pending.delete(id);
+    });
+    this.pending.set(id, all);
+  }
+
+  /** Resolves once the unmounts of container `id`, or with no id all of them, have ended. */
+  async done(id?: string): Promise<void> {
+    await (id === undefined ? Promise.all(this.pending.values()) : this.pending.get(id));
+  }
+}
+
+/**
+ * Lets go of what a process that ended held: its runc state and its network endpoints, and starts unmounting its
+ * rootfs and /dev/shm (PendingUnmounts).
+ */
 export async function releaseProcess(lifecycle: Lifecycle, c: ContainerRecord): Promise<void> {
   const { runc, log } = lifecycle.deps;
+  lifecycle.unmounts.track(
+    c.id,
+    unmountAll([lifecycle.paths(c).rootfs, shmDir(lifecycle, c.id)]).catch(() => undefined),
+  );
   await Promise.all([
     runc.release(c.id).catch((e: unknown) => log(`releasing ${c.id}: ${String(e)}`)),
-    unmountAll([lifecycle.paths(c).rootfs, shmDir(lifecycle, c.id)]).catch(() => undefined),
     lifecycle.networks.disconnect(c).catch((e: unknown) => log(`disconnect ${c.id}: ${String(e)}`)),
   ]);
 }
@@ -46,6 +74,7 @@ export async function removeContainer(
     await Promise.race([exited, delay(5000)]);
   }
   await releaseProcess(lifecycle, c);
+  await lifecycle.unmounts.done(c.id);
   await lifecycle.networks.remove(c);
   await lifecycle.volumes.remove(c, { volumes: opts.volumes === true });
   const folder = store.remove(c.id).catch((e: unknown) => log(`removing ${c.id}: ${String(e)}`));

@@ -21,7 +21,7 @@ import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
 import { summaryPorts } from './docker-json.js';
 import { checkNewName } from './container-names.js';
 import { createContainer } from './container-create.js';
-import { releaseProcess, removeContainer } from './container-remove.js';
+import { PendingUnmounts, releaseProcess, removeContainer } from './container-remove.js';
 import type { NetworkAttachments, VolumeAttachments } from './attachments.js';
 import { LOOPBACK_ONLY, NO_VOLUMES } from './attachments.js';
 import { LifecycleHookList } from './lifecycle-hooks.js';
@@ -60,6 +60,7 @@ export class Lifecycle {
    * waits for it, as dockerd's container lock makes them, so that `destroy` never comes before `die`.
    */
   private readonly exiting = new Map<string, Promise<void>>();
+  readonly unmounts = new PendingUnmounts();
 
   readonly volumes: VolumeAttachments;
   readonly networks: NetworkAttachments;
@@ -122,6 +123,7 @@ export class Lifecycle {
   private async startUnlocked(ref: string, opts: { byPolicy?: boolean }): Promise<void> {
     const { store } = this.deps;
     await this.exiting.get(ref);
+    await this.unmounts.done(ref); // the last run's rootfs: mounted again below, never reused while it goes
     const c = store.find(ref);
     if (!c) throw new EngineError('not-found', 'ENGINE_NO_SUCH_CONTAINER', `No such container: ${ref}`);
     if (c.state.Paused) {
@@ -353,12 +355,13 @@ export class Lifecycle {
 
   /** Resolves once background work (deleting the folders of removed containers) is done. */
   async settle(): Promise<void> {
-    await Promise.all([...this.deleting]);
+    await Promise.all([...this.deleting, this.unmounts.done()]);
   }
 
   /**
-   * Resolves with the record once the container is not running and its exit is recorded (its network and mounts
-   * let go, as dockerd's wait returns after its cleanup): at once for one that is not running.
+   * Resolves with the record once the container is not running and its exit is recorded (its network let go as
+   * clients see it, as dockerd's wait returns after its cleanup; its unmounts may still be under way, see
+   * PendingUnmounts): at once for one that is not running.
    */
   async waitExit(id: string): Promise<ContainerRecord> {
     const c = this.deps.store.get(id);

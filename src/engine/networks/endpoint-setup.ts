@@ -1,7 +1,8 @@
 // Setting one network up in a container's namespace and tearing it down: an address from the network's pool
-// (or the static one asked for), then netavark's setup with aliases, published ports and DNS upstreams, or, for a
-// container joining a network netavark already set up, berthd's own veth pair (veth.ts); and the bridge's upkeep
-// afterwards. Callers hold NetworkService.exclusive().
+// (or the static one asked for), then berthd's own veth pair (veth.ts) for a container's first network without
+// published ports, with the network's rules added by berthd for its first container (nat-rules.ts), or netavark's
+// setup for published ports and further networks; and the bridge's upkeep afterwards. Callers hold
+// NetworkService.exclusive().
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { ContainerRecord } from '../containers/container-store.js';
@@ -10,7 +11,7 @@ import { formatIp, parseCidr, parseIp, pickAddress } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import type { PortMapping } from './netavark.js';
 import { netavarkInput, setup, teardown } from './netavark.js';
-import { removeNetworkRules } from './nat-rules.js';
+import { addNetworkRules, removeNetworkRules } from './nat-rules.js';
 import type { NetworkService } from './network-service.js';
 import { conflictingPort } from './ports.js';
 import { addVeth, containerMac, deleteInterface, newHostName } from './veth.js';
@@ -147,11 +148,13 @@ export async function setupEndpoint(opts: {
     dnsServers: [],
     netavarkInput: input,
   };
-  // The container's first network only (the one with the default route), without published ports, on a network
-  // whose rules netavark has already made.
-  const direct = active.endpoints.length === 0 && opts.ports.length === 0 && up;
+  const first = active.endpoints.length === 0 && opts.ports.length === 0;
   active.endpoints.push(e);
   await service.store.saveActive(active);
+  // The container's first network only (the one with the default route), without published ports: on a network
+  // whose rules are in place, or once berthd has added them (nat-rules.ts; an internal network has none). Added
+  // after the endpoint is saved, so that a crash in between leaves a record whose teardown removes them.
+  const direct = first && (up || n.internal || (await addNetworkRules(n.name, n.subnet as string)));
   if (direct && opts.deferVeth) {
     opts.deferVeth(() => setupOwnVeth(opts, e));
     return e;
@@ -197,8 +200,9 @@ async function setupOwnVeth(
 }
 
 /**
- * Whether netavark's rules for `n` are in place: another container has a finished endpoint on it (netavark removes
- * them only with the bridge's last interface, and a network's last container is always torn down by netavark).
+ * Whether the rules of `n` are in place: another container has a finished endpoint on it (they go only with the
+ * network's last container). While the first container's veth pair is still being made, the next one finds the
+ * network not up and adds the rules again, which finds them there and adds nothing.
  */
 function networkIsUp(service: NetworkService, n: NetworkRecord, containerId: string): boolean {
   return service.usedByOthers(n.id, containerId, { finished: true });

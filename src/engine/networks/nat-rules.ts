@@ -1,10 +1,14 @@
 // The rules netavark 1.4 keeps for one IPv4 bridge network (its NAT chain `NETAVARK-<hash>` and the jump to it from
 // POSTROUTING, its port-forwarding chain `NETAVARK-DN-<hash>` and the jumps to it, and its two NETAVARK_FORWARD
-// rules), removed by berthd when the network's last container leaves: one `iptables-save` and one
-// `iptables-restore --noflush` transaction, where netavark's teardown runs an `iptables -C` and an `iptables -D`
-// per rule, one process at a time (~230 ms on the benchmark machine). The rules are read from iptables-save, not
+// rules), added by berthd for a network's first container without published ports and removed by berthd when the
+// network's last container leaves: one `iptables-save` and one `iptables-restore --noflush` transaction each, where
+// netavark runs an `iptables -C` and an `iptables -A` or `-D` per rule, one process at a time (its setup ~40-60 ms,
+// its teardown ~230 ms on the benchmark machine). berthd writes exactly netavark's rules under netavark's names, so
+// netavark, still used for published ports, finds them as its own. What is removed is read from iptables-save, not
 // written from what netavark is thought to make, so only what exists is removed; anything unexpected leaves the
-// teardown to netavark.
+// work to netavark.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runTool } from '../runtime/run-tool.js';
 
 /**
@@ -13,7 +17,7 @@ import { runTool } from '../runtime/run-tool.js';
  */
 export function networkRulesRemoval(save: string, subnet: string): string {
   const tables = parseSave(save);
-  const nat = tables.get('nat') ?? { chains: new Set<string>(), rules: [] };
+  const nat: SavedTable = tables.get('nat') ?? { chains: new Set<string>(), rules: [] };
   const chain = nat.rules
     .map((r) => (r.chain === 'POSTROUTING' && hasAddress(r.words, '-s', subnet) ? jumpOf(r.words) : undefined))
     .find((target) => target !== undefined && /^NETAVARK-[0-9A-F]+$/.test(target));
@@ -38,6 +42,66 @@ export function networkRulesRemoval(save: string, subnet: string): string {
   return script.length === 0 ? '' : `${script.join('\n')}\n`;
 }
 
+/** netavark's name for the NAT chain of network `name`: the first 13 hex digits of SHA-512(name), upper case. */
+export function natChainName(name: string): string {
+  return `NETAVARK-${createHash('sha512').update(name).digest('hex').slice(0, 13).toUpperCase()}`;
+}
+
+/**
+ * The iptables-restore script that adds what `save` lacks of the rules netavark 1.4's setup makes for network `name`
+ * on `subnet` (not internal, no published ports); '' when all are there. A missing chain is made with `-N`, which
+ * fails the whole transaction if another process made it meanwhile (a `:chain` line would empty it instead).
+ */
+export function networkRulesAddition(save: string, name: string, subnet: string): string {
+  const tables = parseSave(save);
+  const none: SavedTable = { chains: new Set<string>(), rules: [] };
+  const filter = tables.get('filter') ?? none;
+  const nat = tables.get('nat') ?? none;
+  const chain = natChainName(name);
+  const missing = (t: SavedTable, rules: string[]): string[] =>
+    rules.filter((r) => !t.rules.some((x) => x.text === r)).map((r) => `-A ${r}`);
+  const jump = '-m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD';
+  const filterOps = [
+    ...(filter.chains.has('NETAVARK_FORWARD') ? [] : ['-N NETAVARK_FORWARD']),
+    // netavark puts the jump first in FORWARD, ahead of rules that would drop forwarded traffic
+    ...(filter.rules.some((r) => r.text === `FORWARD ${jump}`) ? [] : [`-I FORWARD 1 ${jump}`]),
+    ...missing(filter, [
+      `NETAVARK_FORWARD -d ${subnet} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+      `NETAVARK_FORWARD -s ${subnet} -j ACCEPT`,
+    ]),
+  ];
+  const natOps = [
+    ...(nat.chains.has(chain) ? [] : [`-N ${chain}`]),
+    ...missing(nat, [`POSTROUTING -s ${subnet} -j ${chain}`, `${chain} -d ${subnet} -j ACCEPT`]),
+    ...missing(nat, [`${chain} ! -d 224.0.0.0/4 -j MASQUERADE`]),
+  ];
+  const script = [
+    ...(filterOps.length > 0 ? ['*filter', ...filterOps, 'COMMIT'] : []),
+    ...(natOps.length > 0 ? ['*nat', ...natOps, 'COMMIT'] : []),
+  ];
+  return script.length === 0 ? '' : `${script.join('\n')}\n`;
+}
+
+/**
+ * Adds network `name`'s rules on `subnet` (as netavark's setup of its first container would) and turns IP
+ * forwarding on, as netavark does; false when that could not be done (the caller leaves it to netavark).
+ */
+export async function addNetworkRules(name: string, subnet: string): Promise<boolean> {
+  const saved = await runTool('iptables-save', []);
+  if (saved.code !== 0) return false;
+  const script = networkRulesAddition(saved.stdout, name, subnet);
+  if (script !== '' && (await runTool('iptables-restore', ['-w', '5', '--noflush'], { input: script })).code !== 0) {
+    return false;
+  }
+  const forward = '/proc/sys/net/ipv4/ip_forward';
+  try {
+    if (readFileSync(forward, 'utf8').trim() !== '1') writeFileSync(forward, '1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Removes `subnet`'s network rules; false when that could not be done (the caller leaves it to netavark). */
 export async function removeNetworkRules(subnet: string): Promise<boolean> {
   const saved = await runTool('iptables-save', []);
@@ -54,9 +118,14 @@ interface SavedRule {
   words: string[];
 }
 
-function parseSave(save: string): Map<string, { chains: Set<string>; rules: SavedRule[] }> {
-  const tables = new Map<string, { chains: Set<string>; rules: SavedRule[] }>();
-  let current: { chains: Set<string>; rules: SavedRule[] } | undefined;
+interface SavedTable {
+  chains: Set<string>;
+  rules: SavedRule[];
+}
+
+function parseSave(save: string): Map<string, SavedTable> {
+  const tables = new Map<string, SavedTable>();
+  let current: SavedTable | undefined;
   for (const line of save.split('\n')) {
     if (line.startsWith('*')) {
       current = { chains: new Set(), rules: [] };

@@ -1,8 +1,16 @@
-// Removing one network's netavark rules in one iptables-restore transaction (nat-rules.ts): the script made from
-// iptables-save text, on what netavark 1.4 wrote for a network with a published port, next to another network's
-// rules and Docker's own, which must stay. The real removal is tested with berthd in berthd-networks.test.ts.
+// One network's netavark rules, added and removed by berthd in one iptables-restore transaction each (nat-rules.ts):
+// the scripts made from iptables-save text, on what netavark 1.4 wrote for a network with a published port, next to
+// another network's rules and Docker's own, which must stay; and the real round trip on the host's iptables for a
+// TEST-NET subnet. berthd's own use of them is tested in berthd-networks.test.ts and network-isolation.test.ts.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { networkRulesRemoval } from '../../../src/engine/networks/nat-rules.js';
+import {
+  addNetworkRules,
+  natChainName,
+  networkRulesAddition,
+  networkRulesRemoval,
+  removeNetworkRules,
+} from '../../../src/engine/networks/nat-rules.js';
 
 // iptables-save on the test machine with two berthd networks (172.17.0.0/16 publishes 127.0.0.1:18080) and a rule
 // of Docker's that names the same subnet in another chain
@@ -75,5 +83,82 @@ describe('networkRulesRemoval', () => {
     expect(other).not.toContain('NETAVARK-DN-1D2E3F4A5B6C7'); // no such chain: none to flush
     expect(networkRulesRemoval(SAVE, '10.99.0.0/24')).toBe('');
     expect(networkRulesRemoval(SAVE, '10.89.4.0/2')).toBe(''); // a whole word, not a prefix
+  });
+});
+
+// iptables-save of a host where netavark has never run: Docker's rules only
+const DOCKER_ONLY = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A DOCKER-USER -j RETURN
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+COMMIT
+`;
+
+describe('networkRulesAddition', () => {
+  it("names a network's NAT chain as netavark does (the fixture's chain is netavark's for network natnet)", () => {
+    expect(natChainName('natnet')).toBe('NETAVARK-66E45F35665FD');
+    expect(networkRulesAddition(SAVE, 'natnet', '172.17.0.0/16')).toBe(''); // netavark made them all: nothing to add
+  });
+
+  it("adds netavark's chains, its FORWARD jump first, and the network's rules on a host without them", () => {
+    const chain = natChainName('web');
+    expect(networkRulesAddition(DOCKER_ONLY, 'web', '10.5.0.0/24')).toBe(
+      [
+        '*filter',
+        '-N NETAVARK_FORWARD',
+        '-I FORWARD 1 -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD',
+        '-A NETAVARK_FORWARD -d 10.5.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+        '-A NETAVARK_FORWARD -s 10.5.0.0/24 -j ACCEPT',
+        'COMMIT',
+        '*nat',
+        `-N ${chain}`,
+        `-A POSTROUTING -s 10.5.0.0/24 -j ${chain}`,
+        `-A ${chain} -d 10.5.0.0/24 -j ACCEPT`,
+        `-A ${chain} ! -d 224.0.0.0/4 -j MASQUERADE`,
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("adds only the new network's rules next to another network's", () => {
+    const script = networkRulesAddition(SAVE, 'web', '10.5.0.0/24');
+    expect(script).not.toContain('-N NETAVARK_FORWARD');
+    expect(script).not.toContain('-I FORWARD');
+    expect(script).toContain('-A NETAVARK_FORWARD -s 10.5.0.0/24 -j ACCEPT');
+    expect(script).not.toContain('172.17');
+  });
+});
+
+const iptables = spawnSync('iptables-save').status === 0;
+
+describe.runIf(iptables)('network rules on the host', () => {
+  it('are added once, found by the removal, and removed whole', async () => {
+    // TEST-NET-2 and a name of this run: no other network's rules are touched
+    const subnet = '198.51.100.0/24';
+    const name = `berth-nat-test-${process.pid}`;
+    const lines = (): string[] =>
+      spawnSync('iptables-save')
+        .stdout.toString()
+        .split('\n')
+        .filter((l) => l.includes(subnet) || l.includes(natChainName(name)));
+    try {
+      expect(await addNetworkRules(name, subnet)).toBe(true);
+      expect(lines()).toHaveLength(6); // the chain, the POSTROUTING jump, its two rules, two NETAVARK_FORWARD rules
+      expect(await addNetworkRules(name, subnet)).toBe(true);
+      expect(lines()).toHaveLength(6); // not twice
+    } finally {
+      expect(await removeNetworkRules(subnet)).toBe(true);
+    }
+    expect(lines()).toEqual([]);
   });
 });
