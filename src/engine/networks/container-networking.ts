@@ -12,7 +12,7 @@ import { choosePorts, reservedAddresses, setupEndpoint, teardownEndpoint } from 
 import { connectNetwork, disconnectNetwork } from './network-connect.js';
 import type { NetworkEditing } from './network-connect.js';
 import { hostsFile, resolvConf } from './etc-files.js';
-import { canLeaveDirectly, clearLastRules, startLeave } from './leave.js';
+import { canLeaveDirectly, startLeave } from './leave.js';
 import { createNetns, hostLinkNames, removeNetns } from './host-net.js';
 import type { AttachedContainer } from './network-json.js';
 import { settingsJson } from './network-json.js';
@@ -205,6 +205,7 @@ export class ContainerNetworking implements NetworkAttachments {
 
   async disconnect(c: ContainerRecord): Promise<void> {
     this.attached.delete(c.id);
+    if (this.service.leaving.has(c.id)) return; // its exit started the leave (a removal calls this again)
     const active = this.service.store.activeOf(c.id);
     if (!active) {
       if (this.madeNamespaces.delete(c.id)) await removeNetns(this.service.store.netnsPath(c.id));
@@ -213,25 +214,19 @@ export class ContainerNetworking implements NetworkAttachments {
     const networks = active.endpoints.map((e) => e.networkId);
     const emitAll = (): void => networks.forEach((id) => this.emit('disconnect', c, id));
     const current = (): boolean => this.service.store.activeOf(c.id) === active && !this.service.leaving.has(c.id);
-    // Deciding touches only berthd's records (no host lock). A leave's interfaces and namespace go after the
-    // exit is recorded (leave.ts): deleting an interface waits for the kernel (~15-30 ms), and nothing about the
-    // stopped container needs it gone before its next start, its removal or its network's (which wait for it).
-    const decided = await this.service.local(async () => {
-      if (!current()) return 'done';
-      return canLeaveDirectly(this.service, active) ? startLeave(this.service, active, this.log) : 'locked';
+    // Deciding touches only berthd's records (no host lock). A leave's interfaces and namespace go after the exit
+    // is recorded (leave.ts): deleting an interface waits for the kernel (~15-30 ms), and the stopped container
+    // needs neither gone before its next start or its network's removal, which wait for it.
+    const leave = await this.service.local(async () => {
+      if (!current()) return undefined;
+      return canLeaveDirectly(this.service, active) ? startLeave(this.service, active, this.log) : 'netavark';
     });
-    // The last container on a network: the network's rules go first, under the host lock (leave.ts)
-    const leave =
-      decided !== 'locked'
-        ? decided
-        : await this.service.exclusive(async () => {
-            if (!current()) return 'done';
-            if (await clearLastRules(this.service, active)) return startLeave(this.service, active, this.log);
-            await this.teardownAll(active);
-            emitAll();
-            return 'done';
-          });
-    if (leave !== 'done') void leave.left.then(emitAll, () => undefined);
+    if (leave === 'netavark') {
+      await this.service.exclusive(async () => {
+        if (current()) await this.teardownAll(active);
+      });
+      emitAll();
+    } else void leave?.left.then(emitAll, () => undefined);
   }
 
   /**
@@ -298,9 +293,9 @@ export class ContainerNetworking implements NetworkAttachments {
     await this.service.names.closeAll();
   }
 
+  /** At the container's removal; a leave still going ends after it (a network's removal waits for it). */
   async remove(c: ContainerRecord): Promise<void> {
     await this.disconnect(c);
-    await this.service.leaveEnded(c.id);
   }
 
   inspect(c: ContainerRecord): unknown {

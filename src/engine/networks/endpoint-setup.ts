@@ -240,12 +240,16 @@ export async function teardownEndpoint(opts: {
   const n = service.store.find(e.networkId);
   // the containers leaving outside the lock go first: the network's rules go only once no other interface is left
   if (!othersOn) await service.leftFrom(e.networkId);
-  // netavark is needed for published ports (its DNAT rules); otherwise deleting the interface is all it does, and
-  // for the network's last container berthd removes the network's rules itself, in one transaction (nat-rules.ts)
+  // netavark is needed for published ports (its DNAT rules); otherwise deleting the interface is all it does. A
+  // user network keeps its rules until it is removed (network-service.ts); the default network gives its subnet up
+  // with its last container, and berthd removes its rules then, in one transaction (nat-rules.ts).
   const ports = hasPorts(e);
   const last = !othersOn && !active.endpoints.some((x) => x.networkId === e.networkId);
-  const rulesRemoved = !ports && last && n?.subnet !== undefined && (await removeNetworkRules(n.subnet));
-  const direct = !ports && (othersOn || rulesRemoved) && (await deleteInterface(active.netns, e.interfaceName));
+  const keepRules = othersOn || !last || (n !== undefined && n.name !== 'bridge');
+  const direct =
+    !ports &&
+    (keepRules || (n?.subnet !== undefined && (await removeNetworkRules(n.subnet)))) &&
+    (await deleteInterface(active.netns, e.interfaceName));
   if (!direct) {
     await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
       (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),

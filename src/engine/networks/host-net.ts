@@ -62,12 +62,12 @@ export async function withHostLock<T>(path: string, section: () => Promise<T>): 
 
 /** Every IPv4 subnet the host routes or has an address in (the default route excluded). */
 export async function hostSubnets(): Promise<Cidr[]> {
-  const routes = JSON.parse(await run('ip', ['-4', '-j', 'route', 'show', 'table', 'all'], 'ip route')) as {
-    dst: string;
-  }[];
-  const addrs = JSON.parse(await run('ip', ['-4', '-j', 'addr'], 'ip addr')) as {
-    addr_info?: { local: string; prefixlen: number }[];
-  }[];
+  const [routesText, addrsText] = await Promise.all([
+    run('ip', ['-4', '-j', 'route', 'show', 'table', 'all'], 'ip route'),
+    run('ip', ['-4', '-j', 'addr'], 'ip addr'),
+  ]);
+  const routes = JSON.parse(routesText) as { dst: string }[];
+  const addrs = JSON.parse(addrsText) as { addr_info?: { local: string; prefixlen: number }[] }[];
   const out: Cidr[] = [];
   for (const r of routes) {
     if (r.dst === 'default' || r.dst.startsWith('127.') || r.dst.includes(':')) continue;

@@ -1,12 +1,13 @@
 // The rules netavark 1.4 keeps for one IPv4 bridge network (its NAT chain `NETAVARK-<hash>` and the jump to it from
 // POSTROUTING, its port-forwarding chain `NETAVARK-DN-<hash>` and the jumps to it, and its two NETAVARK_FORWARD
-// rules), added by berthd for a network's first container without published ports and removed by berthd when the
-// network's last container leaves: one `iptables-save` and one `iptables-restore --noflush` transaction each, where
-// netavark runs an `iptables -C` and an `iptables -A` or `-D` per rule, one process at a time (its setup ~40-60 ms,
-// its teardown ~230 ms on the benchmark machine). berthd writes exactly netavark's rules under netavark's names, so
-// netavark, still used for published ports, finds them as its own. What is removed is read from iptables-save, not
-// written from what netavark is thought to make, so only what exists is removed; anything unexpected leaves the
-// work to netavark.
+// rules), made by berthd when a user network is created (and checked by a network's first container without
+// published ports), and removed by berthd when the network is removed (the default network: with its last
+// container): one `iptables-save` and one `iptables-restore --noflush` transaction each, where netavark runs an
+// `iptables -C` and an `iptables -A` or `-D` per rule, one process at a time (its setup ~40-60 ms, its teardown
+// ~230 ms on the benchmark machine). berthd writes exactly netavark's rules under netavark's names, so netavark,
+// still used for published ports, finds them as its own. What is removed is read from iptables-save, not written
+// from what netavark is thought to make, so only what exists is removed; anything unexpected leaves the work to
+// netavark.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runTool } from '../runtime/run-tool.js';

@@ -21,6 +21,7 @@ import {
 import { defaultGateway, formatCidr, formatIp, overlaps, parseCidr, pickSubnet } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import { isolateBridge, releaseBridge, sweepIsolation } from './isolation.js';
+import { addNetworkRules, removeNetworkRules } from './nat-rules.js';
 import { checkCreateRequest } from './create-request.js';
 import type { NetworkCreateRequest } from './create-request.js';
 import { NetworkStore } from './network-store.js';
@@ -52,6 +53,7 @@ export class NetworkService {
   private readonly leaves = new Map<string, Promise<void>>();
   private readonly lock: Lock = createLock();
   private readonly hostLock: string;
+  private readonly log: (line: string) => void;
   /** Sections called and not finished; the host lock is held while there are any. */
   private queued = 0;
   private releaseHost: (() => void) | undefined;
@@ -60,6 +62,7 @@ export class NetworkService {
     this.store = NetworkStore.open(opts.root);
     this.events = opts.events;
     this.hostLock = opts.hostLock ?? HOST_LOCK;
+    this.log = opts.log ?? (() => undefined);
     let cached: { generation: number; view: NameView } | undefined;
     this.names = new NameServer({
       view: () => {
@@ -68,7 +71,7 @@ export class NetworkService {
           cached = { generation, view: nameView(this.store.all(), this.store.allActive()) };
         return cached.view;
       },
-      log: opts.log ?? (() => undefined),
+      log: this.log,
     });
   }
 
@@ -168,14 +171,15 @@ export class NetworkService {
       }
       const id = NetworkStore.newId();
       const bridge = req.bridgeName ?? `br-${id.slice(0, 12)}`;
-      if ((await hostLinkNames()).has(bridge) || this.store.all().some((n) => n.bridge === bridge)) {
+      // the host's links and subnets read side by side (three ip processes)
+      const [links, taken] = await Promise.all([hostLinkNames(), this.takenSubnets()]);
+      if (links.has(bridge) || this.store.all().some((n) => n.bridge === bridge)) {
         throw new EngineError(
           'conflict',
           'ENGINE_BRIDGE_EXISTS',
           `bridge name ${bridge} is already in use on this host`,
         );
       }
-      const taken = await this.takenSubnets();
       let subnet: Cidr | undefined = req.subnet;
       if (subnet && taken.some((t) => overlaps(t, subnet as Cidr))) {
         throw new EngineError(
@@ -204,7 +208,13 @@ export class NetworkService {
         dnsEnabled: true,
         mtu: req.mtu,
       };
-      await this.makeBridge(n);
+      // Its rules too (as dockerd makes them at create, and keeps them until the network goes): its first container
+      // then finds them in place. One that could not be made is made by that container's setup, or netavark's.
+      const [, ruled] = await Promise.all([
+        this.makeBridge(n),
+        n.internal ? true : addNetworkRules(n.name, n.subnet as string),
+      ]);
+      if (!ruled) this.log(`the rules of network ${n.name} could not be made; its first container makes them`);
       await this.store.save(n);
       this.events.emit('network', 'create', n.id, { name: n.name, type: n.driver });
       return n;
@@ -296,14 +306,25 @@ export class NetworkService {
   }
 
   /**
-   * Deletes the bridge and takes it out of the isolation table side by side: the deletion waits for the kernel
-   * (~50 ms), and a bridge being dropped has no container left to isolate. A bridge whose deletion failed is
-   * isolated again when a container next joins its network (materialize).
+   * Deletes the bridge, takes it out of the isolation table and removes the network's rules, side by side: the
+   * deletion waits for the kernel (~50 ms), and a bridge being dropped has no container left to isolate or NAT. A
+   * bridge whose deletion failed is isolated again when a container next joins its network (materialize); rules
+   * that could not be removed fail the removal, which can be tried again.
    */
   private async dropBridge(n: NetworkRecord): Promise<void> {
     if (!n.bridge) return;
-    const done = await Promise.allSettled([deleteLink(n.bridge), releaseBridge(n.bridge)]);
+    const subnet = n.subnet;
+    const done = await Promise.allSettled([
+      deleteLink(n.bridge),
+      releaseBridge(n.bridge),
+      subnet === undefined ? true : removeNetworkRules(subnet),
+    ]);
     for (const r of done) if (r.status === 'rejected') throw r.reason;
+    if (done[2]?.status === 'fulfilled' && done[2].value === false) {
+      throw new EngineError('internal', 'ENGINE_NETWORK_HOST', `removing the rules of network ${n.name} failed`, {
+        hint: 'check that iptables-save and iptables-restore work on this host, then remove the network again',
+      });
+    }
   }
 
   /** The host's subnets and those of this berthd's networks (some may have no bridge yet). */

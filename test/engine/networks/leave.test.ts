@@ -1,7 +1,7 @@
 // Leaving outside the network lock (leave.ts), as decisions on records: which containers may leave by deleting
-// their interfaces, that one leaving counts as gone for every decision while its addresses stay taken, and that
-// a network's last container waits for the interfaces of those leaving before netavark removes the rules; and, with
-// a real namespace, that a leave runs after the exit and what waits for it (NetworkService.leaveEnded).
+// their interfaces, that one leaving counts as gone for every decision while its addresses stay taken, and that a
+// network's last container torn down by netavark waits for the interfaces of those leaving; and, with a real
+// namespace, that a leave runs after the exit and what waits for it (NetworkService.leaveEnded).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/engine/events/event-bus.js';
 import { createNetns } from '../../../src/engine/networks/host-net.js';
-import { canLeaveDirectly, clearLastRules, startLeave } from '../../../src/engine/networks/leave.js';
+import { canLeaveDirectly, startLeave } from '../../../src/engine/networks/leave.js';
 import { NetworkService } from '../../../src/engine/networks/network-service.js';
 import type { ActiveContainer, ActiveEndpoint, NetworkRecord } from '../../../src/engine/networks/types.js';
 
@@ -39,6 +39,20 @@ function endpoint(networkId: string, ip: string, ports: unknown[] = []): ActiveE
   };
 }
 
+const net = (id: string, name: string, subnet: string): NetworkRecord => ({
+  id,
+  name,
+  driver: 'bridge',
+  created: '',
+  internal: false,
+  attachable: false,
+  labels: {},
+  options: {},
+  ipamRequest: [],
+  subnet,
+  dnsEnabled: false,
+});
+
 const container = (id: string, ...endpoints: ActiveEndpoint[]): ActiveContainer => ({
   containerId: id,
   netns: `/nonexistent/${id}`,
@@ -47,15 +61,20 @@ const container = (id: string, ...endpoints: ActiveEndpoint[]): ActiveContainer 
 });
 
 describe('leaving a network outside the lock', () => {
-  it('is for containers whose every endpoint has no published ports and another container that stays', async () => {
+  it("is for containers without published ports, but not for the default network's last one", async () => {
     const s = service();
+    await s.store.save(net('n1', 'one', '10.1.0.0/24'));
+    await s.store.save(net('n2', 'two', '10.2.0.0/24'));
+    await s.store.save(net('d', 'bridge', '10.3.0.0/24'));
     const a = container('a', endpoint('n1', '10.1.0.2'));
     const b = container('b', endpoint('n1', '10.1.0.3'), endpoint('n2', '10.2.0.3'));
     const p = container('p', endpoint('n1', '10.1.0.4', [{ host_port: 8080, container_port: 80 }]));
-    for (const c of [a, b, p]) await s.store.saveActive(c);
-    expect(canLeaveDirectly(s, a)).toBe(true);
-    expect(canLeaveDirectly(s, b)).toBe(false); // the last on n2: netavark removes n2's rules
+    const onDefault = container('o', endpoint('d', '10.3.0.2'));
+    for (const c of [a, b, p, onDefault]) await s.store.saveActive(c);
+    expect(canLeaveDirectly(s, a)).toBe(true); // others stay on n1
+    expect(canLeaveDirectly(s, b)).toBe(true); // the last on n2, a user network: its rules stay with it
     expect(canLeaveDirectly(s, p)).toBe(false); // its DNAT rules are netavark's
+    expect(canLeaveDirectly(s, onDefault)).toBe(false); // the default network gives its bridge up: netavark
   });
 
   it('counts a leaving container as gone for decisions, and lets the last one wait for its interfaces', async () => {
@@ -67,7 +86,7 @@ describe('leaving a network outside the lock', () => {
     let gone = (): void => undefined;
     s.leaving.set('a', new Promise<void>((r) => (gone = r)));
     expect(s.usedByOthers('n1', 'b')).toBe(false); // b is the last: it tears the network down
-    expect(canLeaveDirectly(s, b)).toBe(false);
+    expect(canLeaveDirectly(s, b)).toBe(false); // the last on n1, not a network of this store: netavark
     expect(s.usedByOthers('n1', undefined)).toBe(true); // b itself still counts
     expect(s.store.allActive().map((x) => x.containerId)).toContain('a'); // a's address stays taken
     let waited = false;
@@ -80,32 +99,6 @@ describe('leaving a network outside the lock', () => {
     gone();
     await wait;
     expect(waited).toBe(true);
-  });
-
-  it("lets a network's last container leave the same way once berthd has removed the network's rules", async () => {
-    const s = service();
-    const net = (id: string, name: string, subnet: string): NetworkRecord => ({
-      id,
-      name,
-      driver: 'bridge',
-      created: '',
-      internal: false,
-      attachable: false,
-      labels: {},
-      options: {},
-      ipamRequest: [],
-      subnet,
-      dnsEnabled: false,
-    });
-    // subnets of TEST-NET-3 that no rule on the host names: removing their rules finds nothing and succeeds
-    await s.store.save(net('n1', 'user', '203.0.113.0/25'));
-    await s.store.save(net('n2', 'bridge', '203.0.113.128/25'));
-    const last = container('last', endpoint('n1', '203.0.113.2'));
-    const onDefault = container('d', endpoint('n2', '203.0.113.130'));
-    const withPorts = container('p', endpoint('n1', '203.0.113.3', [{ host_port: 8080, container_port: 80 }]));
-    expect(await clearLastRules(s, last)).toBe(true);
-    expect(await clearLastRules(s, onDefault)).toBe(false); // the default network gives its bridge up: netavark
-    expect(await clearLastRules(s, withPorts)).toBe(false); // its DNAT rules are netavark's
   });
 
   it('runs after the exit: the record and the namespace go in the background, and leaveEnded waits for that', async () => {
