@@ -208,14 +208,22 @@ export class NetworkService {
         dnsEnabled: true,
         mtu: req.mtu,
       };
+      // Write-ahead: saved before the host is touched, so that a crash leaves a record whose removal undoes it.
+      await this.store.save(n);
       // Its rules too (as dockerd makes them at create, and keeps them until the network goes): its first container
       // then finds them in place. One that could not be made is made by that container's setup, or netavark's.
-      const [, ruled] = await Promise.all([
+      const made = await Promise.allSettled([
         this.makeBridge(n),
         n.internal ? true : addNetworkRules(n.name, n.subnet as string),
       ]);
-      if (!ruled) this.log(`the rules of network ${n.name} could not be made; its first container makes them`);
-      await this.store.save(n);
+      if (made[0].status === 'rejected') {
+        await this.dropBridge(n).catch(() => undefined);
+        await this.store.delete(n.id);
+        throw made[0].reason;
+      }
+      if (made[1].status !== 'fulfilled' || !made[1].value) {
+        this.log(`the rules of network ${n.name} could not be made; its first container makes them`);
+      }
       this.events.emit('network', 'create', n.id, { name: n.name, type: n.driver });
       return n;
     });
