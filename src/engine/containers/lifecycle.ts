@@ -253,11 +253,13 @@ export class Lifecycle {
   private async finishExit(c: ContainerRecord, exitCode: number, oomKilled: boolean): Promise<void> {
     const { store, events } = this.deps;
     await store.save(c);
-    await releaseProcess(this, c);
+    const released = releaseProcess(this, c);
+    await released.decided;
     if (oomKilled) events.emit('container', 'oom', c.id, { name: c.name, image: c.image, ...labelsOf(c) });
     events.emit('container', 'die', c.id, { name: c.name, image: c.image, exitCode: String(exitCode), ...labelsOf(c) });
     for (const w of this.waiters.get(c.id) ?? []) w(c);
     this.waiters.delete(c.id);
+    await released.all; // the recording (which a start and a removal wait for) ends once the runc state is gone
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {

@@ -40,6 +40,7 @@ export function startLeave(
 ): { left: Promise<void> } {
   const id = active.containerId;
   const gone = (async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // after the exit's answer has gone out
     for (const e of active.endpoints) {
       if (!(await deleteInterface(active.netns, e.interfaceName))) log(`deleting ${e.interfaceName} of ${id} failed`);
     }
