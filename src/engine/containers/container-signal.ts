@@ -3,6 +3,7 @@
 // from berthd (runtime/process-signal.ts), it costs no process; `runc kill --all` (every process of the cgroup)
 // remains for a container in another's or the host's pid namespace, a signal Node has no number for (real-time
 // ones), and a record from a berthd that did not keep start times.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Runc } from '../runtime/runc.js';
 import { signalProcess } from '../runtime/process-signal.js';
 import type { ContainerRecord } from './container-store.js';
@@ -22,4 +23,9 @@ export async function signalContainer(runc: Runc, c: ContainerRecord, signal: st
 function ownPidNamespace(c: Pick<ContainerRecord, 'hostConfig'>): boolean {
   const mode = String(c.hostConfig.PidMode ?? '');
   return mode !== 'host' && !mode.startsWith('container:');
+}
+
+/** Resolves true once `seconds` have passed; never for a negative grace period (Docker's "wait as long as it takes"). */
+export function graceOver(seconds: number): Promise<boolean> {
+  return seconds < 0 ? new Promise<boolean>(() => undefined) : delay(seconds * 1000).then(() => true);
 }

@@ -3,7 +3,6 @@
 // before it is announced, so a restarted berthd sees what clients were told.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { EngineError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ImageStore } from '../images/image-store.js';
@@ -15,7 +14,7 @@ import type { SeccompSettings } from '../runtime/oci-security.js';
 import type { ContainerRecord } from './container-store.js';
 import { labelsOf } from './container-labels.js';
 import { signalName } from './signals.js';
-import { signalContainer } from './container-signal.js';
+import { graceOver, signalContainer } from './container-signal.js';
 import type { ContainerStore } from './container-store.js';
 import type { AttachmentsJson, ContainerPaths } from './docker-json.js';
 import { summaryPorts } from './docker-json.js';
@@ -331,7 +330,8 @@ export class Lifecycle {
     const exited = this.waitExit(c.id);
     await signalContainer(this.deps.runc, c, signal).catch(() => undefined);
     if (c.state.Paused) await this.deps.runc.resume(c.id).catch(() => undefined); // so the signal is acted on
-    const timedOut = await Promise.race([exited.then(() => false), delay(grace * 1000).then(() => true)]);
+    // -t 0: SIGKILL at once, not after a timer's turn; a negative grace waits for the exit as long as it takes (moby)
+    const timedOut = grace === 0 || (await Promise.race([exited.then(() => false), graceOver(grace)]));
     if (timedOut) {
       await signalContainer(this.deps.runc, c, 'SIGKILL').catch(() => undefined);
       await exited;

@@ -1,7 +1,8 @@
 // A stop returns once the exit is recorded; the rootfs and /dev/shm unmounts and the network leave run after it
 // (container-remove.ts PendingUnmounts, networks/leave.ts). What uses them again right after must wait for them and
 // not find them half gone: a start at once reuses nothing that is going (its files are all there, its network
-// works), a copy out at once reads the files, and in the end nothing of the container stays mounted.
+// works), a copy out at once reads the files, and in the end nothing of the container stays mounted. And the grace
+// period of a stop as dockerd reads it: none kills at once, a negative one waits for the exit.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ describe.runIf(ready)('a container used again right after its stop', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await docker('rm', '-f', `${tag}-srv`, `${tag}-c`).catch(() => undefined);
+    await docker('rm', '-f', `${tag}-srv`, `${tag}-c`, `${tag}-t`).catch(() => undefined);
     await docker('network', 'rm', net).catch(() => undefined);
     await daemon?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -88,4 +89,17 @@ describe.runIf(ready)('a container used again right after its stop', () => {
       5000,
     );
   }, 120_000);
+
+  it('stop -t 0 kills at once; a negative -t waits for the exit as long as it takes, as with dockerd', async () => {
+    const t = `${tag}-t`;
+    // SIGTERM makes it exit 7 after a second and a half, well past the kill a zero grace sends at once
+    const script = "trap 'sleep 1.5; exit 7' TERM; while true; do sleep 0.1; done";
+    expect((await docker('run', '-d', '--name', t, image, 'sh', '-c', script)).code).toBe(0);
+    expect((await docker('stop', '-t', '-1', t)).code).toBe(0);
+    expect((await docker('inspect', '-f', '{{.State.ExitCode}}', t)).stdout.trim()).toBe('7');
+    expect((await docker('start', t)).code).toBe(0);
+    expect((await docker('stop', '-t', '0', t)).code).toBe(0);
+    expect((await docker('inspect', '-f', '{{.State.ExitCode}}', t)).stdout.trim()).toBe('137');
+    expect((await docker('rm', t)).code).toBe(0);
+  }, 60_000);
 });
