@@ -331,7 +331,7 @@ describe.runIf(hasTools)('berthd networks with the docker CLI as client', () => 
     // and the network comes back whole for the next ones
     expect((await docker('start', srv, names[0] as string)).code).toBe(0);
     expect((await fetch(netL, `http://${srv}/`, 10)).stdout).toBe('stay\n');
-    // a network removed right after its last container stopped: the removal waits for the leave, and works
+    // a network removed right after its last container stopped: its leave, still going, does not stand in the way
     expect((await docker('stop', '-t', '0', srv, names[0] as string)).code).toBe(0);
     const removed = await docker('network', 'rm', netL);
     expect(removed.code, removed.stderr).toBe(0);

@@ -216,7 +216,7 @@ export class ContainerNetworking implements NetworkAttachments {
     const current = (): boolean => this.service.store.activeOf(c.id) === active && !this.service.leaving.has(c.id);
     // Deciding touches only berthd's records (no host lock). A leave's interfaces and namespace go after the exit
     // is recorded (leave.ts): deleting an interface waits for the kernel (~15-30 ms), and the stopped container
-    // needs neither gone before its next start or its network's removal, which wait for it.
+    // needs neither gone before its next start, which waits for them; its network's removal does not need them.
     const leave = await this.service.local(async () => {
       if (!current()) return undefined;
       return canLeaveDirectly(this.service, active) ? startLeave(this.service, active, this.log) : 'netavark';
@@ -226,7 +226,7 @@ export class ContainerNetworking implements NetworkAttachments {
         if (current()) await this.teardownAll(active);
       });
       emitAll();
-    } else void leave?.left.then(emitAll, () => undefined);
+    } else if (leave) emitAll(); // let go as clients see it: network inspect no longer lists it
   }
 
   /**
@@ -260,7 +260,8 @@ export class ContainerNetworking implements NetworkAttachments {
    * left on the network neither block its removal nor outlive it.
    */
   async removeNetwork(ref: string): Promise<void> {
-    await this.service.leaveEnded();
+    // Containers still leaving it are gone as far as it is concerned: their interfaces, deleted inside their own
+    // namespaces, need neither the bridge nor the rules, which go side by side with them.
     await this.service.exclusive(async () => {
       await this.sweepLocked();
       await this.service.removeLocked(ref, (n) => this.attachedTo(n).map((c) => c.name));

@@ -4,9 +4,10 @@
 // outside the lock, and the record is dropped in a section again. The exit that started the leave does not wait
 // for it: deleting an interface waits for the kernel (15-30 ms), so a down of many containers, or a chain of them,
 // would otherwise wait for each. Until the record goes the container's addresses stay taken, but it counts as gone
-// for every decision (NetworkService.usedByOthers) and for clients (network inspect); its next start and its
-// network's removal wait for the leave to end (NetworkService.leaveEnded); a network's last container, when
-// netavark tears it down, first waits for the interfaces of those leaving (NetworkService.leftFrom).
+// for every decision (NetworkService.usedByOthers) and for clients (network inspect, and its `disconnect` events
+// are sent as the leave starts); its next start waits for the leave to end (NetworkService.leaveEnded), its
+// network's removal does not; a network's last container, when netavark tears it down, first waits for the
+// interfaces of those leaving (NetworkService.leftFrom).
 import { hasPorts } from './endpoint-setup.js';
 import { removeNetns } from './host-net.js';
 import type { NetworkService } from './network-service.js';

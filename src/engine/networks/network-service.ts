@@ -48,7 +48,8 @@ export class NetworkService {
   readonly leaving = new Map<string, Promise<void>>();
   /**
    * The same leaves until their records are dropped too. A container's exit does not wait for its leave; what
-   * needs the leave done waits here: the container's next start or its removal, a network's removal, berthd's stop.
+   * needs the leave done waits here: the container's next start (its namespace file is the same) and its network
+   * changes, and berthd's stop.
    */
   private readonly leaves = new Map<string, Promise<void>>();
   private readonly lock: Lock = createLock();

@@ -55,7 +55,6 @@ export function networkRoutes(router: ApiRouter, networking: ContainerNetworking
   router.on('POST', '/networks/prune', async (req, res) => {
     const filters = parseFilters(req.query.get('filters'));
     const deleted: string[] = [];
-    await service.leaveEnded(); // a container that just stopped has let go of its network only once its leave ends
     for (const n of prunableNetworks(service.store.all(), filters, inUse)) {
       await service.remove(n.id, (x) => networking.attachedTo(x).map((c) => c.name));
       deleted.push(n.name);
