@@ -1,6 +1,6 @@
 // Docker's DELETE /containers/{id} after its checks, and what an exit and a removal both let go of: the runc
 // state, the rootfs and /dev/shm mounts, and the network endpoints.
-import { setTimeout as delay } from 'node:timers/promises';
+import { setTimeout as delay, setImmediate as nextTurn } from 'node:timers/promises';
 import { EngineError } from '../errors.js';
 import { unmountAll } from '../runtime/overlay.js';
 import type { ContainerRecord } from './container-store.js';
@@ -45,7 +45,7 @@ export function releaseProcess(
   const { runc, log } = lifecycle.deps;
   const decided = lifecycle.networks.disconnect(c).catch((e: unknown) => log(`disconnect ${c.id}: ${String(e)}`));
   const all = decided.then(async () => {
-    await nextTurn();
+    await nextTurn(); // after the I/O of this turn: the exit's answer, written now, goes out first
     lifecycle.unmounts.track(
       c.id,
       unmountAll([lifecycle.paths(c).rootfs, shmDir(lifecycle, c.id)]).catch(() => undefined),
@@ -53,11 +53,6 @@ export function releaseProcess(
     await runc.release(c.id).catch((e: unknown) => log(`releasing ${c.id}: ${String(e)}`));
   });
   return { decided, all };
-}
-
-/** Resolves after the I/O of this turn: an answer written now goes out before what follows. */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

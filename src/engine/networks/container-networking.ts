@@ -217,16 +217,18 @@ export class ContainerNetworking implements NetworkAttachments {
     // Deciding touches only berthd's records (no host lock). A leave's interfaces and namespace go after the exit
     // is recorded (leave.ts): deleting an interface waits for the kernel (~15-30 ms), and the stopped container
     // needs neither gone before its next start, which waits for them; its network's removal does not need them.
-    const leave = await this.service.local(async () => {
-      if (!current()) return undefined;
-      return canLeaveDirectly(this.service, active) ? startLeave(this.service, active, this.log) : 'netavark';
+    const how = await this.service.local(async () => {
+      if (!current()) return 'done';
+      if (!canLeaveDirectly(this.service, active)) return 'netavark';
+      startLeave(this.service, active, this.log);
+      return 'leaving';
     });
-    if (leave === 'netavark') {
+    if (how === 'netavark') {
       await this.service.exclusive(async () => {
         if (current()) await this.teardownAll(active);
       });
-      emitAll();
-    } else if (leave) emitAll(); // let go as clients see it: network inspect no longer lists it
+    }
+    if (how !== 'done') emitAll(); // a leaving one is let go as clients see it: network inspect no longer lists it
   }
 
   /**
@@ -294,7 +296,7 @@ export class ContainerNetworking implements NetworkAttachments {
     await this.service.names.closeAll();
   }
 
-  /** At the container's removal; a leave still going ends after it (a network's removal waits for it). */
+  /** At the container's removal; a leave its exit started may still be going (leave.ts). */
   async remove(c: ContainerRecord): Promise<void> {
     await this.disconnect(c);
   }

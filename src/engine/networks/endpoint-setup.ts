@@ -11,7 +11,7 @@ import { formatIp, parseCidr, parseIp, pickAddress } from './ipam.js';
 import type { Cidr } from './ipam.js';
 import type { PortMapping } from './netavark.js';
 import { netavarkInput, setup, teardown } from './netavark.js';
-import { addNetworkRules, removeNetworkRules } from './nat-rules.js';
+import { addNetworkRules } from './nat-rules.js';
 import type { NetworkService } from './network-service.js';
 import { conflictingPort } from './ports.js';
 import { addVeth, containerMac, deleteInterface, newHostName } from './veth.js';
@@ -241,15 +241,11 @@ export async function teardownEndpoint(opts: {
   // the containers leaving outside the lock go first: the network's rules go only once no other interface is left
   if (!othersOn) await service.leftFrom(e.networkId);
   // netavark is needed for published ports (its DNAT rules); otherwise deleting the interface is all it does. A
-  // user network keeps its rules until it is removed (network-service.ts); the default network gives its subnet up
-  // with its last container, and berthd removes its rules then, in one transaction (nat-rules.ts).
-  const ports = hasPorts(e);
+  // network's rules go with its bridge (NetworkService.dropBridge): when a user network is removed, and when the
+  // default network gives its subnet up with its last container (settle below). A network whose record is gone
+  // leaves its last container to netavark, which knows what it made.
   const last = !othersOn && !active.endpoints.some((x) => x.networkId === e.networkId);
-  const keepRules = othersOn || !last || (n !== undefined && n.name !== 'bridge');
-  const direct =
-    !ports &&
-    (keepRules || (n?.subnet !== undefined && (await removeNetworkRules(n.subnet)))) &&
-    (await deleteInterface(active.netns, e.interfaceName));
+  const direct = !hasPorts(e) && (!last || n !== undefined) && (await deleteInterface(active.netns, e.interfaceName));
   if (!direct) {
     await teardown({ aardvarkDir: service.store.aardvarkDir, netns: active.netns, input: e.netavarkInput }).catch(
       (err: unknown) => opts.log(`netavark teardown of ${active.containerId} on ${e.networkId}: ${String(err)}`),

@@ -8,6 +8,7 @@
 // are sent as the leave starts); its next start waits for the leave to end (NetworkService.leaveEnded), its
 // network's removal does not; a network's last container, when netavark tears it down, first waits for the
 // interfaces of those leaving (NetworkService.leftFrom).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { hasPorts } from './endpoint-setup.js';
 import { removeNetns } from './host-net.js';
 import type { NetworkService } from './network-service.js';
@@ -29,19 +30,15 @@ export function canLeaveDirectly(service: NetworkService, active: ActiveContaine
 }
 
 /**
- * Starts the leave of `active` (canLeaveDirectly said yes); call inside a section; the returned promise takes the
- * lock again at its end, so only await it outside one. A crash in between leaves the record, which the next sweep
+ * Starts the leave of `active` (canLeaveDirectly said yes); call inside a section; NetworkService.leaveEnded
+ * waits for its end, which takes the lock again, so only outside one. A crash in between leaves the record, which the next sweep
  * tears down, and so does a namespace that could not be removed. An interface that cannot be deleted is logged:
  * the namespace goes anyway, and its interfaces with it.
  */
-export function startLeave(
-  service: NetworkService,
-  active: ActiveContainer,
-  log: (line: string) => void,
-): { left: Promise<void> } {
+export function startLeave(service: NetworkService, active: ActiveContainer, log: (line: string) => void): void {
   const id = active.containerId;
   const gone = (async () => {
-    await new Promise((resolve) => setImmediate(resolve)); // after the exit's answer has gone out
+    await nextTurn(); // after the exit's answer has gone out
     for (const e of active.endpoints) {
       if (!(await deleteInterface(active.netns, e.interfaceName))) log(`deleting ${e.interfaceName} of ${id} failed`);
     }
@@ -51,12 +48,8 @@ export function startLeave(
     log(`leaving the networks of ${id}: ${String(err)}`);
     return false; // the record stays, naming the namespace, for the next sweep
   });
-  service.leaving.set(
-    id,
-    gone.then(() => undefined),
-  );
   // Nothing to settle at the end: the bridge of a user network stays for its next containers (the default network,
-  // whose bridge goes with its last container, is torn down by netavark under the lock).
+  // whose bridge goes with its last container, leaves under the lock, where the network gives it up).
   const left = gone
     .then((ok) =>
       service.local(async () => {
@@ -70,6 +63,5 @@ export function startLeave(
       service.leaving.delete(id); // the record stays, as after a crash, for the next sweep
       throw err;
     });
-  service.trackLeave(id, left);
-  return { left };
+  service.leaving.set(id, { gone: gone.then(() => undefined), left });
 }

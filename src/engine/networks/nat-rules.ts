@@ -73,8 +73,11 @@ export function networkRulesAddition(save: string, name: string, subnet: string)
   ];
   const natOps = [
     ...(nat.chains.has(chain) ? [] : [`-N ${chain}`]),
-    ...missing(nat, [`POSTROUTING -s ${subnet} -j ${chain}`, `${chain} -d ${subnet} -j ACCEPT`]),
-    ...missing(nat, [`${chain} ! -d 224.0.0.0/4 -j MASQUERADE`]),
+    ...missing(nat, [
+      `POSTROUTING -s ${subnet} -j ${chain}`,
+      `${chain} -d ${subnet} -j ACCEPT`,
+      `${chain} ! -d 224.0.0.0/4 -j MASQUERADE`,
+    ]),
   ];
   const script = [
     ...(filterOps.length > 0 ? ['*filter', ...filterOps, 'COMMIT'] : []),

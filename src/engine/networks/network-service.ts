@@ -42,16 +42,13 @@ export class NetworkService {
   /** Answers the names of the networks with DNS on their gateways (src/engine/dns). */
   readonly names: NameServer;
   /**
-   * Containers leaving their networks outside the lock (leave.ts), by id, with the deletion of their interfaces
-   * and namespace. Their records stay (their addresses stay taken) until that ends, but no decision counts them.
+   * Containers leaving their networks outside the lock (leave.ts), by id: `gone` resolves once their interfaces and
+   * namespace are deleted, `left` once their record is dropped too (in the section that drops this entry). Their
+   * records stay (their addresses stay taken) until then, but no decision counts them. A container's exit does not
+   * wait for its leave; what needs it done waits with leaveEnded: the container's next start (its namespace file is
+   * the same) and its network changes, and berthd's stop.
    */
-  readonly leaving = new Map<string, Promise<void>>();
-  /**
-   * The same leaves until their records are dropped too. A container's exit does not wait for its leave; what
-   * needs the leave done waits here: the container's next start (its namespace file is the same) and its network
-   * changes, and berthd's stop.
-   */
-  private readonly leaves = new Map<string, Promise<void>>();
+  readonly leaving = new Map<string, { gone: Promise<void>; left: Promise<void> }>();
   private readonly lock: Lock = createLock();
   private readonly hostLock: string;
   private readonly log: (line: string) => void;
@@ -125,19 +122,10 @@ export class NetworkService {
     return this.lock(section);
   }
 
-  /** Records a leave (leave.ts) until it ends, failed or not. */
-  trackLeave(id: string, left: Promise<void>): void {
-    const tracked = left
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.leaves.get(id) === tracked) this.leaves.delete(id);
-      });
-    this.leaves.set(id, tracked);
-  }
-
-  /** Resolves once the leave of container `id`, or with no id every leave under way, has ended. Call outside any section. */
+  /** Resolves once the leave of container `id`, or with no id every leave under way, has ended, failed or not. Call outside any section. */
   async leaveEnded(id?: string): Promise<void> {
-    await (id === undefined ? Promise.all(this.leaves.values()) : this.leaves.get(id));
+    const leaves = id === undefined ? [...this.leaving.values()] : [this.leaving.get(id)];
+    await Promise.all(leaves.map((l) => l?.left.catch(() => undefined)));
   }
 
   /**
@@ -160,7 +148,7 @@ export class NetworkService {
     const on = [...this.leaving].filter(([id]) =>
       this.store.activeOf(id)?.endpoints.some((e) => e.networkId === networkId),
     );
-    await Promise.all(on.map(([, gone]) => gone));
+    await Promise.all(on.map(([, l]) => l.gone));
   }
 
   /** POST /networks/create. Throws EngineError `invalid` for a bad request, `conflict` for a taken name or subnet. */

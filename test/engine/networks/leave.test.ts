@@ -74,7 +74,7 @@ describe('leaving a network outside the lock', () => {
     expect(canLeaveDirectly(s, a)).toBe(true); // others stay on n1
     expect(canLeaveDirectly(s, b)).toBe(true); // the last on n2, a user network: its rules stay with it
     expect(canLeaveDirectly(s, p)).toBe(false); // its DNAT rules are netavark's
-    expect(canLeaveDirectly(s, onDefault)).toBe(false); // the default network gives its bridge up: netavark
+    expect(canLeaveDirectly(s, onDefault)).toBe(false); // the default network gives its bridge up: under the lock
   });
 
   it('counts a leaving container as gone for decisions, and lets the last one wait for its interfaces', async () => {
@@ -84,7 +84,7 @@ describe('leaving a network outside the lock', () => {
     for (const c of [a, b]) await s.store.saveActive(c);
     expect(s.usedByOthers('n1', 'b')).toBe(true);
     let gone = (): void => undefined;
-    s.leaving.set('a', new Promise<void>((r) => (gone = r)));
+    s.leaving.set('a', { gone: new Promise<void>((r) => (gone = r)), left: new Promise<void>(() => undefined) });
     expect(s.usedByOthers('n1', 'b')).toBe(false); // b is the last: it tears the network down
     expect(canLeaveDirectly(s, b)).toBe(false); // the last on n1, not a network of this store: netavark
     expect(s.usedByOthers('n1', undefined)).toBe(true); // b itself still counts
@@ -113,11 +113,10 @@ describe('leaving a network outside the lock', () => {
         .status,
     ).toBe(0);
     const logged: string[] = [];
-    const leave = await s.local(async () => startLeave(s, a, (l) => logged.push(l)));
+    await s.local(async () => startLeave(s, a, (l) => logged.push(l)));
     expect(s.usedByOthers('n1', 'b')).toBe(false);
     expect(s.store.activeOf('a')).toBe(a); // its address stays taken until the leave ends
     await s.leaveEnded('a');
-    await leave.left;
     expect(s.store.activeOf('a')).toBeUndefined();
     expect(mounted(netns)).toBe(false);
     expect(logged).toEqual([]);
@@ -135,9 +134,8 @@ describe('leaving a network outside the lock', () => {
     const a = { ...container('a', endpoint('n1', '10.1.0.2')), netns };
     await s.store.saveActive(a);
     const logged: string[] = [];
-    const leave = await s.local(async () => startLeave(s, a, (l) => logged.push(l)));
+    await s.local(async () => startLeave(s, a, (l) => logged.push(l)));
     await s.leaveEnded();
-    await leave.left;
     expect(s.store.activeOf('a')).toBe(a); // for the next sweep
     expect(s.leaving.has('a')).toBe(false);
     expect(logged.join('\n')).toContain('leaving the networks of a');
