@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Berthd } from '../../src/engine/daemon/berthd.js';
 import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { RawEngineApi } from '../client/raw-engine-api.js';
-import { freePort, httpGet } from './loopback.js';
+import { freePort, httpAnswer } from './loopback.js';
 import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
@@ -46,11 +46,7 @@ describe.runIf(hasTools)('examples/hello on the built-in engine', () => {
     const up = await berth('up', '-d');
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toContain('Building web');
-    let page = '';
-    for (let i = 0; i < 50 && !page.includes('hello from berth'); i++) {
-      page = await httpGet(Number(env.WEB_PORT)).catch(() => '');
-      if (!page) await new Promise((r) => setTimeout(r, 100));
-    }
+    const page = await httpAnswer(Number(env.WEB_PORT), (b) => b.includes('hello from berth'));
     expect(page).toContain('hello from berth');
     const client = new RawEngineApi(daemon?.socket ?? '');
     try {

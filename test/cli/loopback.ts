@@ -1,4 +1,5 @@
-// Loopback helpers for CLI tests that publish ports: a free port to publish on, and a GET of what answers there.
+// Loopback helpers for CLI tests that publish ports: a free port to publish on, and a GET of what answers there,
+// once or until the server behind it answers.
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 
@@ -25,4 +26,22 @@ export function httpGet(port: number): Promise<string> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.end();
   });
+}
+
+/**
+ * The body of GET / on 127.0.0.1:port once `done` accepts it (default: any non-empty body), asked every 100 ms for
+ * up to `ms`: a container that has started may not listen yet (dockerd's proxy then accepts and resets), so a test
+ * reading a page right after `up` waits for it as a user would. The last body, '' when none came.
+ */
+export async function httpAnswer(
+  port: number,
+  done: (body: string) => boolean = (b) => b !== '',
+  ms = 5000,
+): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const body = await httpGet(port).catch(() => '');
+    if (done(body) || Date.now() >= end) return body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -11,7 +11,7 @@ import { RawEngineApi } from '../client/raw-engine-api.js';
 import { makeBusyboxSaveTar } from '../engine/fixtures/busybox-image.js';
 import type { Engine } from './engines.js';
 import { hasDockerd, hasRunc, startEngine } from './engines.js';
-import { freePort, httpGet } from './loopback.js';
+import { freePort, httpAnswer } from './loopback.js';
 import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
@@ -99,7 +99,7 @@ function scenario(engine: 'berthd' | 'dockerd'): void {
     expect(r.code).toBe(0);
     const order = ['db', 'api', 'web'].map((s) => r.stderr.indexOf(`${project}-${s}-1  Started`));
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(await httpGet(Number(env.PORT))).toBe('hello from web\n');
+    expect(await httpAnswer(Number(env.PORT))).toBe('hello from web\n');
     const ps = await berth('ps', '--format', 'json');
     const rows = ps.stdout
       .split('\n')

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pingEngine } from '../../src/client/endpoint.js';
 import { netavarkRuns } from '../../src/engine/networks/netavark-processes.js';
-import { freePort, httpGet } from '../cli/loopback.js';
+import { freePort, httpAnswer } from '../cli/loopback.js';
 import { runCli } from '../cli/run-cli.js';
 import { runDocker } from './docker-cli.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
@@ -186,14 +186,7 @@ describe.runIf(ready)('kill -9 of berthd during up leaves no network state behin
   /** Each published port answers with the name of the service that publishes it (retried while httpd starts). */
   async function portsAnswer(): Promise<string[]> {
     const answers: string[] = [];
-    for (const port of ports) {
-      let body = '';
-      for (let i = 0; i < 50 && body === ''; i++) {
-        body = await httpGet(port).catch(() => '');
-        if (body === '') await sleep(100);
-      }
-      answers.push(body.trim());
-    }
+    for (const port of ports) answers.push((await httpAnswer(port)).trim());
     return answers;
   }
 
