@@ -14,6 +14,7 @@ import { startBerthd } from '../../src/engine/daemon/berthd.js';
 import { isolatedBridges } from '../../src/engine/networks/isolation.js';
 import type { DockerResult } from './docker-cli.js';
 import { runDocker } from './docker-cli.js';
+import { until } from '../until.js';
 import { makeBusyboxSaveTar } from './fixtures/busybox-image.js';
 import type { Dockerd, Outside } from './host-firewall.js';
 import { makeOutside, startDockerd } from './host-firewall.js';
@@ -226,10 +227,21 @@ describe.runIf(hasTools)('network isolation in berth’s own nftables table', ()
     const ids = (await docker('ps', '-aq')).stdout.split('\n').filter(Boolean);
     expect((await docker('rm', '-f', ...ids)).code).toBe(0);
     for (const n of [netA, netB]) expect((await docker('network', 'rm', n)).code).toBe(0);
+    // a removal answers once the network is gone for clients; its bridge and rules go in the section right after
+    const linksOf = (): string[] =>
+      (JSON.parse(spawnSync('ip', ['-j', 'link']).stdout.toString()) as { ifname: string }[])
+        .map((l) => l.ifname)
+        .filter((l) => bridges.has(l));
+    const ours = async (): Promise<string[]> =>
+      (await isolatedBridges())
+        .filter((b) => bridges.has(b))
+        .concat(linksOf(), iptables('-S').out.includes(comment) ? ['a rule'] : []);
+    await until('the bridges and rules to go with their networks', async () =>
+      (await ours()).length === 0 ? true : undefined,
+    );
     const left = await isolatedBridges();
     expect(left.filter((b) => bridges.has(b) || b === ghost)).toEqual([]);
-    const links = JSON.parse(spawnSync('ip', ['-j', 'link']).stdout.toString()) as { ifname: string }[];
-    expect(links.filter((l) => bridges.has(l.ifname))).toEqual([]);
+    expect(linksOf()).toEqual([]);
     expect(iptables('-S').out).not.toContain(comment);
     // With no berth bridge left on the host (none of other tests either), the table is gone.
     if (left.length === 0) expect(spawnSync('nft', ['list', 'table', 'inet', 'berth']).status).not.toBe(0);

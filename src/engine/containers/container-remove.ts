@@ -2,7 +2,7 @@
 // state, the rootfs and /dev/shm mounts, and the network endpoints.
 import { setTimeout as delay, setImmediate as nextTurn } from 'node:timers/promises';
 import { EngineError } from '../errors.js';
-import { unmountAll } from '../runtime/overlay.js';
+import { unmountGrouped } from '../runtime/overlay.js';
 import type { ContainerRecord } from './container-store.js';
 import { labelsOf } from './container-labels.js';
 import { signalContainer } from './container-signal.js';
@@ -48,7 +48,7 @@ export function releaseProcess(
     await nextTurn(); // after the I/O of this turn: the exit's answer, written now, goes out first
     lifecycle.unmounts.track(
       c.id,
-      unmountAll([lifecycle.paths(c).rootfs, shmDir(lifecycle, c.id)]).catch(() => undefined),
+      unmountGrouped([lifecycle.paths(c).rootfs, shmDir(lifecycle, c.id)]).catch(() => undefined),
     );
     await runc.release(c.id).catch((e: unknown) => log(`releasing ${c.id}: ${String(e)}`));
   });

@@ -291,7 +291,7 @@ export class ContainerNetworking implements NetworkAttachments {
 
   /** At berthd's stop: sweeps, and the name server lets go of the gateways (running containers outlive berthd). */
   async shutdown(): Promise<void> {
-    await this.service.leaveEnded();
+    await Promise.all([this.service.leaveEnded(), this.service.removalsEnded()]);
     await this.sweep();
     await this.service.names.closeAll();
   }

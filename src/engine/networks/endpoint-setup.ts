@@ -179,8 +179,9 @@ async function setupOwnVeth(
   e: ActiveEndpoint,
 ): Promise<ActiveEndpoint> {
   const { service, n, active } = opts;
+  e.hostInterface = newHostName(); // saved with the finished endpoint; a leave deletes the pair by it (leave.ts)
   await addVeth({
-    hostName: newHostName(),
+    hostName: e.hostInterface,
     netns: active.netns,
     interfaceName: e.interfaceName,
     bridge: n.bridge as string,

@@ -2,6 +2,7 @@
 // network gets its subnet and bridge at create; the default "bridge" network at its first container (and gives
 // them back after its last). Subnets and bridge names are chosen under the host-wide lock against the host's live
 // routes and links, so berthd daemons with different data roots never collide.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { NameServer } from '../dns/name-server.js';
 import { nameView } from '../dns/names.js';
 import type { NameView } from '../dns/names.js';
@@ -49,6 +50,8 @@ export class NetworkService {
    * the same) and its network changes, and berthd's stop.
    */
   readonly leaving = new Map<string, { gone: Promise<void>; left: Promise<void> }>();
+  /** Teardowns of removed networks (removeLocked), by id: each a section queued behind its removal's. */
+  private readonly teardowns = new Map<string, Promise<void>>();
   private readonly lock: Lock = createLock();
   private readonly hostLock: string;
   private readonly log: (line: string) => void;
@@ -154,6 +157,7 @@ export class NetworkService {
   /** POST /networks/create. Throws EngineError `invalid` for a bad request, `conflict` for a taken name or subnet. */
   async create(body: NetworkCreateRequest): Promise<NetworkRecord> {
     const req = checkCreateRequest(body);
+    void this.finishRemovals(); // queued before this section: a subnet a failed teardown held may be free again
     return this.exclusive(async () => {
       if (this.store.find(req.name)?.name === req.name) {
         throw new EngineError('conflict', 'ENGINE_NETWORK_EXISTS', `network with name ${req.name} already exists`);
@@ -162,7 +166,7 @@ export class NetworkService {
       const bridge = req.bridgeName ?? `br-${id.slice(0, 12)}`;
       // the host's links and subnets read side by side (three ip processes)
       const [links, taken] = await Promise.all([hostLinkNames(), this.takenSubnets()]);
-      if (links.has(bridge) || this.store.all().some((n) => n.bridge === bridge)) {
+      if (links.has(bridge) || this.records().some((n) => n.bridge === bridge)) {
         throw new EngineError(
           'conflict',
           'ENGINE_BRIDGE_EXISTS',
@@ -244,9 +248,34 @@ export class NetworkService {
     }
     // Its gateway goes back to the host's pool: the name server lets go of it first.
     if (n.gateway) await this.names.close(n.gateway);
-    await this.dropBridge(n);
-    await this.store.delete(n.id);
+    // Gone for clients once marked (write-ahead: a crash leaves a record that the next start finishes removing). The
+    // bridge and rules go in a section queued right behind this one, so every later section (a create of the same
+    // name or subnet, a start) still comes after them; the answer does not wait for the kernel (~70 ms).
+    await this.store.markRemoving(n);
     this.events.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });
+    this.tearDownLater(n);
+  }
+
+  /** Resolves once every teardown queued by a removal has ended (berthd's stop). Call outside any section. */
+  async removalsEnded(): Promise<void> {
+    await Promise.all(this.teardowns.values());
+  }
+
+  /** At start, and before a network is created: the teardowns that a crash cut short, or that failed, again. */
+  finishRemovals(): Promise<void> {
+    for (const n of this.store.removing()) if (!this.teardowns.has(n.id)) this.tearDownLater(n);
+    return this.removalsEnded();
+  }
+
+  private tearDownLater(n: NetworkRecord): void {
+    const done = this.exclusive(async () => {
+      await nextTurn(); // after the I/O of this turn: the removal's answer goes out first
+      await this.dropBridge(n);
+      await this.store.delete(n.id);
+    })
+      .catch((e: unknown) => this.log(`tearing down removed network ${n.name}: ${String(e)} (tried again later)`))
+      .finally(() => this.teardowns.delete(n.id));
+    this.teardowns.set(n.id, done);
   }
 
   /**
@@ -272,7 +301,7 @@ export class NetworkService {
 
   /** At start: the host's isolation table in line with the host's links and this berthd's bridges. */
   async sweepIsolation(): Promise<void> {
-    const own = this.store.all().flatMap((n) => (n.driver === 'bridge' && n.bridge ? [n.bridge] : []));
+    const own = this.records().flatMap((n) => (n.driver === 'bridge' && n.bridge ? [n.bridge] : []));
     await this.exclusive(() => sweepIsolation(own));
   }
 
@@ -306,7 +335,7 @@ export class NetworkService {
    * Deletes the bridge, takes it out of the isolation table and removes the network's rules, side by side: the
    * deletion waits for the kernel (~50 ms), and a bridge being dropped has no container left to isolate or NAT. A
    * bridge whose deletion failed is isolated again when a container next joins its network (materialize); rules
-   * that could not be removed fail the removal, which can be tried again.
+   * that could not be removed fail it: a removed network's teardown is then tried again (finishRemovals).
    */
   private async dropBridge(n: NetworkRecord): Promise<void> {
     if (!n.bridge) return;
@@ -324,10 +353,15 @@ export class NetworkService {
     }
   }
 
-  /** The host's subnets and those of this berthd's networks (some may have no bridge yet). */
+  /** The host's subnets and those of this berthd's networks (some may have no bridge yet, or one still going). */
   private async takenSubnets(): Promise<Cidr[]> {
-    const own = this.store.all().flatMap((n) => (n.subnet ? [parseCidr(n.subnet) as Cidr] : []));
+    const own = this.records().flatMap((n) => (n.subnet ? [parseCidr(n.subnet) as Cidr] : []));
     return [...(await hostSubnets()), ...own];
+  }
+
+  /** Every network record, those being removed too: what they hold on the host is held until their teardown ends. */
+  private records(): NetworkRecord[] {
+    return [...this.store.all(), ...this.store.removing()];
   }
 }
 

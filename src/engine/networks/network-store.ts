@@ -1,5 +1,6 @@
 // Networks and the network state of running containers on disk, under <root>/networks: networks.json (every
-// network) and active/<container id>.json (what netavark set up for a running container, so that it can be torn
+// network, and those whose removal was answered but whose bridge and rules are still going: `removing`) and
+// active/<container id>.json (what netavark set up for a running container, so that it can be torn
 // down after a berthd restart). Every write is atomic (temp file, fsync, rename).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { compareText } from '../../compare-text.js';
 export class NetworkStore {
   readonly dir: string;
   private readonly networks = new Map<string, NetworkRecord>();
+  /** Removed as clients see it, their bridge and rules still being torn down (NetworkService.removeLocked). */
+  private readonly removals = new Map<string, NetworkRecord>();
   private readonly active = new Map<string, ActiveContainer>();
   /** Counts the changes to networks and active states: what is derived from them is fresh while it holds. */
   generation = 0;
@@ -28,7 +31,7 @@ export class NetworkStore {
     mkdirSync(store.aardvarkDir, { recursive: true, mode: 0o700 });
     try {
       const list = JSON.parse(readFileSync(join(store.dir, 'networks.json'), 'utf8')) as NetworkRecord[];
-      for (const n of list) store.networks.set(n.id, n);
+      for (const n of list) (n.removing ? store.removals : store.networks).set(n.id, n);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
@@ -88,8 +91,22 @@ export class NetworkStore {
     await this.flush();
   }
 
+  /** Takes `n` out of every lookup, keeping its record (flagged) until delete: write-ahead for its teardown. */
+  async markRemoving(n: NetworkRecord): Promise<void> {
+    this.networks.delete(n.id);
+    this.removals.set(n.id, { ...n, removing: true });
+    this.generation++;
+    await this.flush();
+  }
+
+  /** The networks marked removing whose teardown has not ended (a crash or a failure may have cut it short). */
+  removing(): NetworkRecord[] {
+    return [...this.removals.values()];
+  }
+
   async delete(id: string): Promise<void> {
     this.networks.delete(id);
+    this.removals.delete(id);
     this.generation++;
     await this.flush();
   }
@@ -115,6 +132,9 @@ export class NetworkStore {
   }
 
   private async flush(): Promise<void> {
-    await writeFileAtomic(join(this.dir, 'networks.json'), JSON.stringify(this.all(), null, 1));
+    await writeFileAtomic(
+      join(this.dir, 'networks.json'),
+      JSON.stringify([...this.all(), ...this.removing()], null, 1),
+    );
   }
 }

@@ -17,6 +17,7 @@ export async function openNetworking(opts: {
 }): Promise<ContainerNetworking> {
   const service = new NetworkService({ root: opts.root, events: opts.events, log: opts.log });
   await service.ensurePredefined();
+  await service.finishRemovals(); // removals whose teardown a crash cut short
   // Without a working nft, containers without networks still run; creating a bridge then fails with the hint.
   await service.sweepIsolation().catch((e: unknown) => {
     if (!(e instanceof EngineError)) throw e;

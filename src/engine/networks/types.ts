@@ -28,6 +28,8 @@ export interface NetworkRecord {
   bridge?: string;
   dnsEnabled: boolean;
   mtu?: number;
+  /** Removed as clients see it; its bridge and rules are still to be torn down (network-store.ts). */
+  removing?: true;
 }
 
 /** What a container asked for on one network (HostConfig.NetworkMode, NetworkingConfig, /networks/connect). */
@@ -62,6 +64,8 @@ export interface ActiveEndpoint {
   dnsServers: string[];
   /** The netavark setup input, given again to teardown. */
   netavarkInput: string;
+  /** The host's end of berthd's own veth pair (veth.ts), on the bridge; netavark's pairs have none here. */
+  hostInterface?: string;
 }
 
 /** A running container's network state: its namespace file, endpoints, published ports and /etc files. */

@@ -1,12 +1,14 @@
-// A container's first interface on a network that is already up, made by berthd itself: a veth pair, one end on
-// the bridge, the other in the container's namespace with its address and default route. netavark (one process
-// that checks about 20 iptables rules, ~130 ms) still sets up a network's first container, so its NAT and
-// forwarding rules exist, and every container with published ports; what it makes for the others is only this
-// pair, which two ip(8) batches make in ~10 ms. Deleting the interface from inside the namespace removes both
-// ends, whoever made them. The scripts are pure (vethScripts); addVeth and deleteInterface run them.
+// A container's interface on a network, made by berthd itself: a veth pair, one end on the bridge, the other in
+// the container's namespace with its address and default route, made by two ip(8) batches in ~10 ms. netavark (one
+// process that checks about 20 iptables rules, ~130 ms) still sets up every container with published ports.
+// Deleting either end removes both, whoever made them: from inside the namespace (deleteInterface), by the host
+// end's name (deleteHostLinks), or by ending the namespace (leave.ts). The scripts are pure (vethScripts).
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EngineError } from '../errors.js';
 import { runTool } from '../runtime/run-tool.js';
+import { hostLinkNames } from './host-net.js';
 
 export interface VethPlan {
   /** The host's end, on the bridge (`veth` and 8 hex digits, unique on the host). */
@@ -72,6 +74,32 @@ export async function addVeth(p: VethPlan): Promise<void> {
 export async function deleteInterface(netns: string, interfaceName: string): Promise<boolean> {
   const r = await runTool('nsenter', [`--net=${netns}`, 'ip', 'link', 'del', interfaceName]);
   return r.code === 0 || /Cannot find device|does not exist/.test(r.stderr);
+}
+
+/**
+ * Deletes the host's ends of veth pairs, each taking its peer in a container's namespace with it, in one `ip`
+ * process. Resolves with those still there after it (each is then worth a try from inside its namespace).
+ */
+export async function deleteHostLinks(names: readonly string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const r = await runTool('ip', ['-force', '-batch', '-'], { input: names.map((n) => `link del ${n}\n`).join('') });
+  if (r.code === 0) return new Set();
+  const left = await hostLinkNames();
+  return new Set(names.filter((n) => left.has(n)));
+}
+
+/**
+ * Waits until none of the host's links `names` is left (read from /sys/class/net every 5 ms: no process), for at
+ * most `ms`; resolves with those still there then.
+ */
+export async function linksGone(names: readonly string[], ms: number): Promise<string[]> {
+  const end = Date.now() + ms;
+  let left = names.filter((n) => existsSync(`/sys/class/net/${n}`));
+  while (left.length > 0 && Date.now() < end) {
+    await delay(5);
+    left = left.filter((n) => existsSync(`/sys/class/net/${n}`));
+  }
+  return left;
 }
 
 async function deleteHostLink(name: string): Promise<void> {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { EngineError } from '../errors.js';
+import { groupRunner } from './group-run.js';
 import { runTool } from './run-tool.js';
 
 /**
@@ -91,6 +92,26 @@ export async function unmountAll(targets: readonly string[]): Promise<void> {
     }
   }
 }
+
+/**
+ * As unmountAll, in the `umount` of a group (group-run.ts): the unmounts that exits ask for side by side (each
+ * container's rootfs and /dev/shm, and its network namespace) go in one process. Rejects when one of `targets` is
+ * still mounted after it; the others of the group are not held back by that.
+ */
+export async function unmountGrouped(targets: readonly string[]): Promise<void> {
+  const error = await unmountGroup(targets);
+  if (error) throw error;
+}
+
+const unmountGroup = groupRunner(async (groups: readonly (readonly string[])[]): Promise<(Error | undefined)[]> => {
+  const all = groups.flat();
+  const failure = await unmountAll(all).then(
+    () => undefined,
+    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+  );
+  if (!failure) return groups.map(() => undefined);
+  return Promise.all(groups.map(async (g) => ((await mountedOf(g)).length > 0 ? failure : undefined)));
+});
 
 /** Those of `targets` that are mount points (symlinks resolved), by one read of the mount table. */
 async function mountedOf(targets: readonly string[]): Promise<string[]> {

@@ -123,6 +123,46 @@ describe('leaving a network outside the lock', () => {
     await s.leaveEnded(); // none under way: at once
   });
 
+  it("leaves that start side by side delete their pairs by their host's ends, together, and their namespaces", async () => {
+    const s = service();
+    const tag = (process.pid % 0xffff).toString(16).padStart(4, '0');
+    const leaves = ['c', 'd', 'e'].map((id, i) => {
+      const e = { ...endpoint('n1', `10.1.0.${i + 2}`), hostInterface: `veth${tag}ee0${i}` };
+      return { ...container(id, e), netns: s.store.netnsPath(id) };
+    });
+    const hostLinks = leaves.map((a) => a.endpoints[0]?.hostInterface as string);
+    const linkThere = (name: string): boolean => spawnSync('ip', ['link', 'show', name]).status === 0;
+    for (const a of leaves) {
+      await createNetns(a.netns);
+      const made = spawnSync(
+        'ip',
+        ['link', 'add', a.endpoints[0]?.hostInterface as string, 'type', 'veth'].concat([
+          'peer',
+          'name',
+          'eth0',
+          'netns',
+          a.netns,
+        ]),
+      );
+      expect(made.status, made.stderr.toString()).toBe(0);
+      await s.store.saveActive(a);
+    }
+    const logged: string[] = [];
+    try {
+      await s.local(async () => {
+        for (const a of leaves) startLeave(s, a, (l) => logged.push(l));
+      });
+      await s.leaveEnded();
+      expect(hostLinks.filter(linkThere)).toEqual([]);
+      expect(leaves.filter((a) => mounted(a.netns))).toEqual([]);
+      expect(leaves.map((a) => s.store.activeOf(a.containerId))).toEqual([undefined, undefined, undefined]);
+      expect(logged).toEqual([]);
+    } finally {
+      for (const name of hostLinks) spawnSync('ip', ['link', 'del', name]);
+      for (const a of leaves) if (mounted(a.netns)) spawnSync('umount', [a.netns]);
+    }
+  });
+
   it('keeps the record of a leave whose namespace cannot be removed, and still ends the wait for it', async () => {
     const s = service();
     const dir = mkdtempSync(join(tmpdir(), 'berth-leave-busy-'));

@@ -15,7 +15,14 @@ import {
   withHostLock,
 } from '../../../src/engine/networks/host-net.js';
 import { defaultGateway, formatIp, pickSubnet } from '../../../src/engine/networks/ipam.js';
-import { addVeth, containerMac, deleteInterface, newHostName, vethScripts } from '../../../src/engine/networks/veth.js';
+import {
+  addVeth,
+  containerMac,
+  deleteHostLinks,
+  deleteInterface,
+  newHostName,
+  vethScripts,
+} from '../../../src/engine/networks/veth.js';
 
 const canRun =
   process.getuid?.() === 0 && ['ip', 'nsenter', 'unshare'].every((t) => spawnSync(t, ['-V']).error === undefined);
@@ -155,5 +162,19 @@ describe.runIf(canRun)('veth pairs on a real bridge', () => {
       /connecting veth[0-9a-f]{8} to br-vt/,
     );
     expect(spawnSync('ip', ['link', 'show', name]).status).not.toBe(0);
+  });
+
+  it("deletes pairs by their host's ends in one go; one already gone is no failure", async () => {
+    const [a, b, gone] = [newHostName(), newHostName(), newHostName()];
+    try {
+      for (const name of [a, b]) {
+        const r = spawnSync('ip', ['link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`]);
+        expect(r.status, r.stderr.toString()).toBe(0);
+      }
+      expect(await deleteHostLinks([a, gone, b])).toEqual(new Set());
+      for (const name of [a, `${a}p`, b, `${b}p`]) expect(spawnSync('ip', ['link', 'show', name]).status).not.toBe(0);
+    } finally {
+      for (const name of [a, b]) spawnSync('ip', ['link', 'del', name]);
+    }
   });
 });
