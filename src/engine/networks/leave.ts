@@ -38,10 +38,18 @@ export function canLeaveDirectly(service: NetworkService, active: ActiveContaine
  */
 export function startLeave(service: NetworkService, active: ActiveContainer, log: (line: string) => void): void {
   const id = active.containerId;
-  const gone = leaveGroup({ active, log }).catch((err: unknown) => {
-    log(`leaving the networks of ${id}: ${String(err)}`);
-    return false; // the record stays, naming the namespace, for the next sweep
-  });
+  const gone = leaveGroup({ active, log })
+    .then(async (ok) => {
+      // each leave waits for its own pairs only: one whose namespace something else holds delays no other
+      const hostEnds = active.endpoints.flatMap((e) => (ownHostEnd(e) ? [e.hostInterface as string] : []));
+      const lingering = await linksGone(hostEnds, LINGER_MS);
+      for (const name of await deleteHostLinks(lingering)) log(`deleting ${name} of ${id} failed`);
+      return ok;
+    })
+    .catch((err: unknown) => {
+      log(`leaving the networks of ${id}: ${String(err)}`);
+      return false; // the record stays, naming the namespace, for the next sweep
+    });
   // Nothing to settle at the end: the bridge of a user network stays for its next containers (the default network,
   // whose bridge goes with its last container, leaves under the lock, where the network gives it up).
   const left = gone
@@ -65,14 +73,14 @@ export function startLeave(service: NetworkService, active: ActiveContainer, log
  * first (its answer goes out first). Their namespaces are unmounted in one `umount` (with the rootfs unmounts of
  * the same exits), and with nothing left in them the kernel ends them, and their veth pairs with them, in one
  * batch: one RCU grace period for all, where `ip link del` waits one for each (20 pairs: ~50 ms against ~400 ms).
- * The leave ends once the host's ends are gone from the host, so an address is never reused while its old pair is
- * still on the bridge. A pair with no host name on record (netavark's) is deleted from inside its namespace first;
- * a host end still there after LINGER_MS (a namespace something still holds) is deleted by name.
+ * Each leave then ends once the host's ends of its own pairs are gone from the host (startLeave), so an address is
+ * never reused while its old pair is still on the bridge; a host end still there after LINGER_MS (a namespace that
+ * something else holds, as a container that joined it) is deleted by name. A pair with no host name on record
+ * (netavark's) is deleted from inside its namespace first.
  */
 const leaveGroup = groupRunner(
   async (leaves: readonly { active: ActiveContainer; log: (line: string) => void }[]): Promise<boolean[]> => {
     const endpoints = leaves.flatMap(({ active, log }) => active.endpoints.map((e) => ({ active, e, log })));
-    const hostEnds = endpoints.flatMap(({ e }) => (ownHostEnd(e) ? [e.hostInterface as string] : []));
     await Promise.all(
       endpoints.map(async ({ active, e, log }) => {
         if (!ownHostEnd(e) && !(await deleteInterface(active.netns, e.interfaceName))) {
@@ -80,7 +88,7 @@ const leaveGroup = groupRunner(
         }
       }),
     );
-    const results = await Promise.all(
+    return Promise.all(
       leaves.map(async ({ active, log }) => {
         try {
           await unmountGrouped([active.netns]);
@@ -92,12 +100,6 @@ const leaveGroup = groupRunner(
         }
       }),
     );
-    const lingering = await linksGone(hostEnds, LINGER_MS);
-    if (lingering.length > 0) {
-      const left = await deleteHostLinks(lingering);
-      for (const name of left) leaves[0]?.log(`deleting the host end ${name} of a leaving container failed`);
-    }
-    return results;
   },
 );
 

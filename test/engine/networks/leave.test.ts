@@ -2,7 +2,7 @@
 // their interfaces, that one leaving counts as gone for every decision while its addresses stay taken, and that a
 // network's last container torn down by netavark waits for the interfaces of those leaving; and, with a real
 // namespace, that a leave runs after the exit and what waits for it (NetworkService.leaveEnded).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,46 @@ describe('leaving a network outside the lock', () => {
       expect(logged).toEqual([]);
     } finally {
       for (const name of hostLinks) spawnSync('ip', ['link', 'del', name]);
+      for (const a of leaves) if (mounted(a.netns)) spawnSync('umount', [a.netns]);
+    }
+  });
+
+  it('a namespace something else holds delays its own leave, which then deletes its pair by name, and no other', async () => {
+    const s = service();
+    const tag = ((process.pid + 7) % 0xffff).toString(16).padStart(4, '0');
+    const leaves = ['f', 'g'].map((id, i) => {
+      const e = { ...endpoint('n1', `10.1.0.${i + 12}`), hostInterface: `veth${tag}ef0${i}` };
+      return { ...container(id, e), netns: s.store.netnsPath(id) };
+    });
+    const [held, free] = leaves as [ActiveContainer, ActiveContainer];
+    const linkThere = (name: string): boolean => spawnSync('ip', ['link', 'show', name]).status === 0;
+    for (const a of leaves) {
+      await createNetns(a.netns);
+      const host = a.endpoints[0]?.hostInterface as string;
+      const made = spawnSync('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', a.netns]);
+      expect(made.status, made.stderr.toString()).toBe(0);
+      await s.store.saveActive(a);
+    }
+    // a process in `held`'s namespace keeps it (and its pair) after the namespace file is unmounted
+    const holder = spawn('nsenter', [`--net=${held.netns}`, 'sleep', '30'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const t0 = Date.now();
+      await s.local(async () => {
+        for (const a of leaves) startLeave(s, a, () => undefined);
+      });
+      await s.leaveEnded(free.containerId);
+      const freeMs = Date.now() - t0;
+      expect(freeMs).toBeLessThan(1500); // not held up by the other one's 2 s
+      expect(linkThere(free.endpoints[0]?.hostInterface as string)).toBe(false);
+      expect(linkThere(held.endpoints[0]?.hostInterface as string)).toBe(true);
+      await s.leaveEnded(held.containerId);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+      expect(linkThere(held.endpoints[0]?.hostInterface as string)).toBe(false); // deleted by name
+      expect(s.store.activeOf(held.containerId)).toBeUndefined();
+    } finally {
+      holder.kill('SIGKILL');
+      for (const a of leaves) spawnSync('ip', ['link', 'del', a.endpoints[0]?.hostInterface as string]);
       for (const a of leaves) if (mounted(a.netns)) spawnSync('umount', [a.netns]);
     }
   });
