@@ -151,8 +151,20 @@ describe.runIf(ready)('kill -9 of berthd during up leaves no network state behin
     return found;
   }
 
-  /** What of the data root is still on the host: mounts below it, DNAT rules for the ports, links, processes. */
+  /**
+   * What of the data root is still on the host: mounts below it, DNAT rules for the ports, links, processes. Asked
+   * again for up to 5 s while something is left: a removed network's bridge goes in the section after the answer.
+   */
   async function leftovers(links: readonly string[], ids: readonly string[]) {
+    let left = await leftoversNow(links, ids);
+    for (let i = 0; i < 20 && JSON.stringify(left) !== JSON.stringify(clean); i++) {
+      await sleep(250);
+      left = await leftoversNow(links, ids);
+    }
+    return left;
+  }
+
+  async function leftoversNow(links: readonly string[], ids: readonly string[]) {
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
       .split('\n')
       .map((l) => l.split(' ')[4] ?? '')
