@@ -73,7 +73,8 @@ export async function unmount(target: string): Promise<void> {
 
 /**
  * Unmounts each of `targets` that is a mount point, with one `umount` process for all of them (a container's
- * rootfs and /dev/shm go together); what that leaves mounted is detached lazily (umount -l), one by one.
+ * rootfs and /dev/shm go together); what that leaves mounted is detached lazily (umount -l), all of it in one more
+ * process, so that one mount that cannot go does not keep the others (of a group: unmountGrouped) mounted.
  */
 export async function unmountAll(targets: readonly string[]): Promise<void> {
   const mounted = await mountedOf(targets);
@@ -81,15 +82,15 @@ export async function unmountAll(targets: readonly string[]): Promise<void> {
   const r = await runTool('umount', mounted);
   if (r.code === 0) return;
   const left = await mountedOf(mounted);
-  for (const target of left) {
-    const lazy = await runTool('umount', ['-l', target]);
-    if (lazy.code !== 0 && (await isMounted(target))) {
-      throw new EngineError(
-        'internal',
-        'ENGINE_UNMOUNT_FAILED',
-        `unmounting "${target}" failed: ${lazy.stderr.trim() || r.stderr.trim()}`,
-      );
-    }
+  if (left.length === 0) return;
+  const lazy = await runTool('umount', ['-l', ...left]);
+  const [stuck] = lazy.code === 0 ? [] : await mountedOf(left);
+  if (stuck !== undefined) {
+    throw new EngineError(
+      'internal',
+      'ENGINE_UNMOUNT_FAILED',
+      `unmounting "${stuck}" failed: ${lazy.stderr.trim() || r.stderr.trim()}`,
+    );
   }
 }
 

@@ -1,10 +1,11 @@
 // Real overlay mounts in a temp directory: layering, copy-up, option strings longer than a page, and unmounting
-// that leaves nothing in /proc/mounts.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// that leaves nothing in /proc/mounts, mounts in use included.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isMounted, mountOverlay, unmount } from '../../../src/engine/runtime/overlay.js';
+import { isMounted, mountOverlay, unmount, unmountAll, unmountGrouped } from '../../../src/engine/runtime/overlay.js';
 
 let base: string;
 const targets: string[] = [];
@@ -81,6 +82,23 @@ describe('overlay', () => {
       kind: 'invalid',
     });
     expect(await isMounted(target)).toBe(false);
+  });
+
+  it('mounts in use must all be detached lazily, those of a group too', async () => {
+    const points = dirs('busy-a', 'busy-b', 'free');
+    const fds: number[] = [];
+    try {
+      for (const p of points) {
+        expect(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', p]).status).toBe(0);
+        targets.push(p);
+      }
+      // an open file keeps each of the first two busy: a plain umount fails for them, umount -l detaches them
+      for (const p of points.slice(0, 2)) fds.push(openSync(join(p, 'held'), 'w'));
+      await Promise.all([unmountAll(points.slice(0, 2)), unmountGrouped([points[2] as string])]);
+      expect(points.filter(inProcMounts)).toEqual([]);
+    } finally {
+      for (const fd of fds) closeSync(fd);
+    }
   });
 
   it('unmount of a directory that is not mounted must do nothing', async () => {
