@@ -215,7 +215,7 @@ export class ContainerNetworking implements NetworkAttachments {
     const emitAll = (): void => networks.forEach((id) => this.emit('disconnect', c, id));
     const current = (): boolean => this.service.store.activeOf(c.id) === active && !this.service.leaving.has(c.id);
     // Deciding touches only berthd's records (no host lock). A leave's interfaces and namespace go after the exit
-    // is recorded (leave.ts): deleting an interface waits for the kernel (~15-30 ms), and the stopped container
+    // is recorded (leave.ts): ending them waits for the kernel (~15-50 ms), and the stopped container
     // needs neither gone before its next start, which waits for them; its network's removal does not need them.
     const how = await this.service.local(async () => {
       if (!current()) return 'done';
@@ -262,7 +262,7 @@ export class ContainerNetworking implements NetworkAttachments {
    * left on the network neither block its removal nor outlive it.
    */
   async removeNetwork(ref: string): Promise<void> {
-    // Containers still leaving it are gone as far as it is concerned: their interfaces, deleted inside their own
+    // Containers still leaving it are gone as far as it is concerned: their interfaces, which go with their own
     // namespaces, need neither the bridge nor the rules, which go side by side with them.
     await this.service.exclusive(async () => {
       await this.sweepLocked();

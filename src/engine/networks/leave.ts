@@ -17,7 +17,7 @@ import type { ActiveContainer, ActiveEndpoint } from './types.js';
 import { deleteHostLinks, deleteInterface, linksGone } from './veth.js';
 
 /**
- * Whether every endpoint of `active` can go by deleting its interface: no published ports (their DNAT rules are
+ * Whether every endpoint of `active` can go with its namespace: no published ports (their DNAT rules are
  * netavark's), and not the last container of the default network, which gives its bridge, subnet and rules up with
  * it. A user network keeps its rules and bridge until it is removed. Call inside a section.
  */

@@ -57,12 +57,12 @@ export async function addVeth(p: VethPlan): Promise<void> {
   const { host, inside } = vethScripts(p);
   const made = await runTool('ip', ['-batch', '-'], { input: host });
   if (made.code !== 0) {
-    if (!/Command failed -:1\b/.test(made.stderr)) await deleteHostLink(p.hostName);
+    if (!/Command failed -:1\b/.test(made.stderr)) await deleteHostLinks([p.hostName]);
     throw vethError(`connecting ${p.hostName} to ${p.bridge}`, made.stderr);
   }
   const set = await runTool('nsenter', [`--net=${p.netns}`, 'ip', '-batch', '-'], { input: inside });
   if (set.code !== 0) {
-    await deleteHostLink(p.hostName);
+    await deleteHostLinks([p.hostName]);
     throw vethError(`addressing ${p.interfaceName} in ${p.netns}`, set.stderr);
   }
 }
@@ -78,7 +78,7 @@ export async function deleteInterface(netns: string, interfaceName: string): Pro
 
 /**
  * Deletes the host's ends of veth pairs, each taking its peer in a container's namespace with it, in one `ip`
- * process. Resolves with those still there after it (each is then worth a try from inside its namespace).
+ * process; one already gone is no failure. Resolves with those still there after it.
  */
 export async function deleteHostLinks(names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
@@ -100,10 +100,6 @@ export async function linksGone(names: readonly string[], ms: number): Promise<s
     left = left.filter((n) => existsSync(`/sys/class/net/${n}`));
   }
   return left;
-}
-
-async function deleteHostLink(name: string): Promise<void> {
-  await runTool('ip', ['link', 'del', name]);
 }
 
 function vethError(what: string, stderr: string): EngineError {
