@@ -123,7 +123,7 @@ describe('leaving a network outside the lock', () => {
     await s.leaveEnded(); // none under way: at once
   });
 
-  it("leaves that start side by side delete their pairs by their host's ends, together, and their namespaces", async () => {
+  it('leaves that start side by side end their namespaces together, and their pairs with them', async () => {
     const s = service();
     const tag = (process.pid % 0xffff).toString(16).padStart(4, '0');
     const leaves = ['c', 'd', 'e'].map((id, i) => {
