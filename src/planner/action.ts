@@ -42,6 +42,24 @@ export interface CreateFill {
   from: ActionId;
 }
 
+/** A copy of `request` with each fill's `{aN}` replaced by the id `idOf` gives for the action `aN`. */
+export function filledRequest(
+  request: ContainerCreate,
+  fills: readonly CreateFill[],
+  idOf: (from: ActionId) => string,
+): ContainerCreate {
+  const filled = structuredClone(request);
+  for (const fill of fills) {
+    const parent = fill.path
+      .slice(0, -1)
+      .reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], filled.body);
+    const holder = parent as Record<string | number, unknown>;
+    const key = fill.path[fill.path.length - 1] as string | number;
+    holder[key] = String(holder[key]).replace(`{${fill.from}}`, idOf(fill.from));
+  }
+  return filled;
+}
+
 /** A network to connect a container to after create and before start (Engine API before 1.44). */
 export interface NetworkConnect {
   network: string;

@@ -8,6 +8,7 @@ import type { EngineClient, EngineErrorKind } from '../client/types.js';
 import { BerthError } from '../errors.js';
 import type { DependsOn } from '../spec/model.js';
 import type { Action, ActionId, ActionRow, ContainerRef, Plan, WaitFor } from './action.js';
+import { filledRequest } from './action.js';
 import { actionWords, rowKey } from './action-text.js';
 import { LABEL } from './labels.js';
 
@@ -170,12 +171,15 @@ async function execute(action: Action, run: Run): Promise<void> {
       return client.containers.start(refOf(action.container, run));
     case 'restart':
       return client.containers.restart(refOf(action.container, run), timeoutOf(action));
-    case 'stop':
-      return client.containers.stop(refOf(action.container, run), timeoutOf(action));
+    case 'stop': {
+      const stopped = client.containers.stop(refOf(action.container, run), timeoutOf(action));
+      // The container a recreate replaces may be gone already: a cut-short run's removal that the engine ended
+      return action.reason === 'recreate' ? stopped.catch(ignoreGone) : stopped;
+    }
     case 'remove-container': {
       const ref = refOf(action.container, run);
       await client.containers.stop(ref, timeoutOf(action)).catch(ignoreGone);
-      return client.containers.remove(ref, { force: true }).catch(ignoreGone);
+      return removeForced(client, ref);
     }
     case 'remove-network':
       return client.networks.remove(action.network).catch(ignoreGone);
@@ -234,44 +238,75 @@ export async function createContainer(
   },
 ): Promise<string> {
   const { action, project } = opts;
-  const request = structuredClone(action.request);
-  for (const fill of action.fills) {
-    const id = opts.run?.created.get(fill.from);
-    if (id === undefined) throw new Error(`action ${fill.from} made no container`);
-    setAt(request.body, fill.path, (v) => v.replace(`{${fill.from}}`, id));
-  }
+  const request = filledRequest(action.request, action.fills, (from) => {
+    const id = opts.run?.created.get(from);
+    if (id === undefined) throw new Error(`action ${from} made no container`);
+    return id;
+  });
   if (action.replaces !== undefined) {
     const tmp = `${action.replaces.slice(0, 12)}_${request.name}`;
     const old = await client.containers.inspect(action.replaces);
-    if (old && old.name !== tmp) await client.containers.rename(action.replaces, tmp);
+    if (old && old.name !== tmp) await client.containers.rename(action.replaces, tmp).catch(ignoreGone);
   }
-  const id = await client.containers.create(request).then(
-    (c) => c.id,
-    async (e: unknown) => {
-      if (kindOf(e) !== 'conflict') throw e;
-      const found = await client.containers.inspect(request.name);
-      const labels = found?.config.Labels ?? {};
-      // A one-off container (`run`) is never taken over: its name is the user's, or random
-      const same =
-        labels[LABEL.oneoff] !== 'True' &&
-        labels[LABEL.project] === project &&
-        labels[LABEL.service] === action.service &&
-        labels[LABEL.configHash] === action.configHash;
-      if (!found || !same) throw e;
-      return found.id;
-    },
-  );
+  const id = await createOrTakeOver(client, request, (labels) => {
+    // A one-off container (`run`) is never taken over: its name is the user's, or random
+    return (
+      labels[LABEL.oneoff] !== 'True' &&
+      labels[LABEL.project] === project &&
+      labels[LABEL.service] === action.service &&
+      labels[LABEL.configHash] === action.configHash
+    );
+  });
   for (const c of action.connect) await client.containers.connect(id, c.network, c.endpoint);
-  if (action.replaces !== undefined) await client.containers.remove(action.replaces, { force: true }).catch(ignoreGone);
+  if (action.replaces !== undefined) await removeForced(client, action.replaces);
   return id;
 }
 
-function setAt(root: unknown, path: ReadonlyArray<string | number>, update: (v: string) => string): void {
-  const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], root);
-  const key = path[path.length - 1] as string | number;
-  const holder = parent as Record<string | number, unknown>;
-  holder[key] = update(String(holder[key]));
+/**
+ * Creates the container; when its name is taken by one that `same` accepts (made by a cut-short run), resolves with
+ * that one's id instead. A name held by a create still under way (the engine has the name, not yet the container:
+ * a cut-short run's request the engine goes on with) is asked again until that create has ended.
+ */
+async function createOrTakeOver(
+  client: EngineClient,
+  request: Parameters<EngineClient['containers']['create']>[0],
+  same: (labels: Readonly<Record<string, string>>) => boolean,
+): Promise<string> {
+  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+    try {
+      return (await client.containers.create(request)).id;
+    } catch (e) {
+      if (kindOf(e) !== 'conflict') throw e;
+      const found = await client.containers.inspect(request.name);
+      if (found) {
+        if (!same(found.config.Labels ?? {})) throw e;
+        return found.id;
+      }
+      if (Date.now() - started > BUSY_WAIT_MS) throw e;
+    }
+  }
 }
+
+/**
+ * Removes a container with force; done once it is gone. A removal already under way (a cut-short run's, which the
+ * engine goes on with: a conflict) is waited for, by asking again until the container is gone.
+ */
+async function removeForced(client: EngineClient, ref: string): Promise<void> {
+  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+    try {
+      return await client.containers.remove(ref, { force: true });
+    } catch (e) {
+      if (kindOf(e) === 'not-found') return;
+      if (kindOf(e) !== 'conflict' || Date.now() - started > BUSY_WAIT_MS) throw e;
+    }
+  }
+}
+
+/**
+ * How long a create or removal under way (a cut-short run's) is waited for: berthd's force removal kills and waits
+ * up to 5 s for the exit; a create that pulls nothing ends within a second.
+ */
+const BUSY_WAIT_MS = 30_000;
 
 /** A wait action: each container it names meets the condition; shown on their rows as Compose shows them. */
 async function waitFor(action: WaitFor & { row: ActionRow }, run: Run): Promise<void> {
@@ -341,7 +376,6 @@ function ignoreGone(e: unknown): void {
   if (kindOf(e) === 'not-found' || kindOf(e) === 'not-modified') return;
   throw e;
 }
-
 /** At most `n` tasks at once. */
 function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;

@@ -1,5 +1,5 @@
-// The container actions of one service in `up`: scale down, recreate what changed (stop, create in its place,
-// start), start what is stopped, restart what a `restart: true` dependency changed under, create what is missing.
+// The container actions of one service in `up`: scale down, remove what a cut-short recreate left, recreate what
+// changed (stop, create in its place, start), start what is stopped, restart what a `restart: true` dependency changed under, create what is missing.
 import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';
 import type { Service, Stack } from '../spec/model.js';
 import type { Action, ActionId, ContainerRef, UnchangedContainer } from './action.js';
@@ -35,10 +35,12 @@ export function planServiceContainers(
   unchanged: UnchangedContainer[],
   input: ServicePlanInput,
 ): ServiceOutcome {
-  const { service, existing, scale } = input;
+  const { service, scale } = input;
   const timeout = input.stopTimeout === undefined ? {} : { timeoutSeconds: input.stopTimeout };
-  planScaleDown(actions, input, timeout);
-  const kept = existing.slice(0, scale);
+  const { replicas, leftovers } = oneByNumber(input.existing, input.nameOf);
+  planRemovals(actions, replicas.slice(scale), 'scale', timeout);
+  planRemovals(actions, leftovers, 'replaced', timeout);
+  const kept = replicas.slice(0, scale);
   const used = new Set(kept.map((c) => c.number));
   const fresh: number[] = [];
   for (let next = 1; kept.length + fresh.length < scale; next++) if (!used.has(next)) fresh.push(next);
@@ -102,15 +104,45 @@ export function planServiceContainers(
   return outcome;
 }
 
-/** Removes the replicas past the wanted scale (the highest numbers: `existing` is sorted by number). */
-function planScaleDown(actions: Action[], input: ServicePlanInput, timeout: { timeoutSeconds?: number }): void {
-  for (const c of input.existing.slice(input.scale)) {
+/**
+ * One container per replica number. A number held twice is a recreate cut short between its create and the old
+ * container's removal: the container with the replica's own name is the newer one and stays; the old one, renamed
+ * aside, is a leftover. `existing` is sorted by number.
+ */
+function oneByNumber(
+  existing: readonly ObservedContainer[],
+  nameOf: (number: number) => string,
+): { replicas: ObservedContainer[]; leftovers: ObservedContainer[] } {
+  const replicas: ObservedContainer[] = [];
+  const leftovers: ObservedContainer[] = [];
+  for (const c of existing) {
+    const last = replicas.at(-1);
+    if (last?.number !== c.number) {
+      replicas.push(c);
+    } else if (c.name === nameOf(c.number)) {
+      replicas[replicas.length - 1] = c;
+      leftovers.push(last);
+    } else {
+      leftovers.push(c);
+    }
+  }
+  return { replicas, leftovers };
+}
+
+/** Removes the replicas past the wanted scale (the highest numbers), or the leftovers of cut-short recreates. */
+function planRemovals(
+  actions: Action[],
+  containers: readonly ObservedContainer[],
+  reason: 'scale' | 'replaced',
+  timeout: { timeoutSeconds?: number },
+): void {
+  for (const c of containers) {
     const row = { resource: 'container' as const, name: c.name };
     addAction(actions, {
       kind: 'remove-container',
       after: [],
       row,
-      reason: 'scale',
+      reason,
       container: { id: c.id },
       ...timeout,
     });

@@ -244,6 +244,64 @@ services:
     expect((await engine.containers.inspect(id))?.state.running).toBe(true);
   });
 
+  it('a container a cut-short run was removing is taken as gone: its recreate goes on, its removal waits for it', async () => {
+    const engine = fresh();
+    const one = (mode: string): Stack =>
+      stackOfText(`name: one\nservices:\n  app: { image: busybox:1, environment: { MODE: ${mode} } }\n`);
+    expect((await applyPlan(await planOf(engine, one('a')), { client: engine })).failed).toEqual([]);
+    const old = (await engine.containers.inspect('one-app-1'))!.id;
+    // The plan is made while the old container is listed; the engine ends a removal it was sent before the apply
+    const recreate = await planOf(engine, one('b'));
+    await engine.containers.remove(old, { force: true });
+    const result = await applyPlan(recreate, { client: engine });
+    expect(result.failed).toEqual([]);
+    expect((await engine.containers.inspect('one-app-1'))?.config.Env).toContain('MODE=b');
+
+    // A removal under way answers a conflict (dockerd's "removal ... is already in progress") until it ends
+    const made = (await engine.containers.inspect('one-app-1'))!.id;
+    const down = planDown(one('b'), await observe(engine, 'one'));
+    let conflicts = 0;
+    const busy: EngineClient = {
+      ...engine,
+      containers: {
+        ...engine.containers,
+        remove: async (ref, opts) => {
+          if (ref !== made || ++conflicts > 3) return engine.containers.remove(ref, opts);
+          throw Object.assign(new Error(`removal of container ${made} is already in progress`), { kind: 'conflict' });
+        },
+      },
+    };
+    expect((await applyPlan(down, { client: busy })).failed).toEqual([]);
+    expect(conflicts).toBe(4);
+    expect(await engine.containers.inspect(made)).toBeUndefined();
+  });
+
+  it('a name a cut-short run is still creating is waited for, and the container it makes is taken as it is', async () => {
+    const engine = fresh();
+    const stack = stackOfText('name: one\nservices:\n  app: { image: busybox:1 }\n');
+    const plan = await planOf(engine, stack);
+    let inFlight: Promise<{ id: string }> | undefined;
+    const creating: EngineClient = {
+      ...engine,
+      containers: {
+        ...engine.containers,
+        // The first create meets the cut-short run's create of the same request: the engine holds the name,
+        // and has no container under it yet, until that create ends
+        create: async (req) => {
+          if (inFlight) return engine.containers.create(req);
+          inFlight = new Promise((r) => setTimeout(r, 30)).then(() => engine.containers.create(req));
+          throw Object.assign(new Error(`The container name "/${req.name}" is already in use`), { kind: 'conflict' });
+        },
+      },
+    };
+    const result = await applyPlan(plan, { client: creating });
+    expect(result.failed).toEqual([]);
+    expect(result.containers['one-app-1']).toBe((await inFlight)?.id);
+    expect((await engine.containers.list({ all: true })).map((c) => `${c.name} ${c.state}`)).toEqual([
+      'one-app-1 running',
+    ]);
+  });
+
   it('network_mode service: must get the id of the container made in the same run', async () => {
     const engine = fresh();
     const stack = stackOfText(`

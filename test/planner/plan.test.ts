@@ -155,6 +155,32 @@ volumes:
     expect(removed).toEqual(['shop-web-2 scale', 'shop-web-3 scale']);
   });
 
+  it('a recreate cut short after its create: the replica-named new container stays, the renamed old one goes', () => {
+    const before = stackOfText(STACK);
+    const after = stackOfText(STACK.replace('MODE: prod', 'MODE: test'));
+    const old = running(before, 'api', 1, { name: `${'a'.repeat(12)}_shop-api-1`, id: 'a'.repeat(64) });
+    const made = { ...running(after, 'api', 1), id: 'b'.repeat(64), state: 'created' };
+    for (const scale of [1, 2]) {
+      // listed in either order: the engine's order is no rule
+      for (const pair of [
+        [old, made],
+        [made, old],
+      ]) {
+        const observed = upToDate(before);
+        observed.containers = [...observed.containers.filter((c) => c.service !== 'api'), ...pair];
+        const plan = planUp({ stack: after, observed, imageIds: images, options: { scale: { api: scale } } });
+        const seen = changing(plan).map((a) => `${a.kind} ${a.row.name} ${a.reason}`);
+        expect(seen).toEqual([
+          `remove-container ${old.name} replaced`,
+          'start shop-api-1 created',
+          ...(scale === 2 ? ['create-container shop-api-2 missing', 'start shop-api-2 created'] : []),
+        ]);
+        const start = plan.actions.find((a) => a.kind === 'start');
+        expect(start?.kind === 'start' && start.container).toEqual({ id: made.id });
+      }
+    }
+  });
+
   it('naming a service selects what it depends on, unless noDeps', () => {
     const stack = stackOfText(STACK);
     expect(selectServices(stack, ['web'])).toEqual(['api', 'db', 'web']);
