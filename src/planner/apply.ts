@@ -171,11 +171,10 @@ async function execute(action: Action, run: Run): Promise<void> {
       return client.containers.start(refOf(action.container, run));
     case 'restart':
       return client.containers.restart(refOf(action.container, run), timeoutOf(action));
-    case 'stop': {
-      const stopped = client.containers.stop(refOf(action.container, run), timeoutOf(action));
-      // The container a recreate replaces may be gone already: a cut-short run's removal that the engine ended
-      return action.reason === 'recreate' ? stopped.catch(ignoreGone) : stopped;
-    }
+    case 'stop':
+      // A recreate's or a down's stop: a container gone meanwhile (a killed run's removal, which the engine
+      // went on with) counts as stopped
+      return client.containers.stop(refOf(action.container, run), timeoutOf(action)).catch(ignoreGone);
     case 'remove-container': {
       const ref = refOf(action.container, run);
       await client.containers.stop(ref, timeoutOf(action)).catch(ignoreGone);

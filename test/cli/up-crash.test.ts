@@ -1,5 +1,6 @@
 // `kill -9` of the berth CLI in the middle of `up`, at several points: the next `up` must reach the same final state
-// (one running container per service, with the stack's names, hashes and the volume) as an uninterrupted one.
+// (one running container per service, with the stack's names, hashes and the volume) as an uninterrupted one; in
+// the middle of `down`: the next `down` must leave nothing. What the killed run had sent, berthd goes on with.
 // berth runs as a real process here (bin/berth.js, so `npm run build` first, as `npm test` does); berthd in-process.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,9 +68,9 @@ describe.runIf(ready)('kill -9 of berth during up', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  /** Starts `berth up -d` as a process and kills it with SIGKILL after `ms`. */
-  async function killedUp(ms: number): Promise<void> {
-    const child = spawn(process.execPath, [BIN, '-p', project, 'up', '-d'], {
+  /** Starts `berth up -d` (or the command `args` names) as a process and kills it with SIGKILL after `ms`. */
+  async function killedUp(ms: number, args = ['up', '-d']): Promise<void> {
+    const child = spawn(process.execPath, [BIN, '-p', project, ...args], {
       cwd: dir,
       env: { ...process.env, ...env },
       stdio: 'ignore',
@@ -108,6 +109,23 @@ describe.runIf(ready)('kill -9 of berth during up', () => {
       expect(second.code, second.stderr).toBe(0);
       expect(await finalState()).toEqual(expected());
       expect((await berth('plan')).stdout).toMatch(/3 unchanged/);
+    }, 60_000);
+  }
+
+  // The removals a killed down sent go on in berthd: the next down waits for those under way (a conflict)
+  for (const ms of [90, 110, 130]) {
+    it(`a down killed at ${ms} ms, then down again, leaves no container, network or volume`, async () => {
+      writeFileSync(join(dir, 'compose.yaml'), STACK('one'));
+      expect((await berth('up', '-d')).code).toBe(0);
+      await killedUp(ms, ['down', '-v', '-t', '0']);
+      const again = await berth('down', '-v', '-t', '0');
+      expect(again.code, again.stderr).toBe(0);
+      expect(await finalState()).toEqual([]);
+      const docker = (...args: string[]) =>
+        run('docker', args, { env: { ...process.env, DOCKER_HOST: `unix://${daemon.socket}` } });
+      const label = `label=com.docker.compose.project=${project}`;
+      expect((await docker('network', 'ls', '-q', '--filter', label)).stdout.trim()).toBe('');
+      expect((await docker('volume', 'ls', '-q', '--filter', label)).stdout.trim()).toBe('');
     }, 60_000);
   }
 });

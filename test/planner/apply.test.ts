@@ -276,6 +276,17 @@ services:
     expect(await engine.containers.inspect(made)).toBeUndefined();
   });
 
+  it('a down whose containers a killed down removed after the plan was made stops and removes nothing, and succeeds', async () => {
+    const engine = fresh();
+    await upHealthy(engine, stackOfText(SHOP));
+    const down = planDown(stackOfText(SHOP), await observe(engine, 'shop'), { volumes: true });
+    for (const c of await engine.containers.list({ all: true })) await engine.containers.remove(c.id, { force: true });
+    const result = await applyPlan(down, { client: engine });
+    expect(result.failed).toEqual([]);
+    expect(await engine.networks.inspect('shop_default')).toBeUndefined();
+    expect(await engine.volumes.inspect('shop_data')).toBeUndefined();
+  });
+
   it('a name a cut-short run is still creating is waited for, and the container it makes is taken as it is', async () => {
     const engine = fresh();
     const stack = stackOfText('name: one\nservices:\n  app: { image: busybox:1 }\n');
