@@ -375,6 +375,7 @@ function ignoreGone(e: unknown): void {
   if (kindOf(e) === 'not-found' || kindOf(e) === 'not-modified') return;
   throw e;
 }
+
 /** At most `n` tasks at once. */
 function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
