@@ -178,7 +178,7 @@ async function execute(action: Action, run: Run): Promise<void> {
     case 'remove-container': {
       const ref = refOf(action.container, run);
       await client.containers.stop(ref, timeoutOf(action)).catch(ignoreGone);
-      return removeForced(client, ref);
+      return removeForced(client, ref, run.ctx.signal);
     }
     case 'remove-network':
       return client.networks.remove(action.network).catch(ignoreGone);
@@ -233,7 +233,7 @@ export async function createContainer(
   opts: {
     project: string;
     action: Pick<CreateAction, 'request' | 'service' | 'configHash' | 'connect' | 'fills' | 'replaces'>;
-    run?: Pick<Run, 'created'>;
+    run?: Pick<Run, 'created' | 'ctx'>;
   },
 ): Promise<string> {
   const { action, project } = opts;
@@ -247,7 +247,8 @@ export async function createContainer(
     const old = await client.containers.inspect(action.replaces);
     if (old && old.name !== tmp) await client.containers.rename(action.replaces, tmp).catch(ignoreGone);
   }
-  const id = await createOrTakeOver(client, request, (labels) => {
+  const signal = opts.run?.ctx.signal;
+  const id = await createOrTakeOver(client, request, signal, (labels) => {
     // A one-off container (`run`) is never taken over: its name is the user's, or random
     return (
       labels[LABEL.oneoff] !== 'True' &&
@@ -257,7 +258,7 @@ export async function createContainer(
     );
   });
   for (const c of action.connect) await client.containers.connect(id, c.network, c.endpoint);
-  if (action.replaces !== undefined) await removeForced(client, action.replaces);
+  if (action.replaces !== undefined) await removeForced(client, action.replaces, signal);
   return id;
 }
 
@@ -269,9 +270,10 @@ export async function createContainer(
 async function createOrTakeOver(
   client: EngineClient,
   request: Parameters<EngineClient['containers']['create']>[0],
+  signal: AbortSignal | undefined,
   same: (labels: Readonly<Record<string, string>>) => boolean,
 ): Promise<string> {
-  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+  for (const started = Date.now(); ;) {
     try {
       return (await client.containers.create(request)).id;
     } catch (e) {
@@ -281,7 +283,7 @@ async function createOrTakeOver(
         if (!same(found.config.Labels ?? {})) throw e;
         return found.id;
       }
-      if (Date.now() - started > BUSY_WAIT_MS) throw e;
+      await busyPause(started, e, signal);
     }
   }
 }
@@ -290,21 +292,26 @@ async function createOrTakeOver(
  * Removes a container with force; done once it is gone. A removal already under way (a cut-short run's, which the
  * engine goes on with: a conflict) is waited for, by asking again until the container is gone.
  */
-async function removeForced(client: EngineClient, ref: string): Promise<void> {
-  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+async function removeForced(client: EngineClient, ref: string, signal: AbortSignal | undefined): Promise<void> {
+  for (const started = Date.now(); ;) {
     try {
       return await client.containers.remove(ref, { force: true });
     } catch (e) {
       if (kindOf(e) === 'not-found') return;
-      if (kindOf(e) !== 'conflict' || Date.now() - started > BUSY_WAIT_MS) throw e;
+      if (kindOf(e) !== 'conflict') throw e;
+      await busyPause(started, e, signal);
     }
   }
 }
 
-/**
- * How long a create or removal under way (a cut-short run's) is waited for: berthd's force removal kills and waits
- * up to 5 s for the exit; a create that pulls nothing ends within a second.
- */
+/** Between two asks of a busy create or removal: throws `e` once BUSY_WAIT_MS have passed, and at an interrupt. */
+async function busyPause(started: number, e: unknown, signal: AbortSignal | undefined): Promise<void> {
+  if (Date.now() - started > BUSY_WAIT_MS) throw e;
+  if (signal?.aborted) throw new BerthError('PLAN_INTERRUPTED', 'interrupted');
+  await new Promise((r) => setTimeout(r, 50));
+}
+
+// How long a cut-short run's create or removal is waited for: a force removal waits up to 5 s for the exit
 const BUSY_WAIT_MS = 30_000;
 
 /** A wait action: each container it names meets the condition; shown on their rows as Compose shows them. */

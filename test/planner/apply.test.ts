@@ -287,6 +287,26 @@ services:
     expect(await engine.volumes.inspect('shop_data')).toBeUndefined();
   });
 
+  it('an interrupt ends the wait for a removal under way, with the interrupt as its reason', async () => {
+    const engine = fresh();
+    const stack = stackOfText('name: one\nservices:\n  app: { image: busybox:1 }\n');
+    expect((await applyPlan(await planOf(engine, stack), { client: engine })).failed).toEqual([]);
+    const down = planDown(stack, await observe(engine, 'one'));
+    const stuck: EngineClient = {
+      ...engine,
+      containers: {
+        ...engine.containers,
+        remove: () =>
+          Promise.reject(Object.assign(new Error('removal of container is already in progress'), { kind: 'conflict' })),
+      },
+    };
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 120);
+    const result = await applyPlan(down, { client: stuck, signal: interrupt.signal });
+    expect(result.failed[0]).toMatchObject({ action: { kind: 'remove-container' }, error: 'interrupted' });
+    expect(await engine.containers.inspect('one-app-1')).toBeDefined();
+  });
+
   it('a name a cut-short run is still creating is waited for, and the container it makes is taken as it is', async () => {
     const engine = fresh();
     const stack = stackOfText('name: one\nservices:\n  app: { image: busybox:1 }\n');
