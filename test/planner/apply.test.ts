@@ -2,6 +2,7 @@
 // plans made by the real planner from inline stacks, applied, and the engine's state and calls read back.
 import { describe, expect, it } from 'vitest';
 import { memoryEngine } from '../../src/client/memory/memory-engine.js';
+import { engineError } from '../../src/client/memory/state.js';
 import { observeProject } from '../../src/client/observe.js';
 import type { MemoryEngine } from '../../src/client/memory/memory-engine.js';
 import type { EngineClient } from '../../src/client/types.js';
@@ -267,7 +268,7 @@ services:
         ...engine.containers,
         remove: async (ref, opts) => {
           if (ref !== made || ++conflicts > 3) return engine.containers.remove(ref, opts);
-          throw Object.assign(new Error(`removal of container ${made} is already in progress`), { kind: 'conflict' });
+          throw engineError('conflict', `removal of container ${made} is already in progress`);
         },
       },
     };
@@ -296,8 +297,7 @@ services:
       ...engine,
       containers: {
         ...engine.containers,
-        remove: () =>
-          Promise.reject(Object.assign(new Error('removal of container is already in progress'), { kind: 'conflict' })),
+        remove: () => Promise.reject(engineError('conflict', 'removal of container is already in progress')),
       },
     };
     const interrupt = new AbortController();
@@ -321,7 +321,7 @@ services:
         create: async (req) => {
           if (inFlight) return engine.containers.create(req);
           inFlight = new Promise((r) => setTimeout(r, 30)).then(() => engine.containers.create(req));
-          throw Object.assign(new Error(`The container name "/${req.name}" is already in use`), { kind: 'conflict' });
+          throw engineError('conflict', `The container name "/${req.name}" is already in use`);
         },
       },
     };
