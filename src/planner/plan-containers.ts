@@ -1,5 +1,6 @@
 // The container actions of one service in `up`: scale down, remove what a cut-short recreate left, recreate what
-// changed (stop, create in its place, start), start what is stopped, restart what a `restart: true` dependency changed under, create what is missing.
+// changed (stop, create in its place, start), start what is stopped, restart what a `restart: true` dependency
+// changed under, create what is missing.
 import { serviceConfigHash, serviceKeyHashes } from '../spec/config-hash.js';
 import type { Service, Stack } from '../spec/model.js';
 import type { Action, ActionId, ContainerRef, UnchangedContainer } from './action.js';

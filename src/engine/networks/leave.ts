@@ -14,7 +14,7 @@ import { unmountGrouped } from '../runtime/overlay.js';
 import { hasPorts } from './endpoint-setup.js';
 import type { NetworkService } from './network-service.js';
 import type { ActiveContainer, ActiveEndpoint } from './types.js';
-import { deleteHostLinks, deleteInterface, linksGone } from './veth.js';
+import { deleteHostLinks, deleteInterface, isOwnHostName, linksGone } from './veth.js';
 
 /**
  * Whether every endpoint of `active` can go with its namespace: no published ports (their DNAT rules are
@@ -108,8 +108,5 @@ const LINGER_MS = 2000;
 
 /** Whether `e` is a pair berthd made, by a host name it gave (veth.ts newHostName): only those go by name. */
 function ownHostEnd(e: ActiveEndpoint): boolean {
-  return e.hostInterface !== undefined && OWN_VETH.test(e.hostInterface);
+  return e.hostInterface !== undefined && isOwnHostName(e.hostInterface);
 }
-
-/** The host names berthd gives its veth pairs (veth.ts newHostName). */
-const OWN_VETH = /^veth[0-9a-f]{8}$/;

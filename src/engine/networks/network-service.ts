@@ -166,7 +166,7 @@ export class NetworkService {
       const bridge = req.bridgeName ?? `br-${id.slice(0, 12)}`;
       // the host's links and subnets read side by side (three ip processes)
       const [links, taken] = await Promise.all([hostLinkNames(), this.takenSubnets()]);
-      if (links.has(bridge) || this.records().some((n) => n.bridge === bridge)) {
+      if (links.has(bridge) || this.store.records().some((n) => n.bridge === bridge)) {
         throw new EngineError(
           'conflict',
           'ENGINE_BRIDGE_EXISTS',
@@ -301,7 +301,7 @@ export class NetworkService {
 
   /** At start: the host's isolation table in line with the host's links and this berthd's bridges. */
   async sweepIsolation(): Promise<void> {
-    const own = this.records().flatMap((n) => (n.driver === 'bridge' && n.bridge ? [n.bridge] : []));
+    const own = this.store.records().flatMap((n) => (n.driver === 'bridge' && n.bridge ? [n.bridge] : []));
     await this.exclusive(() => sweepIsolation(own));
   }
 
@@ -355,13 +355,8 @@ export class NetworkService {
 
   /** The host's subnets and those of this berthd's networks (some may have no bridge yet, or one still going). */
   private async takenSubnets(): Promise<Cidr[]> {
-    const own = this.records().flatMap((n) => (n.subnet ? [parseCidr(n.subnet) as Cidr] : []));
+    const own = this.store.records().flatMap((n) => (n.subnet ? [parseCidr(n.subnet) as Cidr] : []));
     return [...(await hostSubnets()), ...own];
-  }
-
-  /** Every network record, those being removed too: what they hold on the host is held until their teardown ends. */
-  private records(): NetworkRecord[] {
-    return [...this.store.all(), ...this.store.removing()];
   }
 }
 

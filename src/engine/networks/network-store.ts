@@ -104,6 +104,11 @@ export class NetworkStore {
     return [...this.removals.values()];
   }
 
+  /** Every record: the networks, then those marked removing (what they hold on the host is held until deleted). */
+  records(): NetworkRecord[] {
+    return [...this.all(), ...this.removing()];
+  }
+
   async delete(id: string): Promise<void> {
     this.networks.delete(id);
     this.removals.delete(id);
@@ -132,9 +137,6 @@ export class NetworkStore {
   }
 
   private async flush(): Promise<void> {
-    await writeFileAtomic(
-      join(this.dir, 'networks.json'),
-      JSON.stringify([...this.all(), ...this.removing()], null, 1),
-    );
+    await writeFileAtomic(join(this.dir, 'networks.json'), JSON.stringify(this.records(), null, 1));
   }
 }

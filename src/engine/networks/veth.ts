@@ -31,8 +31,14 @@ export function containerMac(ip: string): string {
   return [0x02, 0x42, ...ip.split('.').map(Number)].map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
+/** A host end's name for a new pair: `veth` and 8 hex digits. */
 export function newHostName(): string {
   return `veth${randomBytes(4).toString('hex')}`;
+}
+
+/** Whether `name` has the form newHostName gives (a pair berthd made, which it may delete by that name). */
+export function isOwnHostName(name: string): boolean {
+  return /^veth[0-9a-f]{8}$/.test(name);
 }
 
 /** `host`: for `ip -batch -` in the host's namespace; `inside`: for the same inside the container's namespace. */

@@ -1,6 +1,7 @@
 // Group commit for the work berthd does after exits (the `umount` of their mounts, their networks' leaves): what is
-// asked while a run is going waits for the next run, which takes all of it in one process. Alone, a request waits for no one
-// but the current turn (so that what the same turn asks joins it); under load the runs grow and their number falls.
+// asked while a run is going waits for the next run, which takes all of it in one process. Alone, a request waits
+// for no one but the current turn (so that what the same turn asks joins it); under load the runs grow and their
+// number falls.
 // A fork of berthd costs ~1.4 ms of its event loop and every process a few ms of CPU (BENCHMARKS.md), so a `down` of
 // 20 containers ran 60 of them, three for each container.
 import { setImmediate as nextTurn } from 'node:timers/promises';
